@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# IsingNative build driver (Linux/macOS). Verbs:
+#   ./build.sh demo       build everything and run a short tour through the `ising` command line
+#   ./build.sh test       build everything and run every test (native CTest, binding drift, NUnit, CLI, benchmark smoke)
+#   ./build.sh native     configure + build the native library (HIP when a ROCm toolchain is found)
+#   ./build.sh managed    build the .NET solution (Release)
+#   ./build.sh bindings   regenerate managed/IsingNative/Interop/*.generated.cs from native/include
+#   ./build.sh bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
+#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs)
+#   ./build.sh clean      remove build outputs
+# Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default "gfx90a;gfx1030"),
+#              CONFIG=Release|Debug (default Release).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+CONFIG="${CONFIG:-Release}"
+NATIVE_BUILD="$ROOT/build/native"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+CLI_PROJECT=managed/IsingNative.Cli/IsingNative.Cli.csproj
+GEN_PROJECT=managed/IsingNative.BindingGen/IsingNative.BindingGen.csproj
+BINDINGS=managed/IsingNative/Interop/IsingNativeApi.generated.cs
+HEADER=native/include/isingnative.h
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+# ---- native ---------------------------------------------------------------------------------
+native_build() {
+  if ! command -v cmake >/dev/null; then log "cmake not found: skipping the native library (managed backend only)"; return 0; fi
+  log "native: configure + build ($NATIVE_BUILD, HIP=${ISN_HIP:-AUTO})"
+  cmake -S . -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE="$CONFIG" \
+        -DISN_ENABLE_HIP="${ISN_HIP:-AUTO}" ${ISN_HIP_TARGETS:+-DISN_HIP_TARGETS="$ISN_HIP_TARGETS"} >/dev/null
+  cmake --build "$NATIVE_BUILD" -j"$(nproc)"
+}
+
+# The folder holding libisingnative.so, exported so the managed resolver finds it (it also probes build/native itself).
+native_lib_dir() {
+  local lib
+  lib="$(find "$NATIVE_BUILD" -name 'libisingnative.so' -print -quit 2>/dev/null || true)"
+  [ -n "$lib" ] && dirname "$lib"
+}
+
+# ---- managed ----------------------------------------------------------------------------------
+managed_build() {
+  log "managed: dotnet build IsingNative.sln ($CONFIG)"
+  dotnet build IsingNative.sln -c "$CONFIG" -nologo -v q
+}
+
+ising() { dotnet "managed/IsingNative.Cli/bin/$CONFIG/net10.0/ising.dll" "$@"; }
+
+bindings() {
+  log "bindings: regenerate $BINDINGS from $HEADER"
+  dotnet run -c "$CONFIG" --project "$GEN_PROJECT" -- --header "$HEADER" --out "$BINDINGS" \
+    --namespace IsingNative.Interop --class IsingNativeApi --library isingnative
+}
+
+bindings_check() {
+  log "bindings: check $BINDINGS is what $HEADER generates"
+  dotnet run -c "$CONFIG" --project "$GEN_PROJECT" -- --header "$HEADER" --out "$BINDINGS" \
+    --namespace IsingNative.Interop --class IsingNativeApi --library isingnative --check
+}
+
+# ---- verbs ------------------------------------------------------------------------------------
+demo() {
+  native_build || log "native build failed: the demo runs on the managed backend"
+  managed_build
+  local libdir; libdir="$(native_lib_dir || true)"
+  [ -n "$libdir" ] && export ISINGNATIVE_LIBRARY_PATH="$libdir"
+  log "ising info"
+  ising info
+  log "ising empathy (n = 20, seed pattern)"
+  ising empathy --n 20 --self-seed 42 --other-seed 99 --seed 7
+  log "ising social (self over 5 others)"
+  ising social --n 20 --agents 5 --self-seed 42 --other-seed 100 --seed 7
+  log "ising swarm (100 agents, full 100x100 empathy matrix, heatmap)"
+  mkdir -p artifacts
+  ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.png
+  log "heatmap written to artifacts/swarm-100.png"
+}
+
+PASSED=0; FAILED=0; FAILED_STAGES=()
+stage() { # stage NAME COMMAND... : run one test stage, record the outcome, keep going
+  local name="$1"; shift
+  log "test stage: $name"
+  if "$@"; then PASSED=$((PASSED+1)); else FAILED=$((FAILED+1)); FAILED_STAGES+=("$name"); fi
+}
+
+native_tests() { ctest --test-dir "$NATIVE_BUILD" --output-on-failure -j2; }
+
+hip_targets_check() {
+  local lib; lib="$(find "$NATIVE_BUILD" -name 'libisingnative.so' -print -quit)"
+  if ! grep -q '^ISN_HIP_BUILT:BOOL=ON' "$NATIVE_BUILD/CMakeCache.txt" 2>/dev/null; then
+    log "HIP backend not built (no ROCm toolchain; ./build.sh deps installs Debian's): skipping the code-object check"
+    return 0
+  fi
+  local listing; listing="$(roc-obj-ls "$lib")"; echo "$listing"
+  local targets; targets="$(sed -n 's/^ISN_HIP_TARGETS:STRING=//p' "$NATIVE_BUILD/CMakeCache.txt")"
+  local t ok=0
+  for t in ${targets//;/ }; do
+    if grep -q -- "$t" <<<"$listing"; then echo "code object for $t: present"; else echo "code object for $t: MISSING"; ok=1; fi
+  done
+  return $ok
+}
+
+nunit_tests() {
+  local libdir; libdir="$(native_lib_dir || true)"
+  if [ -n "$libdir" ]; then export ISINGNATIVE_LIBRARY_PATH="$libdir"; fi
+  dotnet test tests/IsingNative.Tests/IsingNative.Tests.csproj -c "$CONFIG" --no-build -nologo \
+    --logger "console;verbosity=normal"
+}
+
+cli_tests() { bash tests/cli/run-cli-tests.sh "managed/IsingNative.Cli/bin/$CONFIG/net10.0/ising.dll"; }
+
+bench_smoke() {
+  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --smoke
+}
+
+test_all() {
+  stage "native build" native_build
+  if [ -f "$NATIVE_BUILD/CTestTestfile.cmake" ]; then
+    stage "native tests (CTest, incl. valgrind)" native_tests
+    stage "HIP code objects (roc-obj-ls)" hip_targets_check
+  fi
+  stage "managed build" managed_build
+  stage "binding drift" bindings_check
+  stage "NUnit suite" nunit_tests
+  stage "command line" cli_tests
+  stage "benchmark smoke (dry)" bench_smoke
+  log "test stages: $PASSED passed, $FAILED failed${FAILED_STAGES:+ (${FAILED_STAGES[*]})}"
+  echo "build.sh test: $PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
+
+deps() {
+  if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null; then log "ROCm toolchain present"; return 0; fi
+  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs)"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs >/dev/null
+}
+
+bench() {
+  native_build
+  managed_build
+  local libdir; libdir="$(native_lib_dir || true)"
+  [ -n "$libdir" ] && export ISINGNATIVE_LIBRARY_PATH="$libdir"
+  for b in "$NATIVE_BUILD"/native/bench/isn_bench_*; do [ -x "$b" ] && "$b"; done
+  ising bench
+  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*'
+}
+
+case "${1:-}" in
+  demo) demo ;;
+  test) test_all ;;
+  native) native_build ;;
+  managed) managed_build ;;
+  bindings) bindings ;;
+  bench) bench ;;
+  deps) deps ;;
+  clean) rm -rf build artifacts; find managed tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,45 @@
+namespace IsingNative;
+
+/// <summary>Base of every exception the library throws for reasons other than bad arguments.</summary>
+public class IsingException : Exception
+{
+    /// <summary>Creates the exception with a message.</summary>
+    public IsingException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and the exception that caused it.</summary>
+    public IsingException(string message, Exception? innerException) : base(message, innerException) { }
+}
+
+/// <summary>
+/// A system file or JSON document is malformed (the command line's exit code 2). The
+/// message names the file and what is wrong. Bad method arguments throw
+/// <see cref="ArgumentException"/> instead.
+/// </summary>
+public sealed class IsingInputException : IsingException
+{
+    /// <summary>Creates the exception with a message.</summary>
+    public IsingInputException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and the exception that caused it.</summary>
+    public IsingInputException(string message, Exception? innerException) : base(message, innerException) { }
+}
+
+/// <summary>The requested backend is not available on this machine (the command line's exit code 3).</summary>
+public sealed class BackendUnavailableException : IsingException
+{
+    /// <summary>Creates the exception for a backend.</summary>
+    public BackendUnavailableException(BackendKind backend, string message) : base(message) => Backend = backend;
+
+    /// <summary>The backend that was requested.</summary>
+    public BackendKind Backend { get; }
+}
+
+/// <summary>A native backend reported a failure (a status code and its message).</summary>
+public sealed class NativeBackendException : IsingException
+{
+    /// <summary>Creates the exception from a native status code and message.</summary>
+    public NativeBackendException(int status, string message) : base(message) => Status = status;
+
+    /// <summary>The native library's status code.</summary>
+    public int Status { get; }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `ising` command line against shared/spec/CLI.md: every command's
+# JSON keys, exit codes for bad input (2) and unavailable backends (3), and file handling.
+# Usage: tests/cli/run-cli-tests.sh path/to/ising.dll
+set -uo pipefail
+DLL="${1:?usage: run-cli-tests.sh path/to/ising.dll}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+PASS=0; FAIL=0
+ising() { dotnet "$DLL" "$@"; }
+
+ok()   { PASS=$((PASS+1)); echo "  ok   $1"; }
+bad()  { FAIL=$((FAIL+1)); echo "  FAIL $1"; [ -n "${2:-}" ] && echo "       $2"; }
+
+# expect_json NAME "key1 key2 nested.key" ising-args... : exit 0, stdout is one JSON document holding the keys
+expect_json() {
+  local name="$1" keys="$2"; shift 2
+  local out err rc
+  out="$(ising "$@" 2>"$TMP/err")"; rc=$?
+  if [ $rc -ne 0 ]; then bad "$name" "exit $rc: $(head -c 300 "$TMP/err")"; return; fi
+  if python3 - "$keys" <<<"$out" 2>"$TMP/pyerr"; then ok "$name"; else bad "$name" "$(cat "$TMP/pyerr")"; fi
+} 
+# the python checker reads the document from stdin and the dotted key list from argv
+export PYTHONDONTWRITEBYTECODE=1
+python3() { command python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+missing = []
+for key in sys.argv[1].split():
+    node = doc
+    for part in key.split("."):
+        if isinstance(node, dict) and part in node: node = node[part]
+        else: missing.append(key); break
+if missing: sys.exit("missing keys: " + ", ".join(missing))
+' "${@:2}"; }
+
+# expect_exit NAME CODE ising-args... : the exit code, and for code 2/3 a one-line message on stderr, no stack trace
+expect_exit() {
+  local name="$1" want="$2"; shift 2
+  ising "$@" >"$TMP/out" 2>"$TMP/err"; local rc=$?
+  if [ $rc -ne "$want" ]; then bad "$name" "exit $rc, expected $want; stderr: $(head -c 300 "$TMP/err")"; return; fi
+  if grep -q -E '^\s+at ' "$TMP/err"; then bad "$name" "stack trace on stderr"; return; fi
+  if [ "$want" -ne 0 ] && [ ! -s "$TMP/err" ]; then bad "$name" "no message on stderr"; return; fi
+  ok "$name"
+}
+
+FIX="$HERE/fixtures"
+echo "ising command line checks ($DLL)"
+expect_json "info"            "backends auto devices"                      info --json
+expect_json "energy file"     "n energy magnetization frustration emotion.valence emotion.arousal emotion.tension emotion.coherence" energy --system "$FIX/three.json" --json
+expect_json "empathy gen"     "score stateOverlap energyError magnetizationError couplingSimilarity steps trials backend" empathy --n 20 --self-seed 42 --other-seed 99 --seed 7 --json
+expect_json "empathy files"   "score stateOverlap couplingSimilarity"      empathy --self "$FIX/three.json" --other "$FIX/three.json" --seed 1 --json
+expect_json "quick"           "score couplingSimilarity"                   quick --n 20 --self-seed 1 --other-seed 2 --json
+expect_json "social"          "weights scores collectiveEmotion mostEmpathicIndex backend" social --n 20 --agents 5 --seed 3 --json
+expect_json "social files"    "weights scores"                             social --self "$FIX/three.json" --others "$FIX/three.json,$FIX/three.json" --json
+expect_json "swarm"           "agents pairs seconds pairsPerSecond meanScore backend" swarm --agents 12 --n 10 --seed 5 --heatmap "$TMP/h.png" --json
+if [ "$(head -c 8 "$TMP/h.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok "swarm heatmap is a PNG"; else bad "swarm heatmap is a PNG"; fi
+expect_json "anneal"          "energy spins trials accepted"               anneal --system "$FIX/three.json" --steps 50 --trials-per-step 5 --json
+expect_json "sample"          "states energies acceptance"                 sample --system "$FIX/three.json" --beta 0.5 --samples 20 --thin 2 --burn-in 5 --json
+expect_json "validate"        "checks passed"                              validate --json
+expect_json "bench --quick"   "rows"                                       bench --quick --json
+
+# same seed => same answer, through the whole command line
+a="$(ising empathy --n 16 --self-seed 4 --other-seed 5 --seed 11 --json)"; b="$(ising empathy --n 16 --self-seed 4 --other-seed 5 --seed 11 --json)"
+if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "same seed, same JSON"; else bad "same seed, same JSON"; fi
+
+# bad input: exit 2 with one clear line; unavailable backend: exit 3
+expect_exit "no such file"        2 energy --system "$TMP/missing.json"
+printf 'not json' >"$TMP/garbage.json"
+expect_exit "not JSON"            2 energy --system "$TMP/garbage.json"
+expect_exit "asymmetric J"        2 energy --system "$FIX/asymmetric.json"
+expect_exit "diagonal"            2 energy --system "$FIX/diagonal.json"
+expect_exit "spin of 2"           2 energy --system "$FIX/bad-spin.json"
+expect_exit "wrong sizes"         2 energy --system "$FIX/wrong-size.json"
+expect_exit "missing key"         2 energy --system "$FIX/missing-fields.json"
+expect_exit "NaN-like string"     2 energy --system "$FIX/nan.json"
+expect_exit "n = 0"               2 empathy --n 0
+expect_exit "negative steps"      2 anneal --system "$FIX/three.json" --steps -5
+expect_exit "unknown option"      2 empathy --frobnicate
+expect_exit "negative weights"    2 empathy --n 10 --weights -1,0,0,0
+expect_exit "bad backend name"    2 empathy --n 10 --backend quantum
+if ising info --json | grep -q '"gpu"'; then echo "  (a GPU backend is present: skipping the exit-3 check)"; else
+  expect_exit "gpu unavailable"   3 empathy --n 10 --backend gpu
+fi
+expect_exit "json only on stdout" 0 empathy --n 10 --json
+if command python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/out"; then ok "stdout parses as one JSON document"; else bad "stdout parses as one JSON document"; fi
+
+echo "cli: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
