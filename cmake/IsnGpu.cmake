@@ -1,0 +1,78 @@
+# GPU backends. Exactly one of them is compiled into the isingnative library.
+#
+# ISN_ENABLE_HIP = AUTO | ON | OFF (default AUTO): AMD GPUs through ROCm/HIP.
+#   The .hip sources are compiled by `hipcc` through custom commands (CMake
+#   3.25's HIP language cannot find Debian's hip-lang package), then linked
+#   into the shared library together with libamdhip64.
+# ISN_HIP_TARGETS (default "gfx90a;gfx1030"): the offload architectures.
+#   gfx1100 (RDNA3) and gfx1151 (Radeon 8060S / Strix Halo) need ROCm >= 6.3's
+#   compiler; Debian 12's ROCm 5.2 hipcc does not know them.
+# ISN_ENABLE_CUDA = ON | OFF (default OFF): NVIDIA GPUs; the same kernel source
+#   (src/hip/gpu_backend.hip, included by src/cuda/gpu_backend.cu) through the
+#   thin src/gpu/gpu_runtime.h mapping; nvcc gets --fmad=false.
+# ISN_CUDA_ARCHITECTURES (default 90).
+include_guard(GLOBAL)
+
+set(ISN_ENABLE_HIP AUTO CACHE STRING "Build the HIP (ROCm) backend: AUTO, ON or OFF")
+set_property(CACHE ISN_ENABLE_HIP PROPERTY STRINGS AUTO ON OFF)
+set(ISN_HIP_TARGETS "gfx90a;gfx1030" CACHE STRING "AMD GPU architectures for the HIP backend")
+option(ISN_ENABLE_CUDA "Build the CUDA backend (NVIDIA) from the same kernel source" OFF)
+set(ISN_CUDA_ARCHITECTURES "90" CACHE STRING "CUDA architectures for the CUDA backend")
+
+set(ISN_GPU_FLAVOUR "none")
+
+if(ISN_ENABLE_CUDA)
+  if(ISN_ENABLE_HIP STREQUAL "ON")
+    message(FATAL_ERROR "ISN_ENABLE_CUDA and ISN_ENABLE_HIP=ON are exclusive: pick one GPU runtime")
+  endif()
+  set(CMAKE_CUDA_ARCHITECTURES "${ISN_CUDA_ARCHITECTURES}")
+  set(CMAKE_CUDA_STANDARD 17)
+  set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+  enable_language(CUDA)
+  find_package(CUDAToolkit REQUIRED)
+  set(ISN_GPU_FLAVOUR "cuda")
+elseif(NOT ISN_ENABLE_HIP STREQUAL "OFF")
+  find_program(ISN_HIPCC hipcc HINTS "$ENV{ROCM_PATH}/bin" /opt/rocm/bin)
+  find_library(ISN_AMDHIP64 amdhip64 HINTS "$ENV{ROCM_PATH}/lib" /opt/rocm/lib)
+  if(ISN_HIPCC AND ISN_AMDHIP64)
+    set(ISN_GPU_FLAVOUR "hip")
+    message(STATUS "isingnative: HIP backend ON (${ISN_HIPCC}, targets ${ISN_HIP_TARGETS})")
+  elseif(ISN_ENABLE_HIP STREQUAL "ON")
+    message(FATAL_ERROR "ISN_ENABLE_HIP=ON but hipcc (${ISN_HIPCC}) or libamdhip64 (${ISN_AMDHIP64}) was not found")
+  else()
+    message(STATUS "isingnative: HIP backend OFF (no hipcc/libamdhip64 found)")
+  endif()
+endif()
+
+# isn_add_hip_sources(<target> SOURCES <.hip files> INCLUDES <dirs> DEPENDS <headers>)
+# Compiles each source with hipcc into an object of the target.
+function(isn_add_hip_sources target)
+  cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDES;DEPENDS" ${ARGN})
+  set(arch_flags "")
+  foreach(arch IN LISTS ISN_HIP_TARGETS)
+    list(APPEND arch_flags "--offload-arch=${arch}")
+  endforeach()
+  set(include_flags "")
+  foreach(dir IN LISTS ARG_INCLUDES)
+    list(APPEND include_flags "-I${dir}")
+  endforeach()
+  set(config_flags "$<IF:$<CONFIG:Debug>,-O0$<SEMICOLON>-g,-O3>")
+  foreach(src IN LISTS ARG_SOURCES)
+    get_filename_component(name "${src}" NAME_WE)
+    set(obj "${CMAKE_CURRENT_BINARY_DIR}/hip/${name}.o")
+    add_custom_command(
+      OUTPUT "${obj}"
+      COMMAND "${CMAKE_COMMAND}" -E make_directory "${CMAKE_CURRENT_BINARY_DIR}/hip"
+      COMMAND "${ISN_HIPCC}" -std=c++17 -fPIC -fvisibility=hidden
+              -ffp-contract=off -fno-fast-math -fno-gpu-flush-denormals-to-zero
+              ${config_flags} ${arch_flags} ${include_flags}
+              -DISN_BUILDING_LIBRARY -DISN_WITH_HIP -c "${src}" -o "${obj}"
+      DEPENDS "${src}" ${ARG_DEPENDS}
+      COMMENT "hipcc ${name}.hip (${ISN_HIP_TARGETS})"
+      COMMAND_EXPAND_LISTS
+      VERBATIM)
+    target_sources(${target} PRIVATE "${obj}")
+    set_source_files_properties("${obj}" PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+  endforeach()
+  target_link_libraries(${target} PRIVATE "${ISN_AMDHIP64}")
+endfunction()

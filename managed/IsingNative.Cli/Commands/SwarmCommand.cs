@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Diagnostics;
+using IsingNative.Cli.Imaging;
+using IsingNative.Cli.Infrastructure;
+
+namespace IsingNative.Cli.Commands;
+
+/// <summary>
+/// <c>ising swarm --agents K</c>: the K×K empathy matrix of a generated swarm (agent k has
+/// generator seed self-seed + k; entry (a, b) uses anneal seed <c>--seed + a·K + b</c>,
+/// ALGORITHM.md §7), timed as one batch, optionally drawn as a PNG heatmap.
+/// </summary>
+internal static class SwarmCommand
+{
+    /// <summary>The largest swarm whose K×K matrix fits one .NET array.</summary>
+    private const int MaxAgents = 46_340;
+
+    private static readonly Option<int> Agents = CliOptions.Agents(100, "Number of agents in the swarm (K; the matrix has K×K entries)");
+
+    private static readonly Option<string?> HeatmapPath = new("--heatmap")
+    {
+        Description = "Write the matrix as a PNG heatmap (blue = lowest score, red = highest)",
+        HelpName = "out.png",
+    };
+
+    private static readonly Option<bool> IncludeMatrix = new("--include-matrix")
+    {
+        Description = "Put the full K×K score matrix (row = self) into the JSON output",
+    };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Build()
+    {
+        var command = new Command("swarm", "K×K empathy matrix of a generated swarm, timed; --heatmap draws it");
+        command.WithCommon().With(CliOptions.N, CliOptions.SelfSeed, CliOptions.Pattern, Agents, HeatmapPath, IncludeMatrix)
+            .WithAnneal().With(CliOptions.Weights);
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult pr)
+    {
+        var k = pr.GetValue(Agents);
+        if (k < 1 || k > MaxAgents)
+            throw new CliInputException($"--agents: must be between 1 and {MaxAgents} (was {k})");
+        var heatmap = pr.GetValue(HeatmapPath);
+        if (heatmap is not null && k * Math.Max(1, 512 / k) > 4096)
+            throw new CliInputException($"--heatmap: at most 4096 agents can be drawn (was {k})");
+        if (heatmap is not null && Path.GetDirectoryName(Path.GetFullPath(heatmap)) is { } dir && !Directory.Exists(dir))
+            throw new CliInputException($"--heatmap: directory '{dir}' does not exist");
+
+        var options = CliOptions.EmpathyOptionsOf(pr);
+        var seed = pr.GetValue(CliOptions.Seed);
+        var selfSeed = pr.GetValue(CliOptions.SelfSeed);
+        var pattern = pr.GetValue(CliOptions.Pattern);
+        var n = pr.GetValue(CliOptions.N);
+        // Each agent holds an n×n coupling matrix; the matrix of scores is K×K doubles.
+        MemoryBudget.Require("--agents/--n", 8.0 * k * ((double)n * n + 2.0 * n) + 8.0 * k * k, $"a swarm of {k} agents with n = {n}");
+        var agents = new IsingSystem[k];
+        for (var a = 0; a < k; a++) agents[a] = SystemSources.Generate(pattern, n, unchecked(selfSeed + (ulong)a));
+
+        using var engine = Engines.Create(pr);
+        var scores = new double[(long)k * k];
+        var pairs = (long)k * k;
+        TimeSpan elapsed;
+        using (new Progress($"swarm: {pairs:N0} empathies on {engine.BackendName}"))
+        {
+            var clock = Stopwatch.StartNew();
+            engine.EmpathyMatrix(agents, seed, scores, options);
+            elapsed = clock.Elapsed;
+        }
+
+        var stats = Summarise(scores, k);
+        var seconds = elapsed.TotalSeconds;
+        var rate = seconds > 0 ? pairs / seconds : double.PositiveInfinity;
+        Heatmap.Info? image = heatmap is null ? null : Heatmap.Write(heatmap, scores, k);
+
+        if (pr.GetValue(CliOptions.Json))
+        {
+            JsonOutput.WriteDocument(w =>
+            {
+                w.WriteNumber("agents", k);
+                w.WriteNumber("pairs", pairs);
+                w.Number("seconds", seconds);
+                w.Number("pairsPerSecond", rate);
+                w.Number("meanScore", stats.Mean);
+                w.WriteString("backend", engine.BackendName);
+                w.WriteNumber("n", n);
+                w.Number("minScore", stats.Min);
+                w.Number("maxScore", stats.Max);
+                w.Number("diagonalMeanScore", stats.DiagonalMean);
+                w.WriteNumber("seedBase", seed);
+                if (image is { } img)
+                {
+                    w.WriteStartObject("heatmap");
+                    w.WriteString("path", Path.GetFullPath(heatmap!));
+                    w.WriteNumber("width", img.Width);
+                    w.WriteNumber("height", img.Height);
+                    w.Number("blueScore", img.Min);
+                    w.Number("redScore", img.Max);
+                    w.WriteEndObject();
+                }
+                if (pr.GetValue(IncludeMatrix))
+                {
+                    w.WriteStartArray("matrix");
+                    for (var a = 0; a < k; a++)
+                    {
+                        w.WriteStartArray();
+                        foreach (var v in scores.AsSpan(a * k, k)) w.WriteNumberValue(v);
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndArray();
+                }
+            });
+            return ExitCodes.Success;
+        }
+
+        HumanOutput.Title($"Swarm of {k} agents, n = {n} ({engine.BackendName})");
+        HumanOutput.Field("pairs", pairs);
+        HumanOutput.Field("seconds", seconds, 3);
+        HumanOutput.Field("pairs per second", rate, 0);
+        HumanOutput.Field("mean score", stats.Mean);
+        HumanOutput.Field("min / max score", $"{stats.Min:F4} / {stats.Max:F4}");
+        HumanOutput.Field("diagonal mean score", stats.DiagonalMean);
+        if (image is { } i)
+            HumanOutput.Field("heatmap", $"{heatmap} ({i.Width}×{i.Height} px, blue {i.Min:F4} → red {i.Max:F4})");
+        return ExitCodes.Success;
+    }
+
+    private readonly record struct Stats(double Mean, double Min, double Max, double DiagonalMean);
+
+    private static Stats Summarise(ReadOnlySpan<double> scores, int k)
+    {
+        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity, diagonal = 0;
+        foreach (var v in scores)
+        {
+            sum += v;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        for (var a = 0; a < k; a++) diagonal += scores[a * k + a];
+        return new Stats(sum / scores.Length, min, max, diagonal / k);
+    }
+}

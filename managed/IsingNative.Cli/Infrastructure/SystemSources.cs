@@ -1,0 +1,96 @@
+using System.CommandLine;
+
+namespace IsingNative.Cli.Infrastructure;
+
+/// <summary>
+/// Turns the command line into systems: a file option when given (CLI.md's JSON format,
+/// parsed by <see cref="IsingSystemFile"/>), else the generator options. Every failure
+/// names the option or file it came from.
+/// </summary>
+internal static class SystemSources
+{
+    /// <summary>The single system of <c>energy</c>, <c>anneal</c>, <c>sample</c>: <c>--system F</c> or self's generator.</summary>
+    public static IsingSystem SingleSystem(ParseResult pr) =>
+        pr.GetValue(CliOptions.SystemFile) is { } file
+            ? Load("--system", file)
+            : Generate(pr, pr.GetValue(CliOptions.SelfSeed));
+
+    /// <summary>Self: <c>--self F</c> or the generator with <c>--self-seed</c>.</summary>
+    public static IsingSystem Self(ParseResult pr) =>
+        pr.GetValue(CliOptions.SelfFile) is { } file
+            ? Load("--self", file)
+            : Generate(pr, pr.GetValue(CliOptions.SelfSeed));
+
+    /// <summary>Other: <c>--other F</c> or the generator with <c>--other-seed</c>.</summary>
+    public static IsingSystem Other(ParseResult pr) =>
+        pr.GetValue(CliOptions.OtherFile) is { } file
+            ? Load("--other", file)
+            : Generate(pr, pr.GetValue(CliOptions.OtherSeed));
+
+    /// <summary>The others of <c>social</c>: <c>--others F1,F2,...</c> or <paramref name="count"/> generated ones, seeds other-seed + k.</summary>
+    public static IsingSystem[] Others(ParseResult pr, int count, string countOption)
+    {
+        if (pr.GetValue(CliOptions.OthersFiles) is { Length: > 0 } files)
+            return files.Select(f => Load("--others", f)).ToArray();
+        if (count < 1)
+            throw new CliInputException($"{countOption}: must be at least 1 (was {count})");
+        var n = pr.GetValue(CliOptions.N);
+        MemoryBudget.Require($"{countOption}/--n", 8.0 * count * ((double)n * n + 2.0 * n), $"{count} systems with n = {n}");
+        var seed = pr.GetValue(CliOptions.OtherSeed);
+        return Enumerable.Range(0, count).Select(k => Generate(pr, unchecked(seed + (ulong)k))).ToArray();
+    }
+
+    /// <summary>
+    /// Empathy compares systems of equal n (MODEL.md §5); say which options disagree before
+    /// the library reports it in terms of its own parameters.
+    /// </summary>
+    public static void RequireSameSize(IsingSystem self, IsingSystem other, string otherOption)
+    {
+        if (self.Size != other.Size)
+            throw new CliInputException(
+                $"{otherOption}: has n={other.Size} but self has n={self.Size}; empathy needs systems of equal n (use matching files or --n)");
+    }
+
+    /// <summary>Generates one system with the <c>--pattern</c> and <c>--n</c> options.</summary>
+    public static IsingSystem Generate(ParseResult pr, ulong seed)
+    {
+        var n = pr.GetValue(CliOptions.N);
+        var pattern = pr.GetValue(CliOptions.Pattern);
+        return Generate(pattern, n, seed);
+    }
+
+    /// <summary>Generates one system; a bad <paramref name="n"/> is reported as <c>--n</c>.</summary>
+    public static IsingSystem Generate(GeneratorPattern pattern, int n, ulong seed)
+    {
+        if (n < 1)
+            throw new CliInputException($"--n: the number of spins must be at least 1 (was {n})");
+        return CliInputException.ForOption("--n", () => pattern == GeneratorPattern.SpinGlass
+            ? IsingSystem.SpinGlass(n, seed)
+            : IsingSystem.SeedPattern(n, seed));
+    }
+
+    /// <summary>Loads a system file; a missing or malformed file is bad input naming the option and file.</summary>
+    public static IsingSystem Load(string option, string path)
+    {
+        if (Directory.Exists(path))
+            throw new CliInputException($"{option}: '{path}' is a directory, not a system file");
+        if (!File.Exists(path))
+            throw new CliInputException($"{option}: file '{path}' does not exist");
+        try
+        {
+            return IsingSystemFile.Load(path);
+        }
+        catch (IsingInputException ex)
+        {
+            throw new CliInputException($"{option}: {ErrorReporter.OneLine(ex.Message)}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliInputException($"{option}: '{path}': {ErrorReporter.Describe(ex)}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new CliInputException($"{option}: cannot read '{path}': {ErrorReporter.OneLine(ex.Message)}", ex);
+        }
+    }
+}

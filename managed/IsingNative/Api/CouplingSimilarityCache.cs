@@ -1,0 +1,140 @@
+using IsingNative.Backends;
+
+namespace IsingNative;
+
+/// <summary>
+/// The Tier-1b cache of §6 coupling similarities: an LRU of fixed capacity keyed by the
+/// identity AND version of both systems, so a mutated matrix is never served a stale
+/// value (its new version is simply a different key; the old entry ages out). The
+/// per-system norms are cached on the systems themselves, also keyed by version.
+/// Thread-safe; a hit allocates nothing.
+/// </summary>
+internal sealed class CouplingSimilarityCache
+{
+    /// <summary>The default capacity (MODEL.md §5).</summary>
+    public const int DefaultCapacity = 128;
+
+    /// <summary>The similarity is symmetric bit for bit, so keys are stored with the smaller id first.</summary>
+    private readonly record struct Key(long IdA, long VersionA, long IdB, long VersionB);
+
+    private readonly Dictionary<Key, int> _index;
+    private readonly Key[] _keys;
+    private readonly double[] _values;
+    private readonly int[] _prev, _next;   // doubly linked recency list over slots
+    private int _head = -1, _tail = -1;    // most / least recently used
+    private int _count;
+    private readonly Lock _lock = new();
+
+    public CouplingSimilarityCache(int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Capacity = capacity;
+        _index = new Dictionary<Key, int>(capacity);
+        _keys = new Key[capacity];
+        _values = new double[capacity];
+        _prev = new int[capacity];
+        _next = new int[capacity];
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Entries now held.</summary>
+    public int Count { get { lock (_lock) return _count; } }
+
+    /// <summary>Lookups served from the cache (for tests and benchmarks).</summary>
+    public long Hits { get; private set; }
+
+    /// <summary>Lookups that computed the value.</summary>
+    public long Misses { get; private set; }
+
+    /// <summary>The §6 similarity of a and b (equal n), from the cache or computed by <paramref name="backend"/>.</summary>
+    public double Get(IsingSystem a, IsingSystem b, IComputeBackend backend)
+    {
+        Key key = a.Id <= b.Id
+            ? new Key(a.Id, a.Version, b.Id, b.Version)
+            : new Key(b.Id, b.Version, a.Id, a.Version);
+        lock (_lock)
+        {
+            if (_index.TryGetValue(key, out int slot))
+            {
+                Hits++;
+                MoveToFront(slot);
+                return _values[slot];
+            }
+            Misses++;
+        }
+        double value = backend.CouplingSimilarity(a.View(), b.View(), Norm(a, backend), Norm(b, backend));
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        lock (_lock)
+        {
+            if (!_index.ContainsKey(key)) Insert(key, value);
+        }
+        return value;
+    }
+
+    /// <summary>The per-system cached §6 norm (Σ upper-triangle squares), recomputed after a mutation.</summary>
+    public static double Norm(IsingSystem s, IComputeBackend backend)
+    {
+        long version = s.Version;
+        NormEntry? e = s.CachedNorm;
+        if (e is not null && e.Version == version) return e.Norm;
+        double norm = backend.CouplingNormSquared(s.View());
+        GC.KeepAlive(s);
+        s.CachedNorm = new NormEntry(version, norm);
+        return norm;
+    }
+
+    /// <summary>Drops every entry.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _index.Clear();
+            _head = _tail = -1;
+            _count = 0;
+        }
+    }
+
+    private void Insert(Key key, double value)
+    {
+        int slot;
+        if (_count < Capacity)
+        {
+            slot = _count++;
+        }
+        else
+        {
+            slot = _tail;           // evict the least recently used
+            Unlink(slot);
+            _index.Remove(_keys[slot]);
+        }
+        _keys[slot] = key;
+        _values[slot] = value;
+        _index[key] = slot;
+        LinkFront(slot);
+    }
+
+    private void MoveToFront(int slot)
+    {
+        if (slot == _head) return;
+        Unlink(slot);
+        LinkFront(slot);
+    }
+
+    private void Unlink(int slot)
+    {
+        int p = _prev[slot], n = _next[slot];
+        if (p >= 0) _next[p] = n; else _head = n;
+        if (n >= 0) _prev[n] = p; else _tail = p;
+    }
+
+    private void LinkFront(int slot)
+    {
+        _prev[slot] = -1;
+        _next[slot] = _head;
+        if (_head >= 0) _prev[_head] = slot;
+        _head = slot;
+        if (_tail < 0) _tail = slot;
+    }
+}

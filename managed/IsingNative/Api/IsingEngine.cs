@@ -1,0 +1,460 @@
+using System.Buffers;
+using IsingNative.Backends;
+using IsingNative.Core;
+
+namespace IsingNative;
+
+/// <summary>
+/// The entry point for every computation. An engine owns one compute backend (managed
+/// now; native CPU and GPU later, behind the same internal interface), the coupling
+/// similarity cache and the worker-thread budget. It validates arguments (nothing is
+/// changed when a call fails), consults the caches, lays the work out as flat batches
+/// and assembles the results; the backend computes. Thread-safe; results follow
+/// docs/ALGORITHM.md bit for bit, whatever the backend and thread count.
+/// </summary>
+public sealed class IsingEngine : IDisposable
+{
+    private readonly IComputeBackend _backend;
+    private readonly CouplingSimilarityCache _similarity = new(CouplingSimilarityCache.DefaultCapacity);
+    private volatile bool _disposed;
+
+    /// <summary>Tasks handed to the backend at once by the empathy matrix (bounds its memory).</summary>
+    private const int MatrixChunk = 16384;
+
+    private IsingEngine(IComputeBackend backend, int threads)
+    {
+        _backend = backend;
+        Threads = threads;
+    }
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="backend">The backend; <see cref="BackendKind.Auto"/> picks <see cref="AutoChoice"/>.</param>
+    /// <param name="threads">Worker threads for batches (≥ 1); null uses every core.</param>
+    /// <exception cref="BackendUnavailableException">The requested backend is not available here.</exception>
+    public static IsingEngine Create(BackendKind backend = BackendKind.Auto, int? threads = null)
+    {
+        if (!Enum.IsDefined(backend))
+            throw new ArgumentOutOfRangeException(nameof(backend), backend, $"backend has an unknown value {(int)backend}.");
+        int t = threads ?? Environment.ProcessorCount;
+        if (t < 1)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must be >= 1, got {t}.");
+        BackendKind kind = backend == BackendKind.Auto ? AutoChoice : backend;
+        return kind switch
+        {
+            BackendKind.Managed => new IsingEngine(new ManagedBackend(t), t),
+            _ => throw new BackendUnavailableException(kind,
+                $"backend {NameOf(kind)} is unavailable: {NativeUnavailableDetail}; use --backend managed or auto."),
+        };
+    }
+
+    /// <summary>Every backend this build knows, and whether it can be created here.</summary>
+    public static IReadOnlyList<BackendInfo> DescribeBackends() =>
+    [
+        new BackendInfo(BackendKind.Managed, NameOf(BackendKind.Managed), true,
+            $"pure managed reference implementation, {Environment.ProcessorCount} cores"),
+        new BackendInfo(BackendKind.NativeCpu, NameOf(BackendKind.NativeCpu), false, NativeUnavailableDetail),
+        new BackendInfo(BackendKind.Gpu, NameOf(BackendKind.Gpu), false, NativeUnavailableDetail),
+    ];
+
+    /// <summary>The backend <see cref="BackendKind.Auto"/> resolves to on this machine.</summary>
+    public static BackendKind AutoChoice => ResolveAuto();
+
+    /// <summary>The resolved backend (never Auto).</summary>
+    public BackendKind Backend => _backend.Kind;
+
+    /// <summary>"managed", "native-cpu" or "gpu".</summary>
+    public string BackendName => _backend.Name;
+
+    /// <summary>Capacity of the coupling-similarity LRU cache (128).</summary>
+    public int CouplingCacheCapacity => _similarity.Capacity;
+
+    /// <summary>The most worker threads a batch uses.</summary>
+    internal int Threads { get; }
+
+    /// <summary>The similarity cache (tests inspect hits and misses).</summary>
+    internal CouplingSimilarityCache SimilarityCache => _similarity;
+
+    /// <summary>The backend (tests and benchmarks call it directly).</summary>
+    internal IComputeBackend ComputeBackend => _backend;
+
+    private const string NativeUnavailableDetail = "native library not built/loaded";
+
+    /// <summary>
+    /// The one place Auto is decided. Native backends will add a probe here (GPU if its
+    /// library loads and a device answers, else native CPU, else managed).
+    /// </summary>
+    private static BackendKind ResolveAuto() => BackendKind.Managed;
+
+    internal static string NameOf(BackendKind kind) => kind switch
+    {
+        BackendKind.Managed => "managed",
+        BackendKind.NativeCpu => "native-cpu",
+        BackendKind.Gpu => "gpu",
+        _ => "auto",
+    };
+
+    /// <summary>
+    /// The Theory-of-Mind anneal (ALGORITHM.md §4) of <paramref name="system"/>'s J and h
+    /// from random spins drawn from <paramref name="seed"/>; the system is not changed.
+    /// </summary>
+    /// <param name="system">The system (its spins are not read).</param>
+    /// <param name="seed">The seed of the starting spins and of every trial.</param>
+    /// <param name="spinsOut">n bytes receiving the final spins.</param>
+    /// <param name="options">The schedule; null for <see cref="AnnealOptions.Default"/>.</param>
+    /// <returns>Steps, trials run, accepted flips and the energy of the final spins.</returns>
+    public unsafe AnnealStats Anneal(IsingSystem system, ulong seed, Span<sbyte> spinsOut, AnnealOptions? options = null)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(system);
+        options ??= AnnealOptions.Default;
+        options.Validate();
+        if (spinsOut.Length != system.Size)
+            throw new ArgumentException($"spinsOut: expected {system.Size} elements (n), got {spinsOut.Length}.", nameof(spinsOut));
+        AnnealParams p = AnnealParams.From(options);
+        AnnealStats stats = default;
+        fixed (sbyte* output = spinsOut)
+        {
+            var task = new AnnealTask(system.View(), seed, output);
+            _backend.Anneal(new ReadOnlySpan<AnnealTask>(in task), p, new Span<AnnealStats>(ref stats));
+        }
+        GC.KeepAlive(system);
+        return stats;
+    }
+
+    /// <summary>
+    /// The empathy of <paramref name="self"/> towards <paramref name="other"/> (ALGORITHM.md §5):
+    /// anneal the other's J, h, compare the prediction with its actual spins, weigh in the
+    /// (cached) coupling similarity. Allocation-free in steady state.
+    /// </summary>
+    /// <param name="self">The empathising system.</param>
+    /// <param name="other">The simulated system, same n.</param>
+    /// <param name="seed">The anneal's seed.</param>
+    /// <param name="options">Schedule and weights; null for <see cref="EmpathyOptions.Default"/>.</param>
+    public EmpathyResult Empathy(IsingSystem self, IsingSystem other, ulong seed, EmpathyOptions? options = null)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(other);
+        Validation.CheckSameSize(self, other, nameof(self), nameof(other));
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        AnnealParams p = AnnealParams.From(options.Anneal);
+        ScoreWeights w = ScoreWeights.From(options.Weights);
+        double c = _similarity.Get(self, other, _backend);
+        var task = new EmpathyTask(self.View(), other.View(), seed, double.NaN, double.NaN, c);
+        EmpathyResult result = default;
+        _backend.Empathy(new ReadOnlySpan<EmpathyTask>(in task), p, w, new Span<EmpathyResult>(ref result));
+        GC.KeepAlive(self);
+        GC.KeepAlive(other);
+        return result;
+    }
+
+    /// <summary>Many independent empathies at once, on all the engine's threads.</summary>
+    /// <param name="pairs">The (self, other, seed) requests; each pair must have equal n.</param>
+    /// <param name="results">Receives one result per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="options">Schedule and weights for every pair; null for the defaults.</param>
+    public void EmpathyBatch(ReadOnlySpan<EmpathyPair> pairs, Span<EmpathyResult> results, EmpathyOptions? options = null)
+    {
+        ThrowIfDisposed();
+        if (results.Length < pairs.Length)
+            throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            if (pairs[k].Self is null || pairs[k].Other is null)
+                throw new ArgumentNullException(nameof(pairs), $"pairs[{k}] has a null system.");
+            if (pairs[k].Self.Size != pairs[k].Other.Size)
+                throw new ArgumentException(
+                    $"pairs[{k}]: Other has n={pairs[k].Other.Size} but Self has n={pairs[k].Self.Size}; equal n is required.", nameof(pairs));
+        }
+        if (pairs.IsEmpty) return;
+        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
+        try
+        {
+            for (int k = 0; k < pairs.Length; k++)
+            {
+                EmpathyPair pr = pairs[k];
+                tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), pr.Seed,
+                    CouplingSimilarityCache.Norm(pr.Self, _backend), CouplingSimilarityCache.Norm(pr.Other, _backend), double.NaN);
+            }
+            _backend.Empathy(tasks.AsSpan(0, pairs.Length), AnnealParams.From(options.Anneal),
+                ScoreWeights.From(options.Weights), results[..pairs.Length]);
+            for (int k = 0; k < pairs.Length; k++) { GC.KeepAlive(pairs[k].Self); GC.KeepAlive(pairs[k].Other); }
+        }
+        finally { ArrayPool<EmpathyTask>.Shared.Return(tasks); }
+    }
+
+    /// <summary>
+    /// Social attention (ALGORITHM.md §7): empathy with <c>others[k]</c> using seed
+    /// <c>seedBase + k</c>, attention weights proportional to the scores (uniform when their
+    /// sum is ≤ 1e-8), the attention-weighted collective emotion and the first argmax.
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options = null)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(self);
+        if (others.IsEmpty) throw new ArgumentException("others: at least one other system is required, got 0.", nameof(others));
+        for (int k = 0; k < others.Length; k++)
+        {
+            if (others[k] is null) throw new ArgumentNullException(nameof(others), $"others[{k}] is null.");
+            if (others[k].Size != self.Size)
+                throw new ArgumentException($"others: others[{k}] has n={others[k].Size} but self has n={self.Size}; equal n is required.", nameof(others));
+        }
+        int count = others.Length;
+        var pairs = new EmpathyPair[count];
+        for (int k = 0; k < count; k++) pairs[k] = new EmpathyPair(self, others[k], unchecked(seedBase + (ulong)k));
+        var results = new EmpathyResult[count];
+        EmpathyBatch(pairs, results, options);
+
+        var emotions = new Observables[count];
+        ObserveBatch(others, emotions);
+        var scores = new double[count];
+        double sum = 0.0;
+        int best = 0;
+        for (int k = 0; k < count; k++)
+        {
+            scores[k] = results[k].Score;
+            sum += scores[k];
+            if (scores[k] > scores[best]) best = k;
+        }
+        var weights = new double[count];
+        for (int k = 0; k < count; k++) weights[k] = sum <= 1e-8 ? 1.0 / count : scores[k] / sum;
+        double v = 0, a = 0, t = 0, c = 0;
+        for (int k = 0; k < count; k++)
+        {
+            EmotionVector e = emotions[k].Emotion;
+            v = v + weights[k] * e.Valence;
+            a = a + weights[k] * e.Arousal;
+            t = t + weights[k] * e.Tension;
+            c = c + weights[k] * e.Coherence;
+        }
+        return new SocialAttentionResult(weights, scores, new EmotionVector(v, a, t, c), best, results);
+    }
+
+    /// <summary>
+    /// The K×K empathy matrix of a swarm (ALGORITHM.md §7): entry (a, b), row-major, is the
+    /// score of agent a towards agent b with seed <c>seedBase + a·K + b</c>. The diagonal is
+    /// computed like every other entry (an agent simulating itself). All agents need equal n.
+    /// </summary>
+    /// <param name="agents">K ≥ 1 systems of equal n.</param>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="scores">K*K scores, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    public void EmpathyMatrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options = null)
+    {
+        ThrowIfDisposed();
+        if (agents.IsEmpty) throw new ArgumentException("agents: at least one agent is required, got 0.", nameof(agents));
+        int k = agents.Length;
+        long cells = (long)k * k;
+        if (scores.Length != cells)
+            throw new ArgumentException($"scores: expected {cells} elements (K*K with K={k}), got {scores.Length}.", nameof(scores));
+        for (int a = 0; a < k; a++)
+        {
+            if (agents[a] is null) throw new ArgumentNullException(nameof(agents), $"agents[{a}] is null.");
+            if (agents[a].Size != agents[0].Size)
+                throw new ArgumentException($"agents: agents[{a}] has n={agents[a].Size} but agents[0] has n={agents[0].Size}; equal n is required.", nameof(agents));
+        }
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        AnnealParams p = AnnealParams.From(options.Anneal);
+        ScoreWeights w = ScoreWeights.From(options.Weights);
+
+        var views = new SystemView[k];
+        var norms = new double[k];
+        for (int a = 0; a < k; a++)
+        {
+            views[a] = agents[a].View();
+            norms[a] = CouplingSimilarityCache.Norm(agents[a], _backend);
+        }
+        int chunk = (int)Math.Min(MatrixChunk, cells);
+        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(chunk);
+        EmpathyResult[] results = ArrayPool<EmpathyResult>.Shared.Rent(chunk);
+        try
+        {
+            for (long start = 0; start < cells; start += chunk)
+            {
+                int len = (int)Math.Min(chunk, cells - start);
+                for (int q = 0; q < len; q++)
+                {
+                    long cell = start + q;
+                    int a = (int)(cell / k), b = (int)(cell % k);
+                    tasks[q] = new EmpathyTask(views[a], views[b], unchecked(seedBase + (ulong)cell), norms[a], norms[b], double.NaN);
+                }
+                _backend.Empathy(tasks.AsSpan(0, len), p, w, results.AsSpan(0, len));
+                for (int q = 0; q < len; q++) scores[(int)(start + q)] = results[q].Score;
+            }
+            for (int a = 0; a < k; a++) GC.KeepAlive(agents[a]);
+        }
+        finally
+        {
+            ArrayPool<EmpathyTask>.Shared.Return(tasks);
+            ArrayPool<EmpathyResult>.Shared.Return(results);
+        }
+    }
+
+    /// <summary>The annealing-free estimate (ALGORITHM.md §7): <c>0.7·(1 - min(|Es - Eo|/scale, 1)) + 0.3·c</c>.</summary>
+    /// <param name="self">One system.</param>
+    /// <param name="other">The other, same n.</param>
+    /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
+    public QuickEstimate Quick(IsingSystem self, IsingSystem other, double scale = 100)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(other);
+        Validation.CheckSameSize(self, other, nameof(self), nameof(other));
+        if (!double.IsFinite(scale) || scale <= 0)
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be finite and > 0, got {Validation.Fmt(scale)}.");
+        double c = _similarity.Get(self, other, _backend);
+        return Scoring.Quick(self.Energy(), other.Energy(), c, scale);
+    }
+
+    /// <summary>The §6 coupling similarity in [0, 1], LRU-cached by (Id, Version) of both systems.</summary>
+    /// <param name="a">One system.</param>
+    /// <param name="b">The other, same n.</param>
+    public double CouplingSimilarity(IsingSystem a, IsingSystem b)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Validation.CheckSameSize(a, b, nameof(a), nameof(b));
+        return _similarity.Get(a, b, _backend);
+    }
+
+    /// <summary>Energy, magnetization, frustration and emotion of the system's current spins.</summary>
+    /// <param name="system">The system.</param>
+    public Observables Observe(IsingSystem system)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(system);
+        SystemView view = system.View();
+        Observables result = default;
+        _backend.Observe(new ReadOnlySpan<SystemView>(in view), new Span<Observables>(ref result));
+        GC.KeepAlive(system);
+        return result;
+    }
+
+    /// <summary>The observables of many systems at once (one batch for the backend).</summary>
+    /// <param name="systems">The systems (any sizes).</param>
+    /// <param name="results">One result per system (at least as long as <paramref name="systems"/>).</param>
+    public void ObserveBatch(ReadOnlySpan<IsingSystem> systems, Span<Observables> results)
+    {
+        ThrowIfDisposed();
+        if (results.Length < systems.Length)
+            throw new ArgumentException($"results: needs room for {systems.Length} results, has {results.Length}.", nameof(results));
+        if (systems.IsEmpty) return;
+        SystemView[] views = ArrayPool<SystemView>.Shared.Rent(systems.Length);
+        try
+        {
+            for (int i = 0; i < systems.Length; i++)
+            {
+                if (systems[i] is null) throw new ArgumentNullException(nameof(systems), $"systems[{i}] is null.");
+                views[i] = systems[i].View();
+            }
+            _backend.Observe(views.AsSpan(0, systems.Length), results[..systems.Length]);
+            for (int i = 0; i < systems.Length; i++) GC.KeepAlive(systems[i]);
+        }
+        finally { ArrayPool<SystemView>.Shared.Return(views); }
+    }
+
+    /// <summary>
+    /// Fixed-β Markov chain (ALGORITHM.md §10), starting from the system's spins (or random
+    /// spins when it has none): <paramref name="burnIn"/> sweeps, then <paramref name="samples"/>
+    /// times <paramref name="thin"/> sweeps followed by recording the state. A sweep is n
+    /// trials. The system is not changed. With <see cref="AcceptanceRule.Metropolis"/> the
+    /// chain's stationary distribution is Boltzmann at β.
+    /// </summary>
+    /// <param name="system">The system.</param>
+    /// <param name="beta">Inverse temperature, finite and &gt; 0.</param>
+    /// <param name="samples">States to record, ≥ 1.</param>
+    /// <param name="thin">Sweeps between records, ≥ 1.</param>
+    /// <param name="burnIn">Sweeps before the first block, ≥ 0.</param>
+    /// <param name="seed">The chain's seed.</param>
+    /// <param name="acceptance">The acceptance rule.</param>
+    public unsafe SampleResult Sample(IsingSystem system, double beta, int samples, int thin, int burnIn, ulong seed,
+        AcceptanceRule acceptance = AcceptanceRule.Metropolis)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(system);
+        if (!double.IsFinite(beta) || beta <= 0)
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, $"beta must be finite and > 0, got {Validation.Fmt(beta)}.");
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be >= 1, got {samples}.");
+        if (thin < 1) throw new ArgumentOutOfRangeException(nameof(thin), thin, $"thin must be >= 1, got {thin}.");
+        if (burnIn < 0) throw new ArgumentOutOfRangeException(nameof(burnIn), burnIn, $"burnIn must be >= 0, got {burnIn}.");
+        if (!Enum.IsDefined(acceptance))
+            throw new ArgumentOutOfRangeException(nameof(acceptance), acceptance, $"acceptance has an unknown value {(int)acceptance}.");
+        int n = system.Size;
+        long stored = (long)samples * n;
+        if (stored > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples*n = {stored} states do not fit in memory.");
+        long trials = ((long)burnIn + (long)samples * thin) * n;
+        if (trials > AnnealOptions.MaxTotalTrials)
+            throw new ArgumentOutOfRangeException(nameof(samples), samples, $"(burnIn + samples*thin)*n = {trials} trials exceed 1e11.");
+
+        var flat = new sbyte[stored];
+        var energies = new double[samples];
+        TrialCounts counts;
+        fixed (sbyte* states = flat)
+        fixed (double* e = energies)
+        fixed (sbyte* start = system.SpinArray)
+            counts = _backend.Sample(system.View(), beta, samples, thin, burnIn, seed, acceptance,
+                system.HasSpins ? start : null, states, e);
+        GC.KeepAlive(system);
+        var result = new sbyte[samples][];
+        for (int r = 0; r < samples; r++) result[r] = flat.AsSpan(r * n, n).ToArray();
+        double rate = counts.Trials == 0 ? 0.0 : (double)counts.Accepted / counts.Trials;
+        return new SampleResult(result, energies, rate, counts.Trials, counts.Accepted);
+    }
+
+    /// <summary>
+    /// The compassionate response (ALGORITHM.md §11), which mutates <paramref name="self"/>:
+    /// if <paramref name="score"/> &gt; 0.5, blend self's couplings towards the other's with
+    /// <c>b = strength·score</c>; otherwise flip each of self's spins with probability
+    /// <c>τ = noise·(1 - score)</c> drawn from <paramref name="seed"/>. The version increments.
+    /// </summary>
+    /// <param name="self">The responding system (mutated).</param>
+    /// <param name="other">The system responded to, same n.</param>
+    /// <param name="score">An empathy score in [0, 1].</param>
+    /// <param name="seed">Seed of the spin-flip noise.</param>
+    /// <param name="strength">Blend strength in [0, 1] (default 0.1).</param>
+    /// <param name="noise">Noise level in [0, 1] (default 0.05).</param>
+    /// <returns>The blend factor b or the flip probability τ that was applied.</returns>
+    public double CompassionateResponse(IsingSystem self, IsingSystem other, double score, ulong seed,
+        double strength = 0.1, double noise = 0.05)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(other);
+        Validation.CheckSameSize(self, other, nameof(self), nameof(other));
+        Validation.CheckUnit(score, nameof(score));
+        Validation.CheckUnit(strength, nameof(strength));
+        Validation.CheckUnit(noise, nameof(noise));
+        if (score > 0.5)
+        {
+            double b = strength * score;
+            Compassion.Blend(self.Size, self.CouplingArray, other.CouplingArray, b);
+            self.BumpVersion();
+            return b;
+        }
+        double tau = noise * (1.0 - score);
+        Compassion.FlipNoise(self.SpinArray, seed, tau);
+        self.MarkSpinsChanged();
+        return tau;
+    }
+
+    /// <summary>Releases the backend; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _backend.Dispose();
+        _similarity.Clear();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

@@ -1,0 +1,316 @@
+/*
+ * isingnative.h - the one public C header of the IsingNative engine.
+ *
+ * Plain C (C99), no C++ types, so that a libclang-based binding generator
+ * (or a hand-written P/Invoke layer) can read it without help:
+ *   - every struct is plain data with fixed-width members and explicit padding
+ *     members named `reserved*` (always write 0), so the layout is the same on
+ *     every 64-bit ABI; isn_struct_size()/isn_struct_offset() let managed code
+ *     verify it at run time;
+ *   - enums have explicit values and are passed as int32_t in function
+ *     signatures (an enum's size is compiler-defined, int32_t is not);
+ *   - the context is an opaque handle (`isn_context*`).
+ *
+ * Semantics: shared/spec/MODEL.md; bit-exact algorithm: docs/ALGORITHM.md.
+ * Every backend (this library's CPU and GPU executors and the managed engine)
+ * returns bit-identical results for the same inputs and seeds.
+ *
+ * Error handling: every function returning isn_status validates all of its
+ * arguments before touching any output; on failure nothing is written and
+ * isn_last_error_message() (per calling thread) names the argument and value.
+ * No C++ exception ever crosses this boundary.
+ *
+ * Systems in batches: an array of isn_system_view, each pointing at the
+ * caller's own flat arrays (row-major n*n couplings, n fields, n spins).
+ * Nothing is copied or retained beyond the call. Outputs that hold spins for
+ * several systems are concatenated: the spins for system k start at offset
+ * n_0 + n_1 + ... + n_(k-1) (see each function).
+ */
+#ifndef ISINGNATIVE_H
+#define ISINGNATIVE_H
+
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  if defined(ISN_BUILDING_LIBRARY)
+#    define ISN_API __declspec(dllexport)
+#  else
+#    define ISN_API __declspec(dllimport)
+#  endif
+#else
+#  define ISN_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- version ----------------------------------------------------------- */
+#define ISN_VERSION_MAJOR 1
+#define ISN_VERSION_MINOR 0
+#define ISN_VERSION_PATCH 0
+/* isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH */
+#define ISN_VERSION 10000
+
+/* ---- limits (docs/ALGORITHM.md section 12) ----------------------------- */
+#define ISN_MAX_SPINS 16384
+#define ISN_MAX_STEPS 100000000
+#define ISN_MAX_TRIALS_PER_STEP 1000000
+#define ISN_MAX_TOTAL_TRIALS 100000000000LL
+#define ISN_MAX_BATCH 2000000000
+/* A buffer of this many bytes always holds isn_context_describe's text. */
+#define ISN_MESSAGE_CAPACITY 512
+
+/* ---- enums --------------------------------------------------------------- */
+typedef enum isn_status {
+    ISN_STATUS_OK = 0,
+    ISN_STATUS_INVALID_ARGUMENT = 1,  /* a bad argument; the message names it */
+    ISN_STATUS_INVALID_HANDLE = 2,    /* null, destroyed or foreign context */
+    ISN_STATUS_DEVICE_UNAVAILABLE = 3,/* no GPU, or built without GPU support */
+    ISN_STATUS_DEVICE_ERROR = 4,      /* GPU runtime failure (message has the runtime's text) */
+    ISN_STATUS_OUT_OF_MEMORY = 5,
+    ISN_STATUS_INTERNAL = 6           /* a bug: please report the message */
+} isn_status;
+
+typedef enum isn_backend {
+    ISN_BACKEND_CPU = 1,
+    ISN_BACKEND_GPU = 2
+} isn_backend;
+
+typedef enum isn_acceptance {
+    ISN_ACCEPTANCE_METROPOLIS = 0,      /* min(1, exp(-beta dE)); detailed balance */
+    ISN_ACCEPTANCE_SEED_COMPATIBLE = 1  /* max(exp(-beta dE), 0.1/(1+beta)); NO detailed balance */
+} isn_acceptance;
+
+typedef enum isn_precision {
+    ISN_PRECISION_DOUBLE = 0,
+    ISN_PRECISION_SINGLE = 1            /* J, h, local fields in float (ALGORITHM section 9) */
+} isn_precision;
+
+/* Ids for the ABI introspection functions, one per public struct. */
+typedef enum isn_struct_id {
+    ISN_STRUCT_SYSTEM_VIEW = 1,
+    ISN_STRUCT_ANNEAL_OPTIONS = 2,
+    ISN_STRUCT_WEIGHTS = 3,
+    ISN_STRUCT_EMPATHY_OPTIONS = 4,
+    ISN_STRUCT_PAIR = 5,
+    ISN_STRUCT_ANNEAL_STATS = 6,
+    ISN_STRUCT_EMPATHY_RESULT = 7,
+    ISN_STRUCT_EMOTION = 8,
+    ISN_STRUCT_OBSERVABLES = 9,
+    ISN_STRUCT_QUICK_ESTIMATE = 10,
+    ISN_STRUCT_SAMPLE_STATS = 11
+} isn_struct_id;
+
+/* ---- structs ------------------------------------------------------------- */
+
+/* One Ising system, borrowed for the duration of a call.
+ * couplings: n*n row-major, symmetric within 1e-12*max(1,|Jij|,|Jji|), diagonal
+ *            |Jii| <= 1e-12, finite. The matrix is used exactly as given: pass an
+ *            exactly symmetric matrix with a zero diagonal (the managed engine
+ *            always does) to be bit-identical with the other backends.
+ * fields:    n finite values.
+ * spins:     n values, each -1 or +1; may be NULL where a function says so. */
+typedef struct isn_system_view {
+    int32_t n;
+    int32_t reserved0;
+    const double* couplings;
+    const double* fields;
+    const int8_t* spins;
+} isn_system_view;
+
+/* The anneal schedule (ALGORITHM section 4). Defaults: steps 100,
+ * trials_per_step 10, beta_start 0.1, beta_end 0.1*e^10, everything else 0. */
+typedef struct isn_anneal_options {
+    int32_t steps;              /* T, 1..ISN_MAX_STEPS (ignored when adaptive_steps != 0) */
+    int32_t trials_per_step;    /* K, 1..ISN_MAX_TRIALS_PER_STEP */
+    double beta_start;          /* > 0, finite */
+    double beta_end;            /* > 0, finite */
+    int32_t adaptive_steps;     /* 0 or 1: T = 50 + n/10 per system */
+    int32_t acceptance;         /* isn_acceptance */
+    int32_t precision;          /* isn_precision */
+    int32_t early_stop_window;  /* W >= 1 enables early stop; 0 disables it */
+    double early_stop_beta;     /* threshold beta, finite, >= 0 (used when W >= 1) */
+} isn_anneal_options;
+
+/* Score weights (MODEL section 6); finite, >= 0, not all 0. */
+typedef struct isn_weights {
+    double overlap;
+    double energy;
+    double coupling;
+    double magnetization;
+} isn_weights;
+
+typedef struct isn_empathy_options {
+    isn_anneal_options anneal;
+    isn_weights weights;
+} isn_empathy_options;
+
+/* One empathy job: self = systems[self_index] simulates other = systems[other_index]. */
+typedef struct isn_pair {
+    int32_t self_index;
+    int32_t other_index;
+    uint64_t seed;
+} isn_pair;
+
+typedef struct isn_anneal_stats {
+    int32_t steps;       /* T actually scheduled */
+    int32_t reserved0;
+    int64_t trials;      /* trials actually run (fewer than T*K after an early stop) */
+    int64_t accepted;
+    double energy;       /* energy of the final spins (ALGORITHM section 3) */
+} isn_anneal_stats;
+
+typedef struct isn_empathy_result {
+    double score;
+    double state_overlap;
+    double energy_error;
+    double magnetization_error;
+    double coupling_similarity;
+    double predicted_energy;
+    double actual_energy;
+    int32_t steps;
+    int32_t reserved0;
+    int64_t trials;
+    int64_t accepted;
+} isn_empathy_result;
+
+typedef struct isn_emotion {
+    double valence;
+    double arousal;
+    double tension;
+    double coherence;
+} isn_emotion;
+
+typedef struct isn_observables {
+    double energy;
+    double magnetization;
+    double frustration;
+    isn_emotion emotion;
+} isn_observables;
+
+typedef struct isn_quick_estimate {
+    double score;
+    double coupling_similarity;
+    double energy_difference;   /* |E_self - E_other| */
+} isn_quick_estimate;
+
+typedef struct isn_sample_stats {
+    int64_t trials;
+    int64_t accepted;
+    double acceptance;          /* accepted / trials */
+} isn_sample_stats;
+
+/* ---- library ------------------------------------------------------------- */
+
+/* ISN_VERSION of the loaded library (compare with the header's ISN_VERSION). */
+ISN_API int32_t isn_version(void);
+/* "1.0.0+cpu" or "1.0.0+cpu+hip" / "+cuda": static string, never NULL. */
+ISN_API const char* isn_version_string(void);
+/* Message of this thread's most recent status-returning call: "" when it
+ * succeeded, else "<function>: <what is wrong, naming the argument and value>".
+ * Valid until the thread's next call into this library. Never NULL. */
+ISN_API const char* isn_last_error_message(void);
+/* sizeof the struct named by id (isn_struct_id), or -1 for an unknown id. */
+ISN_API int32_t isn_struct_size(int32_t struct_id);
+/* offsetof the field_index-th member (declaration order, from 0, reserved
+ * members included) of the struct named by id, or -1 when out of range. */
+ISN_API int32_t isn_struct_offset(int32_t struct_id, int32_t field_index);
+/* Number of members of the struct (reserved included), or -1. */
+ISN_API int32_t isn_struct_field_count(int32_t struct_id);
+
+/* Fill *options / *weights with the documented defaults. */
+ISN_API isn_status isn_anneal_options_default(isn_anneal_options* options);
+ISN_API isn_status isn_weights_default(isn_weights* weights);
+
+/* Number of usable GPUs (0 when none or built without GPU support; never fails
+ * for a missing device). */
+ISN_API isn_status isn_gpu_device_count(int32_t* count);
+
+/* ---- contexts ------------------------------------------------------------ */
+typedef struct isn_context isn_context;
+
+/* CPU context running batches on `threads` worker threads (0 = hardware
+ * concurrency, 1..1024 otherwise). */
+ISN_API isn_status isn_context_create_cpu(int32_t threads, isn_context** out_context);
+/* GPU context on device `device` (>= 0). ISN_STATUS_DEVICE_UNAVAILABLE when
+ * there is no such device or the library was built without GPU support. */
+ISN_API isn_status isn_context_create_gpu(int32_t device, isn_context** out_context);
+/* Destroys the context; NULL is a no-op returning OK; a destroyed or foreign
+ * pointer is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced (the
+ * library looks handles up in its registry of live contexts). Calls on one
+ * context from several threads are safe but run one at a time (use one
+ * context per thread, or one multi-threaded CPU context, for parallelism);
+ * destroying a context waits for a call in progress on it. */
+ISN_API isn_status isn_context_destroy(isn_context* context);
+/* *out_backend = isn_backend of the context. */
+ISN_API isn_status isn_context_backend(isn_context* context, int32_t* out_backend);
+/* Human-readable description ("cpu, 2 threads", "gpu 0: <name> (gfx90a)")
+ * written NUL-terminated into buffer (capacity bytes, truncated to fit). */
+ISN_API isn_status isn_context_describe(isn_context* context, char* buffer, int32_t capacity);
+
+/* ---- work ---------------------------------------------------------------- */
+
+/* Anneal each systems[k]'s J and h (spins ignored, may be NULL) from random
+ * spins with seeds[k]. spins_out: concatenated (sum of n) final spins;
+ * stats_out: count entries (may be NULL). One kernel launch on the GPU. */
+ISN_API isn_status isn_anneal_batch(isn_context* context,
+    const isn_system_view* systems, int32_t count, const uint64_t* seeds,
+    const isn_anneal_options* options, int8_t* spins_out, isn_anneal_stats* stats_out);
+
+/* Empathy for each pair (ALGORITHM section 5). The other system of every pair
+ * needs spins; self needs only couplings and the same n as other.
+ * results: pair_count entries. */
+ISN_API isn_status isn_empathy_batch(isn_context* context,
+    const isn_system_view* systems, int32_t system_count,
+    const isn_pair* pairs, int32_t pair_count,
+    const isn_empathy_options* options, isn_empathy_result* results);
+
+/* Social attention of self over others[0..count) with seeds seed_base + k
+ * (ALGORITHM section 7). weights_out, results_out: count entries each
+ * (results_out may be NULL); collective_out, most_empathic_out: one each. */
+ISN_API isn_status isn_social_attention(isn_context* context,
+    const isn_system_view* self_system, const isn_system_view* others, int32_t count,
+    uint64_t seed_base, const isn_empathy_options* options,
+    double* weights_out, isn_empathy_result* results_out,
+    isn_emotion* collective_out, int32_t* most_empathic_out);
+
+/* K x K empathy matrix, row a = self, column b = other, seed
+ * seed_base + a*K + b, diagonal included. scores_out: K*K row-major;
+ * results_out: K*K or NULL. All agents need spins and equal n. */
+ISN_API isn_status isn_empathy_matrix(isn_context* context,
+    const isn_system_view* agents, int32_t count, uint64_t seed_base,
+    const isn_empathy_options* options, double* scores_out, isn_empathy_result* results_out);
+
+/* Observables and emotion of each system (spins required). One launch on the GPU. */
+ISN_API isn_status isn_observe_batch(isn_context* context,
+    const isn_system_view* systems, int32_t count, isn_observables* results);
+
+/* Quick estimate (Tier 3c) for each pair (seeds ignored); scale > 0, finite.
+ * Both systems of a pair need spins and equal n. Computed on the host. */
+ISN_API isn_status isn_quick_estimate_batch(isn_context* context,
+    const isn_system_view* systems, int32_t system_count,
+    const isn_pair* pairs, int32_t pair_count, double scale, isn_quick_estimate* results);
+
+/* Coupling similarity in [0,1] for each pair (seeds ignored, spins not needed,
+ * equal n). Computed on the host. */
+ISN_API isn_status isn_coupling_similarity_batch(isn_context* context,
+    const isn_system_view* systems, int32_t system_count,
+    const isn_pair* pairs, int32_t pair_count, double* results);
+
+/* Fixed-beta Metropolis sampling (ALGORITHM section 10): start from the
+ * system's spins, or INIT_SPINS when system->spins is NULL; burn_in sweeps
+ * (a sweep = n trials), then `samples` times: run `thin` sweeps and record.
+ * beta > 0 finite; samples >= 1; thin >= 1; burn_in >= 0;
+ * n * (burn_in + samples*thin) <= ISN_MAX_TOTAL_TRIALS.
+ * states_out: samples*n spins; energies_out: samples; stats_out may be NULL.
+ * Computed on the host (one sequential chain). */
+ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* system,
+    double beta, int32_t samples, int32_t thin, int32_t burn_in, uint64_t seed,
+    int32_t acceptance, int8_t* states_out, double* energies_out, isn_sample_stats* stats_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ISINGNATIVE_H */

@@ -1,0 +1,121 @@
+#include "context.h"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "errors.h"
+#include "validate.h"
+
+namespace isn {
+
+namespace {
+
+using Registry = std::unordered_map<const isn_context*, std::shared_ptr<ContextState>>;
+
+std::mutex& registry_mutex() {
+    static std::mutex m;
+    return m;
+}
+Registry& registry() {
+    static Registry r;
+    return r;
+}
+
+[[noreturn]] void not_live() {
+    fail(ISN_STATUS_INVALID_HANDLE, "argument 'context' is not a live context (destroyed or foreign pointer)");
+}
+
+void publish(std::unique_ptr<Backend> backend, isn_context** out) {
+    auto state = std::make_shared<ContextState>();
+    state->backend = std::move(backend);
+    auto token = std::make_unique<isn_context>();
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    registry().emplace(token.get(), std::move(state));
+    *out = token.release();
+}
+
+}  // namespace
+
+ContextRef acquire(isn_context* context) {
+    if (context == nullptr) fail(ISN_STATUS_INVALID_HANDLE, "argument 'context' is null");
+    std::shared_ptr<ContextState> state;
+    {
+        std::lock_guard<std::mutex> lock(registry_mutex());
+        const auto it = registry().find(context);
+        if (it == registry().end()) not_live();
+        state = it->second;
+    }
+    return ContextRef(std::move(state));  // locks the context outside the registry lock
+}
+
+}  // namespace isn
+
+using namespace isn;
+
+extern "C" {
+
+ISN_API isn_status isn_context_create_cpu(int32_t threads, isn_context** out_context) {
+    return guard("isn_context_create_cpu", [&] {
+        require_not_null(out_context, "out_context");
+        require_range(threads, 0, 1024, "threads");
+        int32_t t = threads;
+        if (t == 0) t = static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
+        publish(make_cpu_backend(t), out_context);
+    });
+}
+
+ISN_API isn_status isn_context_create_gpu(int32_t device, isn_context** out_context) {
+    return guard("isn_context_create_gpu", [&] {
+        require_not_null(out_context, "out_context");
+        require_range(device, 0, 1023, "device");
+        publish(make_gpu_backend(device), out_context);
+    });
+}
+
+ISN_API isn_status isn_context_destroy(isn_context* context) {
+    return guard("isn_context_destroy", [&] {
+        if (context == nullptr) return;
+        std::shared_ptr<ContextState> state;
+        {
+            std::lock_guard<std::mutex> lock(registry_mutex());
+            const auto it = registry().find(context);
+            if (it == registry().end()) not_live();
+            state = std::move(it->second);
+            registry().erase(it);
+        }
+        delete context;  // the token; the state goes with its last reference
+        std::lock_guard<std::mutex> wait_for_calls(state->mutex);
+    });
+}
+
+ISN_API isn_status isn_context_backend(isn_context* context, int32_t* out_backend) {
+    return guard("isn_context_backend", [&] {
+        const ContextRef ref = acquire(context);
+        require_not_null(out_backend, "out_backend");
+        *out_backend = ref.backend().kind();
+    });
+}
+
+ISN_API isn_status isn_context_describe(isn_context* context, char* buffer, int32_t capacity) {
+    return guard("isn_context_describe", [&] {
+        const ContextRef ref = acquire(context);
+        require_not_null(buffer, "buffer");
+        require_range(capacity, 1, INT32_MAX, "capacity");
+        const std::string d = ref.backend().describe();
+        const size_t len = std::min(d.size(), static_cast<size_t>(capacity) - 1);
+        std::memcpy(buffer, d.data(), len);
+        buffer[len] = '\0';
+    });
+}
+
+ISN_API isn_status isn_gpu_device_count(int32_t* count) {
+    return guard("isn_gpu_device_count", [&] {
+        require_not_null(count, "count");
+        *count = gpu_device_count();
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,40 @@
+// Contexts. isn_context* is an opaque token: entry points look it up in a
+// registry of live contexts and never dereference it, so null, destroyed and
+// foreign pointers are all reported (ISN_STATUS_INVALID_HANDLE). The state
+// behind a token is reference-counted and serialised by a mutex: concurrent
+// calls on one context queue up, and destroying a context while another
+// thread is inside a call frees it only when that call returns.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "../backend.h"
+
+struct isn_context {
+    // Only gives every live token a distinct address; never read.
+    uint64_t tag = 0x49534E4354585431ull;  // "ISNCTXT1"
+};
+
+namespace isn {
+
+struct ContextState {
+    std::mutex mutex;
+    std::unique_ptr<Backend> backend;
+};
+
+// A live context held for the duration of one call (locked, kept alive).
+class ContextRef {
+public:
+    explicit ContextRef(std::shared_ptr<ContextState> state) : state_(std::move(state)), lock_(state_->mutex) {}
+    Backend& backend() const { return *state_->backend; }
+
+private:
+    std::shared_ptr<ContextState> state_;
+    std::unique_lock<std::mutex> lock_;
+};
+
+// Throws ISN_STATUS_INVALID_HANDLE for null, destroyed or foreign pointers.
+ContextRef acquire(isn_context* context);
+
+}  // namespace isn

@@ -1,0 +1,280 @@
+// The work entry points: validate everything, plan the jobs, hand them to the
+// context's backend. Outputs are written only after validation passed.
+#include <string>
+#include <vector>
+
+#include "../core/empathy.h"
+#include "../core/observables.h"
+#include "../core/sample.h"
+#include "context.h"
+#include "errors.h"
+#include "validate.h"
+
+using namespace isn;
+
+namespace {
+
+constexpr int32_t kMaxAgents = 1 << 20;
+// Empathy-matrix jobs per backend call when the caller wants scores only, so
+// the temporary results stay small (about 20 MB) however big the swarm.
+constexpr int64_t kMatrixChunk = 1 << 18;
+
+std::string item(const char* name, int64_t k) { return std::string(name) + "[" + std::to_string(k) + "]"; }
+
+void validate_systems(const isn_system_view* systems, int32_t count, const char* name,
+                      const std::vector<char>& need_spins) {
+    for (int32_t k = 0; k < count; ++k) validate_system(systems[k], item(name, k), need_spins[static_cast<size_t>(k)] != 0);
+}
+
+void validate_empathy_options(const isn_empathy_options* options) {
+    require_not_null(options, "options");
+    validate_anneal_options(options->anneal, "options.anneal");
+    validate_weights(options->weights, "options.weights");
+}
+
+// Runs pair jobs as empathy (scores into results).
+void run_empathy(Backend& b, const isn_system_view* systems, int32_t system_count, const std::vector<Job>& jobs,
+                 const isn_empathy_options& options, isn_empathy_result* results) {
+    b.run_anneal(systems, system_count, jobs.data(), static_cast<int32_t>(jobs.size()), options.anneal,
+                 &options.weights, nullptr, nullptr, results);
+}
+
+}  // namespace
+
+extern "C" {
+
+ISN_API isn_status isn_anneal_batch(isn_context* context, const isn_system_view* systems, int32_t count,
+                                    const uint64_t* seeds, const isn_anneal_options* options, int8_t* spins_out,
+                                    isn_anneal_stats* stats_out) {
+    return guard("isn_anneal_batch", [&] {
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_range(count, 1, ISN_MAX_BATCH, "count");
+        require_not_null(systems, "systems");
+        require_not_null(seeds, "seeds");
+        require_not_null(options, "options");
+        require_not_null(spins_out, "spins_out");
+        validate_anneal_options(*options, "options");
+        for (int32_t k = 0; k < count; ++k) validate_system(systems[k], item("systems", k), false);
+        std::vector<Job> jobs(static_cast<size_t>(count));
+        int64_t offset = 0;
+        for (int32_t k = 0; k < count; ++k) {
+            jobs[static_cast<size_t>(k)] = Job{k, -1, seeds[k], offset};
+            offset += systems[k].n;
+        }
+        b.run_anneal(systems, count, jobs.data(), count, *options, nullptr, spins_out, stats_out, nullptr);
+    });
+}
+
+ISN_API isn_status isn_empathy_batch(isn_context* context, const isn_system_view* systems, int32_t system_count,
+                                     const isn_pair* pairs, int32_t pair_count, const isn_empathy_options* options,
+                                     isn_empathy_result* results) {
+    return guard("isn_empathy_batch", [&] {
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
+        require_range(pair_count, 1, ISN_MAX_BATCH, "pair_count");
+        require_not_null(systems, "systems");
+        require_not_null(pairs, "pairs");
+        require_not_null(results, "results");
+        validate_empathy_options(options);
+        validate_pairs(systems, system_count, pairs, pair_count, "pairs");
+        std::vector<char> need_spins(static_cast<size_t>(system_count), 0);
+        for (int32_t k = 0; k < pair_count; ++k) need_spins[static_cast<size_t>(pairs[k].other_index)] = 1;
+        validate_systems(systems, system_count, "systems", need_spins);
+        std::vector<Job> jobs(static_cast<size_t>(pair_count));
+        for (int32_t k = 0; k < pair_count; ++k)
+            jobs[static_cast<size_t>(k)] = Job{pairs[k].other_index, pairs[k].self_index, pairs[k].seed, 0};
+        run_empathy(b, systems, system_count, jobs, *options, results);
+    });
+}
+
+ISN_API isn_status isn_social_attention(isn_context* context, const isn_system_view* self_system,
+                                        const isn_system_view* others, int32_t count, uint64_t seed_base,
+                                        const isn_empathy_options* options, double* weights_out,
+                                        isn_empathy_result* results_out, isn_emotion* collective_out,
+                                        int32_t* most_empathic_out) {
+    return guard("isn_social_attention", [&] {
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_not_null(self_system, "self_system");
+        require_range(count, 1, ISN_MAX_BATCH - 1, "count");
+        require_not_null(others, "others");
+        require_not_null(weights_out, "weights_out");
+        require_not_null(collective_out, "collective_out");
+        require_not_null(most_empathic_out, "most_empathic_out");
+        validate_empathy_options(options);
+        validate_system(*self_system, "self_system", false);
+        for (int32_t k = 0; k < count; ++k) {
+            validate_system(others[k], item("others", k), true);
+            if (others[k].n != self_system->n)
+                invalid("argument '" + item("others", k) + ".n' = " + std::to_string(others[k].n) +
+                        " differs from self_system.n = " + std::to_string(self_system->n));
+        }
+        // systems[0] = self, systems[k+1] = others[k]; seeds seed_base + k (wrapping).
+        std::vector<isn_system_view> systems(static_cast<size_t>(count) + 1);
+        systems[0] = *self_system;
+        std::vector<Job> jobs(static_cast<size_t>(count));
+        for (int32_t k = 0; k < count; ++k) {
+            systems[static_cast<size_t>(k) + 1] = others[k];
+            jobs[static_cast<size_t>(k)] = Job{k + 1, 0, seed_base + static_cast<uint64_t>(k), 0};
+        }
+        std::vector<isn_empathy_result> results(static_cast<size_t>(count));
+        run_empathy(b, systems.data(), count + 1, jobs, *options, results.data());
+
+        double total = 0.0;
+        for (const auto& r : results) total = total + r.score;
+        std::vector<double> w(static_cast<size_t>(count));
+        for (int32_t k = 0; k < count; ++k)
+            w[static_cast<size_t>(k)] = total <= 1e-8 ? 1.0 / static_cast<double>(count) : results[static_cast<size_t>(k)].score / total;
+        isn_emotion acc{0.0, 0.0, 0.0, 0.0};
+        int32_t best = 0;
+        for (int32_t k = 0; k < count; ++k) {
+            const isn_system_view& o = others[k];
+            const isn_emotion e = core::observe(o.n, o.couplings, o.fields, o.spins).emotion;
+            const double wk = w[static_cast<size_t>(k)];
+            acc.valence = acc.valence + wk * e.valence;
+            acc.arousal = acc.arousal + wk * e.arousal;
+            acc.tension = acc.tension + wk * e.tension;
+            acc.coherence = acc.coherence + wk * e.coherence;
+            if (results[static_cast<size_t>(k)].score > results[static_cast<size_t>(best)].score) best = k;
+        }
+        for (int32_t k = 0; k < count; ++k) weights_out[k] = w[static_cast<size_t>(k)];
+        if (results_out != nullptr)
+            for (int32_t k = 0; k < count; ++k) results_out[k] = results[static_cast<size_t>(k)];
+        *collective_out = acc;
+        *most_empathic_out = best;
+    });
+}
+
+ISN_API isn_status isn_empathy_matrix(isn_context* context, const isn_system_view* agents, int32_t count,
+                                      uint64_t seed_base, const isn_empathy_options* options, double* scores_out,
+                                      isn_empathy_result* results_out) {
+    return guard("isn_empathy_matrix", [&] {
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_range(count, 1, kMaxAgents, "count");
+        require_not_null(agents, "agents");
+        require_not_null(scores_out, "scores_out");
+        validate_empathy_options(options);
+        for (int32_t k = 0; k < count; ++k) {
+            validate_system(agents[k], item("agents", k), true);
+            if (agents[k].n != agents[0].n)
+                invalid("argument '" + item("agents", k) + ".n' = " + std::to_string(agents[k].n) +
+                        " differs from agents[0].n = " + std::to_string(agents[0].n));
+        }
+        const int64_t K = count, total = K * K;
+        std::vector<isn_empathy_result> temp;
+        std::vector<Job> jobs;
+        for (int64_t begin = 0; begin < total; begin += kMatrixChunk) {
+            const int64_t end = begin + kMatrixChunk < total ? begin + kMatrixChunk : total;
+            jobs.resize(static_cast<size_t>(end - begin));
+            for (int64_t e = begin; e < end; ++e)
+                jobs[static_cast<size_t>(e - begin)] =
+                    Job{static_cast<int32_t>(e % K), static_cast<int32_t>(e / K), seed_base + static_cast<uint64_t>(e), 0};
+            isn_empathy_result* out = results_out != nullptr ? results_out + begin : nullptr;
+            if (out == nullptr) {
+                temp.resize(jobs.size());
+                out = temp.data();
+            }
+            run_empathy(b, agents, count, jobs, *options, out);
+            for (int64_t e = begin; e < end; ++e) scores_out[e] = out[e - begin].score;
+        }
+    });
+}
+
+ISN_API isn_status isn_observe_batch(isn_context* context, const isn_system_view* systems, int32_t count,
+                                     isn_observables* results) {
+    return guard("isn_observe_batch", [&] {
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_range(count, 1, ISN_MAX_BATCH, "count");
+        require_not_null(systems, "systems");
+        require_not_null(results, "results");
+        for (int32_t k = 0; k < count; ++k) validate_system(systems[k], item("systems", k), true);
+        b.observe(systems, count, results);
+    });
+}
+
+ISN_API isn_status isn_quick_estimate_batch(isn_context* context, const isn_system_view* systems,
+                                            int32_t system_count, const isn_pair* pairs, int32_t pair_count,
+                                            double scale, isn_quick_estimate* results) {
+    return guard("isn_quick_estimate_batch", [&] {
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
+        require_range(pair_count, 1, ISN_MAX_BATCH, "pair_count");
+        require_not_null(systems, "systems");
+        require_not_null(pairs, "pairs");
+        require_not_null(results, "results");
+        require_finite_positive(scale, "scale");
+        validate_pairs(systems, system_count, pairs, pair_count, "pairs");
+        std::vector<char> need_spins(static_cast<size_t>(system_count), 0);
+        for (int32_t k = 0; k < pair_count; ++k)
+            need_spins[static_cast<size_t>(pairs[k].self_index)] = need_spins[static_cast<size_t>(pairs[k].other_index)] = 1;
+        validate_systems(systems, system_count, "systems", need_spins);
+        b.host_for(pair_count, [&](int64_t k) {
+            const isn_system_view& s = systems[pairs[k].self_index];
+            const isn_system_view& o = systems[pairs[k].other_index];
+            results[k] = core::quick_estimate(s.n, s.couplings, s.fields, s.spins, o.couplings, o.fields, o.spins, scale);
+        });
+    });
+}
+
+ISN_API isn_status isn_coupling_similarity_batch(isn_context* context, const isn_system_view* systems,
+                                                 int32_t system_count, const isn_pair* pairs, int32_t pair_count,
+                                                 double* results) {
+    return guard("isn_coupling_similarity_batch", [&] {
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
+        require_range(pair_count, 1, ISN_MAX_BATCH, "pair_count");
+        require_not_null(systems, "systems");
+        require_not_null(pairs, "pairs");
+        require_not_null(results, "results");
+        validate_pairs(systems, system_count, pairs, pair_count, "pairs");
+        validate_systems(systems, system_count, "systems", std::vector<char>(static_cast<size_t>(system_count), 0));
+        b.host_for(pair_count, [&](int64_t k) {
+            results[k] = core::coupling_similarity(systems[pairs[k].self_index].n, systems[pairs[k].self_index].couplings,
+                                                   systems[pairs[k].other_index].couplings);
+        });
+    });
+}
+
+ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* system, double beta, int32_t samples,
+                              int32_t thin, int32_t burn_in, uint64_t seed, int32_t acceptance, int8_t* states_out,
+                              double* energies_out, isn_sample_stats* stats_out) {
+    return guard("isn_sample", [&] {
+        const ContextRef ref = acquire(context);  // validates the handle; sampling runs on the host
+        require_not_null(system, "system");
+        validate_system(*system, "system", false);
+        require_finite_positive(beta, "beta");
+        require_range(samples, 1, INT32_MAX, "samples");
+        require_range(thin, 1, INT32_MAX, "thin");
+        require_range(burn_in, 0, INT32_MAX, "burn_in");
+        if (acceptance != ISN_ACCEPTANCE_METROPOLIS && acceptance != ISN_ACCEPTANCE_SEED_COMPATIBLE)
+            invalid("argument 'acceptance' = " + std::to_string(acceptance) + " is not an isn_acceptance");
+        require_not_null(states_out, "states_out");
+        require_not_null(energies_out, "energies_out");
+        const int64_t n = system->n;
+        const int64_t sweeps = static_cast<int64_t>(burn_in) + static_cast<int64_t>(samples) * thin;
+        if (sweeps > ISN_MAX_TOTAL_TRIALS / n)
+            invalid("arguments 'burn_in' + 'samples' * 'thin' = " + std::to_string(sweeps) + " sweeps of n = " +
+                    std::to_string(n) + " exceed " + std::to_string(ISN_MAX_TOTAL_TRIALS) + " trials");
+        std::vector<int8_t> s(static_cast<size_t>(n), 1);
+        const bool random_start = system->spins == nullptr;
+        if (!random_start) s.assign(system->spins, system->spins + n);
+        std::vector<double> phi(static_cast<size_t>(n));
+        const core::AnnealCounts c =
+            core::sample_chain(system->n, system->couplings, system->fields, beta, samples, thin, burn_in, seed,
+                               acceptance, random_start, s.data(), phi.data(), states_out, energies_out,
+                               core::host_exp_table());
+        if (stats_out != nullptr) {
+            stats_out->trials = c.trials;
+            stats_out->accepted = c.accepted;
+            stats_out->acceptance = static_cast<double>(c.accepted) / static_cast<double>(c.trials);
+        }
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,161 @@
+#include "validate.h"
+
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+#include "errors.h"
+
+namespace isn {
+
+namespace {
+constexpr double kSymmetryTolerance = 1e-12;  // ALGORITHM section 12
+}
+
+std::string fmt_double(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+void require_not_null(const void* p, const char* name) {
+    if (p == nullptr) invalid(std::string("argument '") + name + "' is null");
+}
+
+void require_range(int64_t value, int64_t lo, int64_t hi, const char* name) {
+    if (value < lo || value > hi)
+        invalid(std::string("argument '") + name + "' = " + std::to_string(value) + " is outside [" +
+                std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+void require_finite_positive(double value, const char* name) {
+    if (!std::isfinite(value) || !(value > 0.0))
+        invalid(std::string("argument '") + name + "' = " + fmt_double(value) + " must be finite and > 0");
+}
+
+namespace {
+
+// Explains why J[i][j] / J[j][i] failed the fast check (always throws).
+[[noreturn]] void report_coupling(const std::string& name, int64_t i, int64_t j, double a, double b) {
+    if (!std::isfinite(a) || !std::isfinite(b)) {
+        const bool first_bad = !std::isfinite(a);
+        invalid("argument '" + name + ".couplings' element [" + std::to_string(first_bad ? i : j) + "," +
+                std::to_string(first_bad ? j : i) + "] = " + fmt_double(first_bad ? a : b) + " is not finite");
+    }
+    if (i == j)
+        invalid("argument '" + name + ".couplings' diagonal [" + std::to_string(i) + "," + std::to_string(i) +
+                "] = " + fmt_double(a) + " is not zero (tolerance 1e-12)");
+    invalid("argument '" + name + ".couplings' is not symmetric: [" + std::to_string(i) + "," + std::to_string(j) +
+            "] = " + fmt_double(a) + " but [" + std::to_string(j) + "," + std::to_string(i) + "] = " + fmt_double(b) +
+            " (tolerance 1e-12 * max(1, |Jij|, |Jji|))");
+}
+
+}  // namespace
+
+void validate_system(const isn_system_view& v, const std::string& name, bool need_spins) {
+    if (v.n < 1 || v.n > ISN_MAX_SPINS)
+        invalid("argument '" + name + ".n' = " + std::to_string(v.n) + " is outside [1, " +
+                std::to_string(ISN_MAX_SPINS) + "]");
+    if (v.couplings == nullptr) invalid("argument '" + name + ".couplings' is null");
+    if (v.fields == nullptr) invalid("argument '" + name + ".fields' is null");
+    if (need_spins && v.spins == nullptr) invalid("argument '" + name + ".spins' is null (spins are required here)");
+    const int64_t n = v.n;
+    const double* J = v.couplings;
+    for (int64_t i = 0; i < n; ++i) {
+        // Three tiers, cheapest first: (1) exactly symmetric and finite (what
+        // every well-formed caller passes: 4 instructions a pair); (2) within
+        // the tolerance; (3) the slow path that names the first bad element.
+        const double* row = J + i * n;
+        const double d = row[i];
+        bool exact = (d < 0.0 ? -d : d) <= kSymmetryTolerance;
+        for (int64_t j = i + 1; j < n; ++j) {
+            const double a = row[j];
+            exact &= (a == J[j * n + i]) & (a - a == 0.0);  // a - a is NaN for inf and NaN
+        }
+        bool ok = exact;
+        if (!ok) {
+            ok = (d < 0.0 ? -d : d) <= kSymmetryTolerance;
+            for (int64_t j = i + 1; j < n; ++j) {
+                const double a = row[j], b = J[j * n + i];
+                const double aa = a < 0.0 ? -a : a, ab = b < 0.0 ? -b : b;
+                const double big = aa > ab ? aa : ab;
+                const double diff = a - b < 0.0 ? b - a : a - b;
+                // NaN makes a comparison false; infinities fail `big <= DBL_MAX`.
+                ok &= (big <= DBL_MAX) & (diff <= kSymmetryTolerance * (big > 1.0 ? big : 1.0));
+            }
+        }
+        if (!ok)
+            for (int64_t j = i; j < n; ++j) {
+                const double a = row[j], b = J[j * n + i];
+                const double big = std::fmax(std::fabs(a), std::fabs(b));
+                const bool good = i == j ? std::fabs(a) <= kSymmetryTolerance
+                                         : std::isfinite(a) && std::isfinite(b) &&
+                                               std::fabs(a - b) <= kSymmetryTolerance * std::fmax(1.0, big);
+                if (!good) report_coupling(name, i, j, a, b);
+            }
+    }
+    for (int64_t i = 0; i < n; ++i)
+        if (!std::isfinite(v.fields[i]))
+            invalid("argument '" + name + ".fields' element [" + std::to_string(i) + "] = " +
+                    fmt_double(v.fields[i]) + " is not finite");
+    if (v.spins != nullptr)
+        for (int64_t i = 0; i < n; ++i)
+            if (v.spins[i] != 1 && v.spins[i] != -1)
+                invalid("argument '" + name + ".spins' element [" + std::to_string(i) + "] = " +
+                        std::to_string(static_cast<int>(v.spins[i])) + " is not -1 or +1");
+}
+
+void validate_anneal_options(const isn_anneal_options& o, const char* name) {
+    const std::string p = std::string(name) + ".";
+    if (o.adaptive_steps != 0 && o.adaptive_steps != 1)
+        invalid("argument '" + p + "adaptive_steps' = " + std::to_string(o.adaptive_steps) + " must be 0 or 1");
+    if (!o.adaptive_steps) require_range(o.steps, 1, ISN_MAX_STEPS, (p + "steps").c_str());
+    require_range(o.trials_per_step, 1, ISN_MAX_TRIALS_PER_STEP, (p + "trials_per_step").c_str());
+    // Adaptive T is at most 50 + 16384/10 = 1688, so only fixed T can exceed the budget.
+    const int64_t steps = o.adaptive_steps ? 50 + ISN_MAX_SPINS / 10 : o.steps;
+    if (steps * static_cast<int64_t>(o.trials_per_step) > ISN_MAX_TOTAL_TRIALS)
+        invalid("argument '" + p + "steps' * '" + p + "trials_per_step' = " + std::to_string(o.steps) + " * " +
+                std::to_string(o.trials_per_step) + " exceeds " + std::to_string(ISN_MAX_TOTAL_TRIALS));
+    require_finite_positive(o.beta_start, (p + "beta_start").c_str());
+    require_finite_positive(o.beta_end, (p + "beta_end").c_str());
+    if (o.acceptance != ISN_ACCEPTANCE_METROPOLIS && o.acceptance != ISN_ACCEPTANCE_SEED_COMPATIBLE)
+        invalid("argument '" + p + "acceptance' = " + std::to_string(o.acceptance) + " is not an isn_acceptance");
+    if (o.precision != ISN_PRECISION_DOUBLE && o.precision != ISN_PRECISION_SINGLE)
+        invalid("argument '" + p + "precision' = " + std::to_string(o.precision) + " is not an isn_precision");
+    if (o.early_stop_window < 0)
+        invalid("argument '" + p + "early_stop_window' = " + std::to_string(o.early_stop_window) +
+                " must be >= 1 (or 0 to disable early stop)");
+    if (o.early_stop_window > 0 && (!std::isfinite(o.early_stop_beta) || o.early_stop_beta < 0.0))
+        invalid("argument '" + p + "early_stop_beta' = " + fmt_double(o.early_stop_beta) + " must be finite and >= 0");
+}
+
+void validate_weights(const isn_weights& w, const char* name) {
+    const double v[4] = {w.overlap, w.energy, w.coupling, w.magnetization};
+    const char* names[4] = {"overlap", "energy", "coupling", "magnetization"};
+    for (int k = 0; k < 4; ++k)
+        if (!std::isfinite(v[k]) || v[k] < 0.0)
+            invalid(std::string("argument '") + name + "." + names[k] + "' = " + fmt_double(v[k]) +
+                    " must be finite and >= 0");
+    if (v[0] == 0.0 && v[1] == 0.0 && v[2] == 0.0 && v[3] == 0.0)
+        invalid(std::string("argument '") + name + "' has all weights 0");
+}
+
+void validate_pairs(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
+                    int32_t pair_count, const char* name) {
+    for (int32_t k = 0; k < pair_count; ++k) {
+        const isn_pair& p = pairs[k];
+        const std::string at = std::string(name) + "[" + std::to_string(k) + "]";
+        if (p.self_index < 0 || p.self_index >= system_count)
+            invalid("argument '" + at + ".self_index' = " + std::to_string(p.self_index) + " is outside [0, " +
+                    std::to_string(system_count) + ")");
+        if (p.other_index < 0 || p.other_index >= system_count)
+            invalid("argument '" + at + ".other_index' = " + std::to_string(p.other_index) + " is outside [0, " +
+                    std::to_string(system_count) + ")");
+        const int32_t ns = systems[p.self_index].n, no = systems[p.other_index].n;
+        if (ns != no)
+            invalid("argument '" + at + "' pairs systems of different n: self n = " + std::to_string(ns) +
+                    ", other n = " + std::to_string(no));
+    }
+}
+
+}  // namespace isn

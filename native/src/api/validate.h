@@ -1,0 +1,29 @@
+// Boundary validation (docs/ALGORITHM.md section 12, MODEL.md section 9):
+// every check throws isn::Error(ISN_STATUS_INVALID_ARGUMENT) with a message
+// naming the argument and the offending value. Nothing is written before all
+// checks of a call have passed.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "../../include/isingnative.h"
+
+namespace isn {
+
+std::string fmt_double(double v);
+
+void require_not_null(const void* p, const char* name);
+// lo <= value <= hi
+void require_range(int64_t value, int64_t lo, int64_t hi, const char* name);
+void require_finite_positive(double value, const char* name);
+
+// A system view: n in range, couplings/fields present and valid, spins present
+// and +-1 when need_spins (and checked whenever present).
+void validate_system(const isn_system_view& v, const std::string& name, bool need_spins);
+void validate_anneal_options(const isn_anneal_options& o, const char* name);
+void validate_weights(const isn_weights& w, const char* name);
+// Indices in range and equal n of the two systems of every pair.
+void validate_pairs(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
+                    int32_t pair_count, const char* name);
+
+}  // namespace isn

@@ -1,0 +1,65 @@
+// Scoring (docs/ALGORITHM.md sections 5-7): coupling similarity, the empathy
+// score from predicted spins, and the quick estimate.
+#pragma once
+#include "observables.h"
+
+namespace isn::core {
+
+// Cosine of the strict upper triangles mapped to [0,1]; 0.5 if a norm is 0.
+ISN_HD inline double coupling_similarity(int32_t n, const double* A, const double* B) {
+    double dot = 0.0, na = 0.0, nb = 0.0;
+    for (int32_t i = 0; i < n; ++i) {
+        const double* a = A + static_cast<int64_t>(i) * n;
+        const double* b = B + static_cast<int64_t>(i) * n;
+        for (int32_t j = i + 1; j < n; ++j) {
+            dot = dot + a[j] * b[j];
+            na = na + a[j] * a[j];
+            nb = nb + b[j] * b[j];
+        }
+    }
+    if (na == 0.0 || nb == 0.0) return 0.5;
+    double c = dot / det_sqrt(na * nb);
+    c = c < -1.0 ? -1.0 : (c > 1.0 ? 1.0 : c);
+    return (c + 1.0) / 2.0;
+}
+
+// Fills every field of r except steps/trials/accepted, from predicted spins
+// `pred` of other (Jo, ho, so) and self's couplings Js.
+ISN_HD inline void score_empathy(int32_t n, const double* Jo, const double* ho, const int8_t* so,
+                                 const double* Js, const int8_t* pred, const isn_weights& w,
+                                 isn_empathy_result& r) {
+    const double Ep = energy(n, Jo, ho, pred);
+    const double Ea = energy(n, Jo, ho, so);
+    const double mp = magnetization(n, pred);
+    const double ma = magnetization(n, so);
+    int32_t agree = 0;
+    for (int32_t i = 0; i < n; ++i) agree += (pred[i] == so[i]) ? 1 : 0;
+    const double d = static_cast<double>(agree) / static_cast<double>(n);
+    const double overlap = d > 0.95 ? d : max_d(d, 1.0 - d);
+    const double energy_error = abs_d(Ep - Ea) / max_d(max_d(abs_d(Ep), abs_d(Ea)), 1.0);
+    const double mag_error = abs_d(abs_d(mp) - abs_d(ma));
+    const double c = coupling_similarity(n, Js, Jo);
+    double a = w.overlap * overlap;
+    a = a + w.energy * max_d(0.0, 1.0 - energy_error);
+    a = a + w.coupling * c;
+    a = a + w.magnetization * (1.0 - min_d(1.0, mag_error));
+    r.score = a < 0.0 ? 0.0 : (a > 1.0 ? 1.0 : a);
+    r.state_overlap = overlap;
+    r.energy_error = energy_error;
+    r.magnetization_error = mag_error;
+    r.coupling_similarity = c;
+    r.predicted_energy = Ep;
+    r.actual_energy = Ea;
+}
+
+// q = 0.7 (1 - min(|Es - Eo| / scale, 1)) + 0.3 c, from the actual states.
+ISN_HD inline isn_quick_estimate quick_estimate(int32_t n, const double* Js, const double* hs, const int8_t* ss,
+                                                const double* Jo, const double* ho, const int8_t* so, double scale) {
+    isn_quick_estimate q;
+    q.energy_difference = abs_d(energy(n, Js, hs, ss) - energy(n, Jo, ho, so));
+    q.coupling_similarity = coupling_similarity(n, Js, Jo);
+    q.score = 0.7 * (1.0 - min_d(q.energy_difference / scale, 1.0)) + 0.3 * q.coupling_similarity;
+    return q;
+}
+
+}  // namespace isn::core

@@ -1,0 +1,76 @@
+#include "philox_avx2.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define ISN_HAVE_AVX2_PATH 1
+#endif
+
+namespace isn::cpu {
+
+#ifdef ISN_HAVE_AVX2_PATH
+namespace {
+
+static_assert(core::kDrawBlock % 4 == 0, "AVX2 path fills four proposals per vector");
+
+// Each 64-bit lane holds one 32-bit counter word in its low half, so
+// _mm256_mul_epu32 yields the exact 32x32 -> 64-bit products of Philox.
+__attribute__((target("avx2"))) void fill_avx2(uint64_t seed, uint64_t g0, uint32_t domain, int32_t n,
+                                               core::DrawBlock& block) {
+    constexpr int V = core::kDrawBlock / 4;
+    const __m256i lo32 = _mm256_set1_epi64x(0xFFFFFFFFll);
+    const __m256i M0 = _mm256_set1_epi64x(0xD2511F53ll), M1 = _mm256_set1_epi64x(0xCD9E8D57ll);
+    __m256i c0[V], c1[V], c2[V], c3[V];
+    for (int v = 0; v < V; ++v) {
+        const uint64_t g = g0 + 4u * static_cast<uint64_t>(v);
+        const __m256i idx = _mm256_setr_epi64x(static_cast<long long>(g), static_cast<long long>(g + 1),
+                                               static_cast<long long>(g + 2), static_cast<long long>(g + 3));
+        c0[v] = _mm256_and_si256(idx, lo32);
+        c1[v] = _mm256_srli_epi64(idx, 32);
+        c2[v] = _mm256_set1_epi64x(static_cast<long long>(domain));
+        c3[v] = _mm256_setzero_si256();
+    }
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+        const __m256i K0 = _mm256_set1_epi64x(static_cast<long long>(k0));
+        const __m256i K1 = _mm256_set1_epi64x(static_cast<long long>(k1));
+        for (int v = 0; v < V; ++v) {
+            const __m256i p0 = _mm256_mul_epu32(M0, c0[v]);
+            const __m256i p1 = _mm256_mul_epu32(M1, c2[v]);
+            const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1[v]), K0);
+            const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3[v]), K1);
+            c1[v] = _mm256_and_si256(p1, lo32);
+            c3[v] = _mm256_and_si256(p0, lo32);
+            c0[v] = n0;
+            c2[v] = n2;
+        }
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    // site = (w0 * n) >> 32; u = ((w1 >> 5) * 2^26 + (w2 >> 6)) * 2^-53, every
+    // step exact; integers below 2^52 become doubles exactly via the 2^52 trick.
+    const __m256i nv = _mm256_set1_epi64x(n);
+    const __m256i two52_bits = _mm256_set1_epi64x(0x4330000000000000ll);
+    const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
+    const __m256d two26 = _mm256_set1_pd(67108864.0), inv53 = _mm256_set1_pd(1.0 / 9007199254740992.0);
+    for (int v = 0; v < V; ++v) {
+        const __m256i site = _mm256_srli_epi64(_mm256_mul_epu32(c0[v], nv), 32);
+        const __m256d a = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(c1[v], 5), two52_bits)), two52);
+        const __m256d b = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(c2[v], 6), two52_bits)), two52);
+        const __m256d u = _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(a, two26), b), inv53);
+        _mm256_storeu_pd(block.u + 4 * v, u);
+        alignas(32) int64_t s[4];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(s), site);
+        for (int l = 0; l < 4; ++l) block.site[4 * v + l] = static_cast<int32_t>(s[l]);
+    }
+}
+
+}  // namespace
+#endif
+
+BlockProposer::BlockProposer() : fill_(&core::propose_block) {
+#ifdef ISN_HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2")) fill_ = &fill_avx2;
+#endif
+}
+
+}  // namespace isn::cpu

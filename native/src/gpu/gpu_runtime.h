@@ -1,0 +1,46 @@
+// The one place that knows which GPU runtime is in use. The GPU backend is
+// written against the HIP runtime API; for NVIDIA builds (nvcc, no HIP
+// installed) this header maps each hip* name it uses onto the CUDA runtime
+// equivalent, so the same kernel and launcher source compiles with hipcc
+// (AMD) and nvcc (CUDA). Add a mapping here before using a new hip* name.
+#pragma once
+
+#if defined(__CUDACC__) && !defined(__HIP_PLATFORM_AMD__) && !defined(__HIPCC__)
+#  include <cuda_runtime.h>
+#  define ISN_GPU_RUNTIME_NAME "cuda"
+#  define ISN_GPU_IS_CUDA 1
+using hipError_t = cudaError_t;
+using hipStream_t = cudaStream_t;
+using hipDeviceProp_t = cudaDeviceProp;
+#  define hipSuccess cudaSuccess
+#  define hipErrorNoDevice cudaErrorNoDevice
+#  define hipErrorOutOfMemory cudaErrorMemoryAllocation
+#  define hipErrorInvalidDevice cudaErrorInvalidDevice
+#  define hipGetDeviceCount cudaGetDeviceCount
+#  define hipSetDevice cudaSetDevice
+#  define hipGetDeviceProperties cudaGetDeviceProperties
+#  define hipMalloc cudaMalloc
+#  define hipFree cudaFree
+#  define hipMemcpyAsync cudaMemcpyAsync
+#  define hipMemcpyHostToDevice cudaMemcpyHostToDevice
+#  define hipMemcpyDeviceToHost cudaMemcpyDeviceToHost
+#  define hipStreamCreate cudaStreamCreate
+#  define hipStreamDestroy cudaStreamDestroy
+#  define hipStreamSynchronize cudaStreamSynchronize
+#  define hipGetLastError cudaGetLastError
+#  define hipGetErrorString cudaGetErrorString
+#  define hipGetErrorName cudaGetErrorName
+#else
+#  include <hip/hip_runtime.h>
+#  define ISN_GPU_RUNTIME_NAME "hip"
+#endif
+
+// Architecture text of a device: gcnArchName on AMD, "sm_XY" on NVIDIA.
+#include <string>
+inline std::string isn_gpu_arch_name(const hipDeviceProp_t& p) {
+#if defined(ISN_GPU_IS_CUDA)
+    return "sm_" + std::to_string(p.major) + std::to_string(p.minor);
+#else
+    return p.gcnArchName;
+#endif
+}

@@ -1,0 +1,289 @@
+// The GPU executor (HIP; also compiled by nvcc through gpu/gpu_runtime.h):
+// uploads a call's systems once, runs every job of the batch in one launch per
+// regime, copies results back. Device buffers belong to the context and only
+// grow, so steady-state calls allocate nothing.
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../api/errors.h"
+#include "kernels.h"
+
+namespace isn {
+
+namespace {
+
+// Systems with n at least this big run one per block (phi update spread over
+// the block); smaller ones one per thread.
+constexpr int32_t kBlockRegimeMinN = 128;
+constexpr int32_t kThreadsPerBlockSmall = 64;   // one AMD wavefront, two NVIDIA warps
+constexpr int32_t kThreadsPerBlockLarge = 256;
+
+void check(hipError_t e, const char* what) {
+    if (e == hipSuccess) return;
+    const isn_status status = e == hipErrorOutOfMemory ? ISN_STATUS_OUT_OF_MEMORY : ISN_STATUS_DEVICE_ERROR;
+    fail(status, std::string(what) + " failed: " + hipGetErrorName(e) + ": " + hipGetErrorString(e));
+}
+
+// A device allocation reused across calls; grows geometrically.
+class DeviceBuffer {
+public:
+    DeviceBuffer() = default;
+    DeviceBuffer(const DeviceBuffer&) = delete;
+    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+    ~DeviceBuffer() {
+        if (ptr_ != nullptr) (void)hipFree(ptr_);
+    }
+
+    template <class T>
+    T* get(size_t count) {
+        const size_t bytes = std::max<size_t>(count * sizeof(T), 1);
+        if (bytes > capacity_) {
+            const size_t grown = std::max(bytes, capacity_ * 2);
+            if (ptr_ != nullptr) check(hipFree(ptr_), "hipFree");
+            ptr_ = nullptr;
+            capacity_ = 0;
+            check(hipMalloc(&ptr_, grown), "hipMalloc");
+            capacity_ = grown;
+        }
+        return static_cast<T*>(ptr_);
+    }
+
+private:
+    void* ptr_ = nullptr;
+    size_t capacity_ = 0;
+};
+
+class GpuBackend final : public Backend {
+public:
+    explicit GpuBackend(int32_t device) : device_(device) {
+        int32_t count = 0;
+        const hipError_t e = hipGetDeviceCount(&count);
+        if (e != hipSuccess || count == 0)
+            fail(ISN_STATUS_DEVICE_UNAVAILABLE,
+                 std::string("no GPU device is available (") + ISN_GPU_RUNTIME_NAME + "GetDeviceCount: " +
+                     (e == hipSuccess ? std::string("0 devices") : std::string(hipGetErrorString(e))) + ")");
+        if (device >= count)
+            fail(ISN_STATUS_DEVICE_UNAVAILABLE, "argument 'device' = " + std::to_string(device) + " but only " +
+                                                    std::to_string(count) + " GPU device(s) exist");
+        check(hipSetDevice(device), "hipSetDevice");
+        hipDeviceProp_t props;
+        check(hipGetDeviceProperties(&props, device), "hipGetDeviceProperties");
+        description_ = "gpu " + std::to_string(device) + ": " + props.name + " (" + isn_gpu_arch_name(props) + ", " +
+                       ISN_GPU_RUNTIME_NAME + ")";
+        check(hipStreamCreate(&stream_), "hipStreamCreate");
+        host_ = make_cpu_backend(static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency())));
+    }
+
+    ~GpuBackend() override {
+        if (stream_ != nullptr) (void)hipStreamDestroy(stream_);
+    }
+
+    isn_backend kind() const override { return ISN_BACKEND_GPU; }
+    std::string describe() const override { return description_; }
+
+    void run_anneal(const isn_system_view* systems, int32_t system_count, const Job* jobs, int32_t job_count,
+                    const isn_anneal_options& options, const isn_weights* weights, int8_t* spins_out,
+                    isn_anneal_stats* stats, isn_empathy_result* results) override {
+        synchronized([&] { anneal_on_device(systems, system_count, jobs, job_count, options, weights, spins_out, stats, results); });
+    }
+
+    void observe(const isn_system_view* systems, int32_t count, isn_observables* out) override {
+        synchronized([&] { observe_on_device(systems, count, out); });
+    }
+
+    // Similarity and quick estimates are cheap per pair: the host runs them.
+    void host_for(int64_t count, const std::function<void(int64_t)>& fn) override { host_->host_for(count, fn); }
+
+private:
+    // Runs body; if it throws after queuing asynchronous copies, waits for the
+    // stream first so no copy outlives the host buffers it reads or writes.
+    template <class F>
+    void synchronized(F&& body) {
+        try {
+            body();
+        } catch (...) {
+            (void)hipStreamSynchronize(stream_);
+            throw;
+        }
+    }
+
+    void anneal_on_device(const isn_system_view* systems, int32_t system_count, const Job* jobs, int32_t job_count,
+                          const isn_anneal_options& options, const isn_weights* weights, int8_t* spins_out,
+                          isn_anneal_stats* stats, isn_empathy_result* results) {
+        check(hipSetDevice(device_), "hipSetDevice");
+        const gpu::DevSystems sys = upload_systems(systems, system_count);
+
+        // Work layout: job k's spins and phi start at the prefix sum of n.
+        // Members, not locals: queued copies read them until the stream synchronises.
+        std::vector<int64_t>& work = h_work_;
+        std::vector<int32_t>& small = h_small_;
+        std::vector<int32_t>& large = h_large_;
+        work.resize(static_cast<size_t>(job_count));
+        small.clear();
+        large.clear();
+        int64_t total = 0;
+        for (int32_t k = 0; k < job_count; ++k) {
+            work[static_cast<size_t>(k)] = total;
+            const int32_t n = systems[jobs[k].other].n;
+            total += n;
+            (n >= kBlockRegimeMinN ? large : small).push_back(k);
+        }
+        Job* d_jobs = jobs_.get<Job>(static_cast<size_t>(job_count));
+        int64_t* d_work = work_offsets_.get<int64_t>(work.size());
+        int32_t* d_ids = ids_.get<int32_t>(static_cast<size_t>(job_count));
+        upload(d_jobs, jobs, static_cast<size_t>(job_count));
+        upload(d_work, work.data(), work.size());
+        upload(d_ids, small.data(), small.size());
+        upload(d_ids + small.size(), large.data(), large.size());
+
+        gpu::DevJobs dj{};
+        dj.jobs = d_jobs;
+        dj.work_offset = d_work;
+        dj.score = results != nullptr ? 1 : 0;
+        dj.options = options;
+        if (weights != nullptr) dj.weights = *weights;
+        dj.spins = work_spins_.get<int8_t>(static_cast<size_t>(total));
+        dj.stats = results != nullptr ? nullptr : stats_.get<isn_anneal_stats>(static_cast<size_t>(job_count));
+        dj.results = results != nullptr ? results_.get<isn_empathy_result>(static_cast<size_t>(job_count)) : nullptr;
+        const bool single = options.precision == ISN_PRECISION_SINGLE;
+        void* phi = single ? static_cast<void*>(phi_.get<float>(static_cast<size_t>(total)))
+                           : static_cast<void*>(phi_.get<double>(static_cast<size_t>(total)));
+
+        if (!small.empty()) {
+            gpu::DevJobs d = dj;
+            d.ids = d_ids;
+            d.count = static_cast<int32_t>(small.size());
+            const unsigned grid = static_cast<unsigned>((d.count + kThreadsPerBlockSmall - 1) / kThreadsPerBlockSmall);
+            if (single)
+                gpu::anneal_threads<float><<<grid, kThreadsPerBlockSmall, 0, stream_>>>(sys, d, static_cast<float*>(phi));
+            else
+                gpu::anneal_threads<double><<<grid, kThreadsPerBlockSmall, 0, stream_>>>(sys, d, static_cast<double*>(phi));
+            check(hipGetLastError(), "anneal_threads launch");
+        }
+        if (!large.empty()) {
+            gpu::DevJobs d = dj;
+            d.ids = d_ids + small.size();
+            d.count = static_cast<int32_t>(large.size());
+            const unsigned grid = static_cast<unsigned>(d.count);
+            if (single)
+                gpu::anneal_blocks<float><<<grid, kThreadsPerBlockLarge, 0, stream_>>>(sys, d, static_cast<float*>(phi));
+            else
+                gpu::anneal_blocks<double><<<grid, kThreadsPerBlockLarge, 0, stream_>>>(sys, d, static_cast<double*>(phi));
+            check(hipGetLastError(), "anneal_blocks launch");
+        }
+
+        if (results != nullptr) download(results, dj.results, static_cast<size_t>(job_count));
+        if (stats != nullptr && results == nullptr) download(stats, dj.stats, static_cast<size_t>(job_count));
+        if (spins_out != nullptr) {
+            host_spins_.resize(static_cast<size_t>(total));
+            download(host_spins_.data(), dj.spins, host_spins_.size());
+        }
+        check(hipStreamSynchronize(stream_), "anneal kernels");
+        if (spins_out != nullptr)
+            for (int32_t k = 0; k < job_count; ++k)
+                std::memcpy(spins_out + jobs[k].spin_offset, host_spins_.data() + work[static_cast<size_t>(k)],
+                            static_cast<size_t>(systems[jobs[k].other].n));
+    }
+
+    void observe_on_device(const isn_system_view* systems, int32_t count, isn_observables* out) {
+        check(hipSetDevice(device_), "hipSetDevice");
+        const gpu::DevSystems sys = upload_systems(systems, count);
+        isn_observables* d_out = observables_.get<isn_observables>(static_cast<size_t>(count));
+        const unsigned grid = static_cast<unsigned>((count + kThreadsPerBlockSmall - 1) / kThreadsPerBlockSmall);
+        gpu::observe_systems<<<grid, kThreadsPerBlockSmall, 0, stream_>>>(sys, count, d_out);
+        check(hipGetLastError(), "observe_systems launch");
+        download(out, d_out, static_cast<size_t>(count));
+        check(hipStreamSynchronize(stream_), "observe_systems");
+    }
+
+    template <class T>
+    void upload(T* dst, const T* src, size_t count) {
+        if (count == 0) return;
+        check(hipMemcpyAsync(dst, src, count * sizeof(T), hipMemcpyHostToDevice, stream_), "hipMemcpyAsync (upload)");
+    }
+
+    template <class T>
+    void download(T* dst, const T* src, size_t count) {
+        if (count == 0) return;
+        check(hipMemcpyAsync(dst, src, count * sizeof(T), hipMemcpyDeviceToHost, stream_), "hipMemcpyAsync (download)");
+    }
+
+    // Concatenates the systems into pinned-size host staging and uploads them.
+    gpu::DevSystems upload_systems(const isn_system_view* systems, int32_t count) {
+        h_j_offset_.resize(static_cast<size_t>(count));
+        h_v_offset_.resize(static_cast<size_t>(count));
+        h_n_.resize(static_cast<size_t>(count));
+        int64_t jt = 0, vt = 0;
+        for (int32_t k = 0; k < count; ++k) {
+            const int64_t n = systems[k].n;
+            h_j_offset_[static_cast<size_t>(k)] = jt;
+            h_v_offset_[static_cast<size_t>(k)] = vt;
+            h_n_[static_cast<size_t>(k)] = systems[k].n;
+            jt += n * n;
+            vt += n;
+        }
+        h_J_.resize(static_cast<size_t>(jt));
+        h_h_.resize(static_cast<size_t>(vt));
+        h_s_.assign(static_cast<size_t>(vt), 0);
+        for (int32_t k = 0; k < count; ++k) {
+            const isn_system_view& v = systems[k];
+            const size_t n = static_cast<size_t>(v.n);
+            std::memcpy(h_J_.data() + h_j_offset_[static_cast<size_t>(k)], v.couplings, n * n * sizeof(double));
+            std::memcpy(h_h_.data() + h_v_offset_[static_cast<size_t>(k)], v.fields, n * sizeof(double));
+            if (v.spins != nullptr) std::memcpy(h_s_.data() + h_v_offset_[static_cast<size_t>(k)], v.spins, n);
+        }
+        gpu::DevSystems d{};
+        double* dJ = J_.get<double>(h_J_.size());
+        double* dh = h_.get<double>(h_h_.size());
+        int8_t* ds = spins_.get<int8_t>(h_s_.size());
+        int64_t* djo = j_offset_.get<int64_t>(h_j_offset_.size());
+        int64_t* dvo = v_offset_.get<int64_t>(h_v_offset_.size());
+        int32_t* dn = n_.get<int32_t>(h_n_.size());
+        upload(dJ, h_J_.data(), h_J_.size());
+        upload(dh, h_h_.data(), h_h_.size());
+        upload(ds, h_s_.data(), h_s_.size());
+        upload(djo, h_j_offset_.data(), h_j_offset_.size());
+        upload(dvo, h_v_offset_.data(), h_v_offset_.size());
+        upload(dn, h_n_.data(), h_n_.size());
+        d.J = dJ;
+        d.h = dh;
+        d.spins = ds;
+        d.j_offset = djo;
+        d.v_offset = dvo;
+        d.n = dn;
+        return d;
+    }
+
+    int32_t device_;
+    std::string description_;
+    hipStream_t stream_ = nullptr;
+    std::unique_ptr<Backend> host_;
+
+    // Device buffers, reused and grown across calls.
+    DeviceBuffer J_, h_, spins_, j_offset_, v_offset_, n_;
+    DeviceBuffer jobs_, work_offsets_, ids_, work_spins_, phi_, stats_, results_, observables_;
+    // Host staging (asynchronous copies read them until the stream synchronises).
+    std::vector<double> h_J_, h_h_;
+    std::vector<int8_t> h_s_, host_spins_;
+    std::vector<int64_t> h_j_offset_, h_v_offset_;
+    std::vector<int32_t> h_n_, h_small_, h_large_;
+    std::vector<int64_t> h_work_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_gpu_backend(int32_t device) { return std::make_unique<GpuBackend>(device); }
+
+int32_t gpu_device_count() {
+    int32_t count = 0;
+    if (hipGetDeviceCount(&count) != hipSuccess) {
+        (void)hipGetLastError();  // clear the sticky "no device" error
+        return 0;
+    }
+    return count;
+}
+
+}  // namespace isn

@@ -1,0 +1,137 @@
+// The GPU kernels: thin drivers around the core (src/core), which holds the
+// algorithm. Two anneal regimes, bit-identical by construction:
+//  - anneal_threads: one system per thread, many systems per launch (small n);
+//  - anneal_blocks: one system per block (large n); every thread computes the
+//    same proposal and decision from the same memory, and the O(n) phi update
+//    of an accepted flip is spread over the block (each phi_j is independent).
+// Both run the whole schedule of every job of the batch in one launch.
+#pragma once
+#include "../backend.h"
+#include "../core/anneal.h"
+#include "../core/empathy.h"
+#include "../core/observables.h"
+#include "../gpu/gpu_runtime.h"
+
+namespace isn::gpu {
+
+// The systems of a call, concatenated on the device.
+struct DevSystems {
+    const double* J;          // all couplings
+    const double* h;          // all fields
+    const int8_t* spins;      // all actual spins (0 where a system has none)
+    const int64_t* j_offset;  // per system: start in J
+    const int64_t* v_offset;  // per system: start in h and spins
+    const int32_t* n;         // per system
+};
+
+// Per-call constants of a launch.
+struct DevJobs {
+    const Job* jobs;
+    const int64_t* work_offset;  // per job: start of its spins and phi in the work buffers
+    const int32_t* ids;          // the jobs this launch runs
+    int32_t count;
+    int32_t score;               // 1: fill results (empathy), 0: fill stats (anneal)
+    isn_anneal_options options;
+    isn_weights weights;
+    int8_t* spins;               // work buffer: final spins of every job
+    isn_anneal_stats* stats;
+    isn_empathy_result* results;
+};
+
+// Energy and (when scoring) the empathy result of a finished job.
+__device__ inline void finish_job(const DevSystems& sys, const DevJobs& dj, int32_t k, const int8_t* s,
+                                  int32_t steps, core::AnnealCounts c) {
+    const Job& job = dj.jobs[k];
+    const int32_t n = sys.n[job.other];
+    const double* J = sys.J + sys.j_offset[job.other];
+    const double* h = sys.h + sys.v_offset[job.other];
+    if (dj.score) {
+        isn_empathy_result r;
+        core::score_empathy(n, J, h, sys.spins + sys.v_offset[job.other], sys.J + sys.j_offset[job.self], s,
+                            dj.weights, r);
+        r.steps = steps;
+        r.reserved0 = 0;
+        r.trials = c.trials;
+        r.accepted = c.accepted;
+        dj.results[k] = r;
+    } else {
+        isn_anneal_stats st;
+        st.steps = steps;
+        st.reserved0 = 0;
+        st.trials = c.trials;
+        st.accepted = c.accepted;
+        st.energy = core::energy(n, J, h, s);
+        dj.stats[k] = st;
+    }
+}
+
+template <class Real>
+__global__ void anneal_threads(DevSystems sys, DevJobs dj, Real* phi) {
+    const int32_t idx = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (idx >= dj.count) return;
+    const int32_t k = dj.ids[idx];
+    const Job job = dj.jobs[k];
+    const int32_t n = sys.n[job.other];
+    const int64_t off = dj.work_offset[k];
+    const core::AnnealPlan plan = core::make_plan(dj.options, n);
+    const core::AnnealCounts c = core::anneal_system<Real>(n, sys.J + sys.j_offset[job.other],
+                                                           sys.h + sys.v_offset[job.other], job.seed, plan,
+                                                           dj.spins + off, phi + off);
+    finish_job(sys, dj, k, dj.spins + off, plan.steps, c);
+}
+
+template <class Real>
+__global__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
+    const int32_t k = dj.ids[blockIdx.x];
+    const Job job = dj.jobs[k];
+    const int32_t n = sys.n[job.other];
+    const int64_t off = dj.work_offset[k];
+    const double* J = sys.J + sys.j_offset[job.other];
+    const double* h = sys.h + sys.v_offset[job.other];
+    int8_t* s = dj.spins + off;
+    Real* ph = phi + off;
+    const int32_t tid = static_cast<int32_t>(threadIdx.x), nt = static_cast<int32_t>(blockDim.x);
+
+    core::init_spins(n, job.seed, s, tid, nt);
+    __syncthreads();
+    for (int32_t i = tid; i < n; i += nt) ph[i] = core::local_field<Real>(i, n, J, h, s);
+    __syncthreads();
+
+    const core::AnnealPlan plan = core::make_plan(dj.options, n);
+    core::AnnealCounts c{0, 0};
+    int64_t run = 0;
+    bool stop = false;
+    for (int32_t t = 0; t < plan.steps && !stop; ++t) {
+        const double beta = core::beta_at(plan, t);
+        for (int32_t kk = 0; kk < plan.trials; ++kk) {
+            const uint64_t g = static_cast<uint64_t>(t) * static_cast<uint64_t>(plan.trials) + static_cast<uint64_t>(kk);
+            const core::Proposal q = core::propose(job.seed, g, core::kDomainAnnealTrial, n);
+            // Uniform across the block: same inputs, same arithmetic in every thread.
+            const bool ok = core::accept<Real>(ph[q.site], s[q.site], beta, q.u, plan.rule);
+            ++c.trials;
+            if (ok) {
+                ++c.accepted;
+                const int8_t new_si = static_cast<int8_t>(-s[q.site]);
+                __syncthreads();  // every thread has read ph[site] and s[site]
+                if (tid == 0) s[q.site] = new_si;
+                core::update_fields<Real>(q.site, new_si, n, J, ph, tid, nt);
+                __syncthreads();  // the flip is visible before the next decision
+            }
+            if (core::early_stop(plan, ok, beta, run)) {
+                stop = true;
+                break;
+            }
+        }
+    }
+    __syncthreads();
+    if (tid == 0) finish_job(sys, dj, k, s, plan.steps, c);
+}
+
+// Observables of every system, one thread per system, one launch.
+__global__ void observe_systems(DevSystems sys, int32_t count, isn_observables* out) {
+    const int32_t k = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (k >= count) return;
+    out[k] = core::observe(sys.n[k], sys.J + sys.j_offset[k], sys.h + sys.v_offset[k], sys.spins + sys.v_offset[k]);
+}
+
+}  // namespace isn::gpu

@@ -1,0 +1,64 @@
+namespace IsingNative.Tests.Support;
+
+/// <summary>Builders of small test systems from a test-local <see cref="Random"/>.</summary>
+internal static class Systems
+{
+    /// <summary>A symmetric, zero-diagonal matrix with entries <c>scale·N(0,1)</c> (each bond kept with probability <paramref name="density"/>).</summary>
+    public static double[] RandomCouplings(int n, Random rng, double scale = 1.0, double density = 1.0)
+    {
+        var j = new double[n * n];
+        for (int a = 0; a < n; a++)
+            for (int b = a + 1; b < n; b++)
+            {
+                if (rng.NextDouble() >= density) continue;
+                j[a * n + b] = j[b * n + a] = scale * Gaussian(rng);
+            }
+        return j;
+    }
+
+    /// <summary>Fields <c>scale·N(0,1)</c>.</summary>
+    public static double[] RandomFields(int n, Random rng, double scale)
+    {
+        var h = new double[n];
+        for (int i = 0; i < n; i++) h[i] = scale * Gaussian(rng);
+        return h;
+    }
+
+    /// <summary>Uniform random ±1 spins.</summary>
+    public static sbyte[] RandomSpins(int n, Random rng)
+    {
+        var s = new sbyte[n];
+        for (int i = 0; i < n; i++) s[i] = (sbyte)(rng.Next(2) == 0 ? -1 : 1);
+        return s;
+    }
+
+    /// <summary>A random system with Gaussian couplings and fields and random spins.</summary>
+    public static IsingSystem Random(int n, int seed, double jScale = 1.0, double hScale = 0.0)
+    {
+        var rng = new Random(seed);
+        return IsingSystem.FromArrays(n, RandomCouplings(n, rng, jScale), RandomFields(n, rng, hScale), RandomSpins(n, rng));
+    }
+
+    /// <summary>The spins negated.</summary>
+    public static sbyte[] Negated(ReadOnlySpan<sbyte> s)
+    {
+        var r = new sbyte[s.Length];
+        for (int i = 0; i < s.Length; i++) r[i] = (sbyte)-s[i];
+        return r;
+    }
+
+    private static double Gaussian(Random rng)
+    {
+        // Box–Muller; 1 - NextDouble() is in (0, 1] so the log is finite.
+        double u = 1.0 - rng.NextDouble(), v = rng.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v);
+    }
+}
+
+/// <summary>The engines the physics tests run on: every available concrete backend.</summary>
+internal static class Engines
+{
+    /// <summary>Available backends other than Auto (always includes Managed).</summary>
+    public static IEnumerable<BackendKind> Available() =>
+        IsingEngine.DescribeBackends().Where(b => b.Available && b.Kind != BackendKind.Auto).Select(b => b.Kind).Distinct();
+}
