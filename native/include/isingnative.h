@@ -248,6 +248,11 @@ ISN_API isn_status isn_context_backend(isn_context* context, int32_t* out_backen
 /* Human-readable description ("cpu, 2 threads", "gpu 0: <name> (gfx90a)")
  * written NUL-terminated into buffer (capacity bytes, truncated to fit). */
 ISN_API isn_status isn_context_describe(isn_context* context, char* buffer, int32_t capacity);
+/* Device memory held by the context: *current_bytes now, *peak_bytes the
+ * high-water mark since the context was created (the GPU backend's buffers
+ * only grow, so peak is what a workload needs). CPU contexts report 0 for
+ * both. Either output may be NULL when not wanted. */
+ISN_API isn_status isn_context_memory_stats(isn_context* context, int64_t* current_bytes, int64_t* peak_bytes);
 
 /* ---- work ---------------------------------------------------------------- */
 

@@ -37,6 +37,12 @@ public:
     // Host-side data-parallel loop for the cheap operations (similarity, quick
     // estimates): fn(index) for index in [0, count).
     virtual void host_for(int64_t count, const std::function<void(int64_t)>& fn) = 0;
+
+    // Device bytes held now and at most so far (0, 0 for host-only backends).
+    virtual void memory_stats(int64_t& current_bytes, int64_t& peak_bytes) const {
+        current_bytes = 0;
+        peak_bytes = 0;
+    }
 };
 
 std::unique_ptr<Backend> make_cpu_backend(int32_t threads);

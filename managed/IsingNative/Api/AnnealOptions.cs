@@ -55,8 +55,15 @@ public sealed record AnnealOptions
     /// <summary>β of the first step. Default 0.1.</summary>
     public double BetaStart { get; init; } = 0.1;
 
+    /// <summary>
+    /// 0.1·e^10 written as the double literal (the same bits as <c>0.1 * Math.Exp(10)</c> with a
+    /// correctly rounded exp), so the default schedule never depends on a platform's libm.
+    /// The native C API's default uses the same literal.
+    /// </summary>
+    internal const double DefaultBetaEnd = 2202.646579480672;
+
     /// <summary>β the geometric schedule approaches (reached at t = T). Default <c>0.1·e^10</c>.</summary>
-    public double BetaEnd { get; init; } = 0.1 * Math.Exp(10);
+    public double BetaEnd { get; init; } = DefaultBetaEnd;
 
     /// <summary>When set, T = 50 + n/10 (integer division) instead of <see cref="Steps"/>.</summary>
     public bool AdaptiveSteps { get; init; }

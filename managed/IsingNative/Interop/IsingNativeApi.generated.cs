@@ -308,7 +308,7 @@ internal static unsafe partial class IsingNativeApi
 
     public const int ISN_MAX_BATCH = 2000000000;
 
-    /// <summary>Biggest error-message / description buffer this library ever fills.</summary>
+    /// <summary>A buffer of this many bytes always holds isn_context_describe's text.</summary>
     public const int ISN_MESSAGE_CAPACITY = 512;
 
     /// <summary>ISN_VERSION of the loaded library (compare with the header's ISN_VERSION).</summary>
@@ -383,8 +383,11 @@ internal static unsafe partial class IsingNativeApi
 
     /// <summary>
     /// Destroys the context; NULL is a no-op returning OK; a destroyed or foreign
-    /// pointer is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced.
-    /// A context must not be used by two threads at once.
+    /// pointer is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced (the
+    /// library looks handles up in its registry of live contexts). Calls on one
+    /// context from several threads are safe but run one at a time (use one
+    /// context per thread, or one multi-threaded CPU context, for parallelism);
+    /// destroying a context waits for a call in progress on it.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_context_destroy")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]

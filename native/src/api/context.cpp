@@ -111,6 +111,16 @@ ISN_API isn_status isn_context_describe(isn_context* context, char* buffer, int3
     });
 }
 
+ISN_API isn_status isn_context_memory_stats(isn_context* context, int64_t* current_bytes, int64_t* peak_bytes) {
+    return guard("isn_context_memory_stats", [&] {
+        const ContextRef ref = acquire(context);
+        int64_t current = 0, peak = 0;
+        ref.backend().memory_stats(current, peak);
+        if (current_bytes != nullptr) *current_bytes = current;
+        if (peak_bytes != nullptr) *peak_bytes = peak;
+    });
+}
+
 ISN_API isn_status isn_gpu_device_count(int32_t* count) {
     return guard("isn_gpu_device_count", [&] {
         require_not_null(count, "count");

@@ -27,14 +27,29 @@ void check(hipError_t e, const char* what) {
     fail(status, std::string(what) + " failed: " + hipGetErrorName(e) + ": " + hipGetErrorString(e));
 }
 
+// Bytes of device memory a context holds, and the most it has held
+// (isn_context_memory_stats). Only touched under the context's lock.
+struct MemoryTally {
+    int64_t current = 0;
+    int64_t peak = 0;
+    void add(size_t bytes) {
+        current += static_cast<int64_t>(bytes);
+        peak = std::max(peak, current);
+    }
+    void remove(size_t bytes) { current -= static_cast<int64_t>(bytes); }
+};
+
 // A device allocation reused across calls; grows geometrically.
 class DeviceBuffer {
 public:
-    DeviceBuffer() = default;
+    explicit DeviceBuffer(MemoryTally* tally) : tally_(tally) {}
     DeviceBuffer(const DeviceBuffer&) = delete;
     DeviceBuffer& operator=(const DeviceBuffer&) = delete;
     ~DeviceBuffer() {
-        if (ptr_ != nullptr) (void)hipFree(ptr_);
+        if (ptr_ != nullptr) {
+            (void)hipFree(ptr_);
+            tally_->remove(capacity_);
+        }
     }
 
     template <class T>
@@ -42,16 +57,21 @@ public:
         const size_t bytes = std::max<size_t>(count * sizeof(T), 1);
         if (bytes > capacity_) {
             const size_t grown = std::max(bytes, capacity_ * 2);
-            if (ptr_ != nullptr) check(hipFree(ptr_), "hipFree");
+            if (ptr_ != nullptr) {
+                check(hipFree(ptr_), "hipFree");
+                tally_->remove(capacity_);
+            }
             ptr_ = nullptr;
             capacity_ = 0;
             check(hipMalloc(&ptr_, grown), "hipMalloc");
             capacity_ = grown;
+            tally_->add(grown);
         }
         return static_cast<T*>(ptr_);
     }
 
 private:
+    MemoryTally* tally_;
     void* ptr_ = nullptr;
     size_t capacity_ = 0;
 };
@@ -96,6 +116,11 @@ public:
 
     // Similarity and quick estimates are cheap per pair: the host runs them.
     void host_for(int64_t count, const std::function<void(int64_t)>& fn) override { host_->host_for(count, fn); }
+
+    void memory_stats(int64_t& current_bytes, int64_t& peak_bytes) const override {
+        current_bytes = tally_.current;
+        peak_bytes = tally_.peak;
+    }
 
 private:
     // Runs body; if it throws after queuing asynchronous copies, waits for the
@@ -262,9 +287,12 @@ private:
     hipStream_t stream_ = nullptr;
     std::unique_ptr<Backend> host_;
 
-    // Device buffers, reused and grown across calls.
-    DeviceBuffer J_, h_, spins_, j_offset_, v_offset_, n_;
-    DeviceBuffer jobs_, work_offsets_, ids_, work_spins_, phi_, stats_, results_, observables_;
+    // Device buffers, reused and grown across calls; declared after the tally
+    // they report to, so they are destroyed (and freed) before it.
+    MemoryTally tally_;
+    DeviceBuffer J_{&tally_}, h_{&tally_}, spins_{&tally_}, j_offset_{&tally_}, v_offset_{&tally_}, n_{&tally_};
+    DeviceBuffer jobs_{&tally_}, work_offsets_{&tally_}, ids_{&tally_}, work_spins_{&tally_}, phi_{&tally_},
+        stats_{&tally_}, results_{&tally_}, observables_{&tally_};
     // Host staging (asynchronous copies read them until the stream synchronises).
     std::vector<double> h_J_, h_h_;
     std::vector<int8_t> h_s_, host_spins_;
