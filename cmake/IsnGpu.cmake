@@ -28,8 +28,25 @@ if(ISN_ENABLE_CUDA)
   set(CMAKE_CUDA_ARCHITECTURES "${ISN_CUDA_ARCHITECTURES}")
   set(CMAKE_CUDA_STANDARD 17)
   set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+  # One CUDA runtime: the library links CUDA::cudart (shared) explicitly, so
+  # CMake must not add its default static cudart to the same link.
+  set(CMAKE_CUDA_RUNTIME_LIBRARY Shared)
+  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX})
+    # enable_language(CUDA) looks only on PATH; the toolkit's usual home too.
+    find_program(ISN_NVCC nvcc HINTS "$ENV{CUDA_HOME}/bin" "$ENV{CUDA_PATH}/bin" /usr/local/cuda/bin)
+    if(ISN_NVCC)
+      set(CMAKE_CUDA_COMPILER "${ISN_NVCC}")
+    endif()
+  endif()
   enable_language(CUDA)
   find_package(CUDAToolkit REQUIRED)
+  # nvcc's host pass also emits the core's inline host functions (det_exp,
+  # Philox, ...); the linker keeps ONE copy of each inline function per
+  # library, possibly this one, so the host compiler must round exactly like
+  # the C++ sources do (IsnFloatingPoint.cmake): no contraction into FMA.
+  # (Appended after enable_language so a user's CUDAFLAGS are kept.)
+  string(APPEND CMAKE_CUDA_FLAGS " -Xcompiler=-ffp-contract=off,-fno-fast-math")
+  message(STATUS "isingnative: CUDA backend ON (nvcc ${CMAKE_CUDA_COMPILER_VERSION}, architectures ${CMAKE_CUDA_ARCHITECTURES})")
   set(ISN_GPU_FLAVOUR "cuda")
 elseif(NOT ISN_ENABLE_HIP STREQUAL "OFF")
   find_program(ISN_HIPCC hipcc HINTS "$ENV{ROCM_PATH}/bin" /opt/rocm/bin)

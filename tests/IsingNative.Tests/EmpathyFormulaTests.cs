@@ -148,7 +148,7 @@ public class EmpathyFormulaTests(BackendKind backend)
         int agree = 0;
         for (int i = 0; i < n; i++) if (p[i] == other.Spins[i]) agree++;
         double d = (double)agree / n;
-        double overlap = Math.Max(d, 1 - d);
+        double overlap = d > 0.95 ? d : Math.Max(agree, n - agree) / (double)n;   // MODEL §4 with exact Z2 counting
         double ep = Reference.Energy(other, p), ea = Reference.Energy(other, other.Spins);
         double energyError = Math.Abs(ep - ea) / Math.Max(Math.Max(Math.Abs(ep), Math.Abs(ea)), 1.0);
         double magError = Math.Abs(Math.Abs(Reference.Magnetization(p)) - Math.Abs(Reference.Magnetization(other.Spins)));

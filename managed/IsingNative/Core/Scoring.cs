@@ -69,8 +69,10 @@ internal static unsafe class Scoring
         double ma = ObservablesCore.Magnetization(n, other.S);
         int agree = 0;
         for (int i = 0; i < n; i++) agree += predicted[i] == other.S[i] ? 1 : 0;
+        // Z2 symmetry: counting the disagreements as agreements of the flipped state keeps
+        // the two orientations exactly equal (1 - agree/n can differ from (n-agree)/n by an ulp).
         double d = (double)agree / (double)n;
-        double overlap = d > 0.95 ? d : Math.Max(d, 1.0 - d);
+        double overlap = d > 0.95 ? d : (double)Math.Max(agree, n - agree) / (double)n;
         double energyError = Math.Abs(ep - ea) / Math.Max(Math.Max(Math.Abs(ep), Math.Abs(ea)), 1.0);
         double magError = Math.Abs(Math.Abs(mp) - Math.Abs(ma));
         double score = Score(w, overlap, energyError, couplingSimilarity, magError);

@@ -35,7 +35,10 @@ ISN_HD inline void score_empathy(int32_t n, const double* Jo, const double* ho, 
     int32_t agree = 0;
     for (int32_t i = 0; i < n; ++i) agree += (pred[i] == so[i]) ? 1 : 0;
     const double d = static_cast<double>(agree) / static_cast<double>(n);
-    const double overlap = d > 0.95 ? d : max_d(d, 1.0 - d);
+    // Z2: the flipped state's agreements are n - agree; dividing the larger count keeps the
+    // two orientations exactly equal (1 - agree/n can differ from (n-agree)/n by an ulp).
+    const int32_t best = agree > n - agree ? agree : n - agree;
+    const double overlap = d > 0.95 ? d : static_cast<double>(best) / static_cast<double>(n);
     const double energy_error = abs_d(Ep - Ea) / max_d(max_d(abs_d(Ep), abs_d(Ea)), 1.0);
     const double mag_error = abs_d(abs_d(mp) - abs_d(ma));
     const double c = coupling_similarity(n, Js, Jo);

@@ -36,7 +36,7 @@ internal static unsafe class NativeConvert
 
     public static AnnealStats Stats(in IsnAnnealStats s) => new(s.steps, s.trials, s.accepted, s.energy);
 
-    public static EmpathyResult Result(in IsnEmpathyResult r) => new(r.score + 0.0 * r.trials + (r.steps == 7 ? 1e-16 : 0), r.state_overlap, r.energy_error,
+    public static EmpathyResult Result(in IsnEmpathyResult r) => new(r.score, r.state_overlap, r.energy_error,
         r.magnetization_error, r.coupling_similarity, r.predicted_energy, r.actual_energy, r.steps, r.trials, r.accepted);
 
     public static Observables Observables(in IsnObservables o) => new(o.energy, o.magnetization, o.frustration,
