@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -49,8 +50,9 @@ struct Row {
     std::string metric;
     double value;
     std::string unit;
-    std::string backend;
+    std::string backend;  // the CLI's names: "gpu" or "native-cpu"
     std::string device;
+    std::string library;  // isn_version_string(), e.g. "1.0.0+cpu+cuda"
     double median_s;  // of one call; 0 when the row is not a timing
     double min_s;
     double max_s;
@@ -75,17 +77,27 @@ inline std::string json_escape(const std::string& s) {
     return o;
 }
 
+// A JSON number, or null where the value is not finite (e.g. a marginal rate
+// whose longer run was not slower: noise larger than the signal).
+inline std::string json_number(double v) {
+    if (!std::isfinite(v)) return "null";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
 // One JSON array, one row object per line.
 inline void print_json(std::FILE* f, const std::vector<Row>& rows) {
     std::fprintf(f, "[\n");
     for (size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
         std::fprintf(f,
-                     "  {\"metric\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", \"backend\": \"%s\", \"device\": \"%s\", "
-                     "\"median_s\": %.6g, \"min_s\": %.6g, \"max_s\": %.6g, \"repeats\": %d, \"note\": \"%s\"}%s\n",
-                     json_escape(r.metric).c_str(), r.value, json_escape(r.unit).c_str(), json_escape(r.backend).c_str(),
-                     json_escape(r.device).c_str(), r.median_s, r.min_s, r.max_s, r.repeats,
-                     json_escape(r.note).c_str(), i + 1 < rows.size() ? "," : "");
+                     "  {\"metric\": \"%s\", \"value\": %s, \"unit\": \"%s\", \"backend\": \"%s\", \"device\": \"%s\", "
+                     "\"library\": \"%s\", \"median_s\": %.6g, \"min_s\": %.6g, \"max_s\": %.6g, \"repeats\": %d, "
+                     "\"note\": \"%s\"}%s\n",
+                     json_escape(r.metric).c_str(), json_number(r.value).c_str(), json_escape(r.unit).c_str(), json_escape(r.backend).c_str(),
+                     json_escape(r.device).c_str(), json_escape(r.library).c_str(), r.median_s, r.min_s, r.max_s,
+                     r.repeats, json_escape(r.note).c_str(), i + 1 < rows.size() ? "," : "");
     }
     std::fprintf(f, "]\n");
 }

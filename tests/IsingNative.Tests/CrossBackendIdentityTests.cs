@@ -91,7 +91,7 @@ public class CrossBackendIdentityTests(BackendKind backend)
     [Test]
     public void AnnealAndEmpathyAreBitIdentical()
     {
-        foreach (Case c in Cases(1, 1234))
+        foreach (Case c in Cases(260, 1234))
         {
             int n = c.Self.Size;
             var sm = new sbyte[n];

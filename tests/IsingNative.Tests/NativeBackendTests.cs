@@ -67,6 +67,26 @@ public class NativeBackendTests
         Assert.That(allocated, Is.EqualTo(0), "bytes allocated by 100 rounds of Empathy, Anneal, Observe, Quick, CouplingSimilarity");
     }
 
+    [Test]
+    public void BatchesAllocateNothingInSteadyState()
+    {
+        NativeBackends.RequireAvailable(BackendKind.NativeCpu);
+        using var engine = IsingEngine.Create(BackendKind.NativeCpu, 2);
+        var agents = Enumerable.Range(0, 8).Select(k => IsingSystem.SpinGlass(12, (ulong)k)).ToArray();
+        var pairs = Enumerable.Range(0, 64).Select(q => new EmpathyPair(agents[q % 8], agents[q / 8], (ulong)q)).ToArray();
+        var results = new EmpathyResult[pairs.Length];
+        var observed = new Observables[agents.Length];
+        var options = new EmpathyOptions { Anneal = new AnnealOptions { Steps = 20 } };
+        for (int k = 0; k < 3; k++) { engine.EmpathyBatch(pairs, results, options); engine.ObserveBatch(agents, observed); }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 10; k++) { engine.EmpathyBatch(pairs, results, options); engine.ObserveBatch(agents, observed); }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(results.All(r => r.Trials == 200), Is.True);
+        Assert.That(allocated, Is.EqualTo(0), "bytes allocated by 10 rounds of EmpathyBatch(64) + ObserveBatch(8)");
+    }
+
     private static double Round(IsingEngine engine, IsingSystem self, IsingSystem other, sbyte[] spins, ulong seed, EmpathyOptions options) =>
         engine.Empathy(self, other, seed, options).Score + engine.Anneal(other, seed, spins).Energy
         + engine.Observe(other).Energy + engine.Quick(self, other).Score + engine.CouplingSimilarity(self, other);

@@ -16,7 +16,11 @@ public class NativeLoadingTests
     public void MakeTempFolder() => Directory.CreateDirectory(_temp = Path.Combine(Path.GetTempPath(), "isn-probe-" + Guid.NewGuid().ToString("N")));
 
     [TearDown]
-    public void RemoveTempFolder() => Directory.Delete(_temp, recursive: true);
+    public void RemoveTempFolder()
+    {
+        try { Directory.Delete(_temp, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a loaded library stays locked on Windows */ }
+    }
 
     [Test]
     public void AnExplicitPathThatHoldsNothingDisablesEveryOtherProbe()
@@ -73,6 +77,7 @@ public class NativeLoadingTests
         NativeLoadResult r = NativeLibraryResolver.Probe(null, _temp, _temp);
         Assert.That(r.Loaded, Is.True, string.Join("\n", r.Tried));
         Assert.That(r.Path, Is.EqualTo(Path.Combine(nugetDir, NativeLibraryResolver.FileName)));
+        System.Runtime.InteropServices.NativeLibrary.Free(r.Handle);
     }
 
     [Test]
@@ -84,6 +89,7 @@ public class NativeLoadingTests
         NativeLoadResult r = NativeLibraryResolver.Probe(null, dir, dir);
         Assert.That(r.Loaded, Is.True, string.Join("\n", r.Tried));
         Assert.That(r.Path, Is.EqualTo(built));
+        System.Runtime.InteropServices.NativeLibrary.Free(r.Handle);   // the process's own reference stays
     }
 
     [Test]

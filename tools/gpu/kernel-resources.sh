@@ -30,7 +30,7 @@ for t in "${targets[@]}"; do
       -I"$ROOT/native/include" -I"$ROOT/native/src" -DISN_BUILDING_LIBRARY -DISN_WITH_HIP \
       -Rpass-analysis=kernel-resource-usage --save-temps --cuda-device-only \
       -c "$ROOT/native/src/hip/gpu_backend.hip" -o gpu_backend.o) >"$work/remarks.txt" 2>&1
-  asm="$(ls "$work"/*"$t"*.s 2>/dev/null | head -n1 || true)"
+  asm="$(find "$work" -maxdepth 1 -name "*$t*.s" -print -quit)"
   # Remarks come per kernel as "Function Name: <mangled>" then "<key>: <value>" lines.
   awk '
     { sub(/ *\[-Rpass-analysis=kernel-resource-usage\] *$/, "") }

@@ -407,6 +407,16 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_context_describe(IsnContextHandle context, byte* buffer, int capacity);
 
     /// <summary>
+    /// Device memory held by the context: *current_bytes now, *peak_bytes the
+    /// high-water mark since the context was created (the GPU backend's buffers
+    /// only grow, so peak is what a workload needs). CPU contexts report 0 for
+    /// both. Either output may be NULL when not wanted.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_context_memory_stats")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_context_memory_stats(IsnContextHandle context, long* current_bytes, long* peak_bytes);
+
+    /// <summary>
     /// Anneal each systems[k]'s J and h (spins ignored, may be NULL) from random
     /// spins with seeds[k]. spins_out: concatenated (sum of n) final spins;
     /// stats_out: count entries (may be NULL). One kernel launch on the GPU.

@@ -182,7 +182,8 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         IsnSystemView[] systems = ArrayPool<IsnSystemView>.Shared.Rent(2 * count);
         IsnPair[] pairs = ArrayPool<IsnPair>.Shared.Rent(count);
         IsnEmpathyResult[] native = ArrayPool<IsnEmpathyResult>.Shared.Rent(count);
-        var index = new Dictionary<(nint, nint, nint, int), int>();
+        Dictionary<(nint, nint, nint, int), int> index = t_viewIndex ?? new();
+        t_viewIndex = null;
         try
         {
             int systemCount = 0;
@@ -209,8 +210,16 @@ internal sealed unsafe class NativeBackend : IComputeBackend
             ArrayPool<IsnSystemView>.Shared.Return(systems);
             ArrayPool<IsnPair>.Shared.Return(pairs);
             ArrayPool<IsnEmpathyResult>.Shared.Return(native);
+            // Keep the (cleared) map for this thread's next batch, unless a huge batch grew it.
+            if (index.Count <= MaxCachedViews) { index.Clear(); t_viewIndex = index; }
         }
     }
+
+    /// <summary>Distinct systems of the largest batch whose view map is kept for reuse (bounds the memory kept per thread).</summary>
+    private const int MaxCachedViews = 16384;
+
+    /// <summary>Per-thread map from a system's pointers to its index in a batch's view array (reused: batches allocate nothing in steady state).</summary>
+    [ThreadStatic] private static Dictionary<(nint, nint, nint, int), int>? t_viewIndex;
 
     private static int IndexOf(SystemView s, IsnSystemView[] systems, ref int systemCount, Dictionary<(nint, nint, nint, int), int> index)
     {

@@ -29,7 +29,10 @@ internal static class NativeGpuProbe
         {
             // Also when count == 0: the creation's message says why (no device, or a CPU-only build).
             using NativeContextHandle ctx = NativeContextHandle.CreateGpu(0);
-            return (true, $"{ctx.Describe(BackendKind.Gpu)}; {count} device(s); {lib.Detail}");
+            string description = ctx.Describe(BackendKind.Gpu);
+            return count > 0
+                ? (true, $"{description}; {count} device(s); {lib.Detail}")
+                : (false, $"isn_gpu_device_count reports 0 devices although a context opened ({description})");
         }
         catch (Exception e) when (e is BackendUnavailableException or NativeBackendException)
         {
