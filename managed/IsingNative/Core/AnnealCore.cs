@@ -28,16 +28,15 @@ internal static unsafe class AnnealCore
     {
         public int* Site;
         public double* U;
-        public double* NegLogU;
         public int Pos, Len;
         public ulong NextG, End;
         public ulong Seed;
         public uint Domain;
         public int N;
 
-        public DrawBuffer(int* site, double* u, double* negLogU, ulong seed, uint domain, int n, ulong firstG, ulong end)
+        public DrawBuffer(int* site, double* u, ulong seed, uint domain, int n, ulong firstG, ulong end)
         {
-            Site = site; U = u; NegLogU = negLogU; Seed = seed; Domain = domain; N = n; NextG = firstG; End = end;
+            Site = site; U = u; Seed = seed; Domain = domain; N = n; NextG = firstG; End = end;
         }
 
         /// <summary>Draws the next block (called when Pos == Len).</summary>
@@ -45,7 +44,7 @@ internal static unsafe class AnnealCore
         public void Refill()
         {
             int cnt = (int)Math.Min((ulong)Block, End - NextG);
-            PhiloxBlock.Fill(Seed, Domain, NextG, cnt, N, Site, U, NegLogU);
+            PhiloxBlock.Fill(Seed, Domain, NextG, cnt, N, Site, U);
             NextG += (ulong)cnt;
             Pos = 0;
             Len = cnt;
@@ -168,9 +167,9 @@ internal static unsafe class AnnealCore
 
     /// <summary>
     /// The whole §4.4 schedule as one flat loop over the trials. Each block of 64 trials
-    /// first gets its draws and the β (and SeedCompatible floor) of every trial written
-    /// into a buffer, so the decision loop has no step bookkeeping and no calls, and the
-    /// JIT keeps it in registers.
+    /// first gets its draws, then is decided in runs of constant β (a run ends at the
+    /// block's or the step's end), so the decision loop has no step bookkeeping and no
+    /// calls, and the JIT keeps it in registers.
     /// </summary>
     private static TrialCounts Schedule<TRule, TStop>(int n, double* j, ulong seed, in AnnealParams p, int steps,
         double* betas, sbyte* s, double* phi) where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode
@@ -180,45 +179,48 @@ internal static unsafe class AnnealCore
         ulong total = (ulong)steps * (ulong)k;
         long window = p.EarlyStopWindow;
         double betaStop = p.EarlyStopBeta;
-        // One buffer: sites (as ints), u, -ln u, β, floor; Block entries each.
-        double* buf = stackalloc double[5 * Block];
+        // One buffer: sites (as ints) and u; Block entries each.
+        double* buf = stackalloc double[2 * Block];
         int* site = (int*)buf;
-        double* us = buf + Block, lus = buf + 2 * Block, bs = buf + 3 * Block, fs = buf + 4 * Block;
+        double* us = buf + Block;
 
-        int left = k;
+        int left = k; // trials left in the current step
+        double beta = st.Beta, floor = TRule.UsesFloor ? st.Floor : 0.0;
         long run = 0, accepted = 0;
         for (ulong g = 0; g < total; g += Block)
         {
             int cnt = (int)Math.Min((ulong)Block, total - g);
-            PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us, lus);
-            for (int b = 0; b < cnt; b++)
+            PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us);
+            // The block in runs of constant β: a run ends with the block or with the step.
+            for (int b = 0; b < cnt;)
             {
-                bs[b] = st.Beta;
-                if (TRule.UsesFloor) fs[b] = st.Floor;
-                if (--left == 0)
+                int end = Math.Min(cnt, b + left);
+                left -= end - b;
+                for (; b < end; b++)
+                {
+                    int i = site[b];
+                    int si = s[i];
+                    double dE = (2.0 * si) * phi[i];
+                    if (TRule.Accept(dE, beta * dE, us[b], floor))
+                    {
+                        s[i] = (sbyte)-si;
+                        UpdateFields(n, phi, j + (long)i * n, 2.0 * -si);
+                        accepted++;
+                        if (TStop.Enabled) run = 0;
+                    }
+                    else if (TStop.Enabled)
+                    {
+                        run = beta < betaStop ? 0 : run + 1;
+                        if (run >= window)
+                            return new TrialCounts { Trials = (long)g + b + 1, Accepted = accepted };
+                    }
+                }
+                if (left == 0)
                 {
                     left = k;
                     st.Next();
-                }
-            }
-            for (int b = 0; b < cnt; b++)
-            {
-                int i = site[b];
-                int si = s[i];
-                double beta = bs[b];
-                double dE = (2.0 * si) * phi[i];
-                if (TRule.Accept(dE, beta * dE, us[b], lus[b], TRule.UsesFloor ? fs[b] : 0.0))
-                {
-                    s[i] = (sbyte)-si;
-                    UpdateFields(n, phi, j + (long)i * n, 2.0 * -si);
-                    accepted++;
-                    if (TStop.Enabled) run = 0;
-                }
-                else if (TStop.Enabled)
-                {
-                    run = beta < betaStop ? 0 : run + 1;
-                    if (run >= window)
-                        return new TrialCounts { Trials = (long)g + b + 1, Accepted = accepted };
+                    beta = st.Beta;
+                    if (TRule.UsesFloor) floor = st.Floor;
                 }
             }
         }
@@ -227,9 +229,9 @@ internal static unsafe class AnnealCore
 
     /// <summary>
     /// The whole §4.4 schedule as one flat loop over the trials. Each block of 64 trials
-    /// first gets its draws and the β (and SeedCompatible floor) of every trial written
-    /// into a buffer, so the decision loop has no step bookkeeping and no calls, and the
-    /// JIT keeps it in registers.
+    /// first gets its draws, then is decided in runs of constant β (a run ends at the
+    /// block's or the step's end), so the decision loop has no step bookkeeping and no
+    /// calls, and the JIT keeps it in registers.
     /// </summary>
     private static TrialCounts ScheduleSingle<TRule, TStop>(int n, float* j, ulong seed, in AnnealParams p, int steps,
         double* betas, sbyte* s, float* phi) where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode
@@ -239,45 +241,48 @@ internal static unsafe class AnnealCore
         ulong total = (ulong)steps * (ulong)k;
         long window = p.EarlyStopWindow;
         double betaStop = p.EarlyStopBeta;
-        // One buffer: sites (as ints), u, -ln u, β, floor; Block entries each.
-        double* buf = stackalloc double[5 * Block];
+        // One buffer: sites (as ints) and u; Block entries each.
+        double* buf = stackalloc double[2 * Block];
         int* site = (int*)buf;
-        double* us = buf + Block, lus = buf + 2 * Block, bs = buf + 3 * Block, fs = buf + 4 * Block;
+        double* us = buf + Block;
 
-        int left = k;
+        int left = k; // trials left in the current step
+        double beta = st.Beta, floor = TRule.UsesFloor ? st.Floor : 0.0;
         long run = 0, accepted = 0;
         for (ulong g = 0; g < total; g += Block)
         {
             int cnt = (int)Math.Min((ulong)Block, total - g);
-            PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us, lus);
-            for (int b = 0; b < cnt; b++)
+            PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us);
+            // The block in runs of constant β: a run ends with the block or with the step.
+            for (int b = 0; b < cnt;)
             {
-                bs[b] = st.Beta;
-                if (TRule.UsesFloor) fs[b] = st.Floor;
-                if (--left == 0)
+                int end = Math.Min(cnt, b + left);
+                left -= end - b;
+                for (; b < end; b++)
+                {
+                    int i = site[b];
+                    int si = s[i];
+                    float dE = (2.0f * si) * phi[i];
+                    if (TRule.Accept(dE, beta * dE, us[b], floor))
+                    {
+                        s[i] = (sbyte)-si;
+                        UpdateFieldsSingle(n, phi, j + (long)i * n, 2.0f * -si);
+                        accepted++;
+                        if (TStop.Enabled) run = 0;
+                    }
+                    else if (TStop.Enabled)
+                    {
+                        run = beta < betaStop ? 0 : run + 1;
+                        if (run >= window)
+                            return new TrialCounts { Trials = (long)g + b + 1, Accepted = accepted };
+                    }
+                }
+                if (left == 0)
                 {
                     left = k;
                     st.Next();
-                }
-            }
-            for (int b = 0; b < cnt; b++)
-            {
-                int i = site[b];
-                int si = s[i];
-                double beta = bs[b];
-                float dE = (2.0f * si) * phi[i];
-                if (TRule.Accept(dE, beta * dE, us[b], lus[b], TRule.UsesFloor ? fs[b] : 0.0))
-                {
-                    s[i] = (sbyte)-si;
-                    UpdateFieldsSingle(n, phi, j + (long)i * n, 2.0f * -si);
-                    accepted++;
-                    if (TStop.Enabled) run = 0;
-                }
-                else if (TStop.Enabled)
-                {
-                    run = beta < betaStop ? 0 : run + 1;
-                    if (run >= window)
-                        return new TrialCounts { Trials = (long)g + b + 1, Accepted = accepted };
+                    beta = st.Beta;
+                    if (TRule.UsesFloor) floor = st.Floor;
                 }
             }
         }
@@ -302,14 +307,13 @@ internal static unsafe class AnnealCore
             int cnt = (int)Math.Min(draws.Len - start, count - done);
             int* site = draws.Site + start;
             double* us = draws.U + start;
-            double* lus = draws.NegLogU + start;
             draws.Pos = start + cnt;
             for (int b = 0; b < cnt; b++)
             {
                 int i = site[b];
                 int si = s[i];
                 double dE = (2.0 * si) * phi[i];
-                if (TRule.Accept(dE, beta * dE, us[b], lus[b], floor))
+                if (TRule.Accept(dE, beta * dE, us[b], floor))
                 {
                     s[i] = (sbyte)-si;
                     UpdateFields(n, phi, j + (long)i * n, 2.0 * -si);

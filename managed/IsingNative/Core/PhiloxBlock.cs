@@ -8,19 +8,15 @@ namespace IsingNative.Core;
 /// The draws of a block of consecutive trials (ALGORITHM.md §1), computed several at a
 /// time with SIMD where the CPU has it: trial g's draw depends only on g, so lanes are
 /// independent and the results are the scalar <see cref="Philox4x32"/> bits exactly.
-/// Produces per trial the site (from w0), u = u53(w1, w2) and an approximation of
-/// -ln(u) that lets the acceptance rules skip det_exp when the decision is certain
-/// (see <see cref="MetropolisRule"/>).
+/// Produces per trial the site (from w0) and u = u53(w1, w2).
 /// </summary>
 internal static unsafe class PhiloxBlock
 {
     /// <summary>
-    /// Fills site[b], u[b] and negLogU[b] for trials g0 + b, b in [0, count). The buffers
-    /// must hold <paramref name="count"/> rounded up to a multiple of 8 (lanes past count
-    /// are scratch). negLogU[b] is -ln(u[b]) within <see cref="NegLogError"/>, or NaN
-    /// when u &lt; 2^-40 (then the caller must decide exactly).
+    /// Fills site[b] and u[b] for trials g0 + b, b in [0, count). The buffers must hold
+    /// <paramref name="count"/> rounded up to a multiple of 16 (lanes past count are scratch).
     /// </summary>
-    public static void Fill(ulong seed, uint domain, ulong g0, int count, int n, int* site, double* u, double* negLogU)
+    public static void Fill(ulong seed, uint domain, ulong g0, int count, int n, int* site, double* u)
     {
         if (UseAvx512 && Avx512F.IsSupported)
         {
@@ -32,36 +28,20 @@ internal static unsafe class PhiloxBlock
                 keys[2 * r] = Vector512.Create((ulong)k0);
                 keys[2 * r + 1] = Vector512.Create((ulong)k1);
             }
-            for (int b = 0; b < count; b += 16)
-            {
-                Fill16(keys, domain, g0 + (ulong)b, n, site + b, u + b);
-                // The 256-bit logarithm measured ~2.5x faster than the 512-bit one here.
-                for (int q = 0; q < 16; q += 4) NegLog(Vector256.Load(u + b + q)).Store(negLogU + b + q);
-            }
+            for (int b = 0; b < count; b += 16) Fill16(keys, domain, g0 + (ulong)b, n, site + b, u + b);
         }
         else if (Avx2.IsSupported)
         {
-            for (int b = 0; b < count; b += 4)
-            {
-                Vector256<double> uv = Fill4(seed, domain, g0 + (ulong)b, n, site + b, u + b);
-                NegLog(uv).Store(negLogU + b);
-            }
+            for (int b = 0; b < count; b += 4) Fill4(seed, domain, g0 + (ulong)b, n, site + b, u + b);
         }
         else
         {
             FillScalar(seed, domain, g0, count, n, site, u);
-            for (int b = 0; b < count; b++) negLogU[b] = u[b] < SmallU ? double.NaN : -Math.Log(u[b]);
         }
     }
 
     /// <summary>Tests clear this to run the AVX2 path on an AVX-512 machine (both must give the same bits).</summary>
     internal static bool UseAvx512 = true;
-
-    /// <summary>Bound on |negLogU - (-ln u)| of every path (the series remainder is below 1e-9).</summary>
-    internal const double NegLogError = 1e-8;
-
-    /// <summary>Below this u the approximation is not used (NaN forces the exact decision).</summary>
-    private const double SmallU = 9.094947017729282e-13; // 2^-40
 
     /// <summary>The reference path (and the one used without AVX2).</summary>
     public static void FillScalar(ulong seed, uint domain, ulong g0, int count, int n, int* site, double* u)
@@ -116,7 +96,7 @@ internal static unsafe class PhiloxBlock
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Fill4(ulong seed, uint domain, ulong g0, int n, int* site, double* u)
+    private static void Fill4(ulong seed, uint domain, ulong g0, int n, int* site, double* u)
     {
         Vector256<ulong> g = Vector256.Create(g0) + Vector256.Create(0UL, 1, 2, 3);
         Vector256<ulong> c0 = g, c1 = g >> 32;
@@ -139,9 +119,7 @@ internal static unsafe class PhiloxBlock
         // Gather the low 32-bit halves of the four lanes into four ints.
         Vector256<int> packed = Avx2.PermuteVar8x32(s.AsInt32(), Vector256.Create(0, 2, 4, 6, 0, 0, 0, 0));
         packed.GetLower().Store(site);
-        var uv = U53(c1, c2);
-        uv.Store(u);
-        return uv;
+        U53(c1, c2).Store(u);
     }
 
     /// <summary>
@@ -169,32 +147,5 @@ internal static unsafe class PhiloxBlock
         Vector256<double> hi = ((a & mask) >> 5 | magic).AsDouble() - two52;
         Vector256<double> lo = ((b & mask) >> 6 | magic).AsDouble() - two52;
         return (hi * Vector256.Create(67108864.0) + lo) * Vector256.Create(1.0 / 9007199254740992.0);
-    }
-
-    // -ln(u) = -(e·ln2 + ln m), m in [√½, √2), ln m = 2s + 2s·z·(1/3 + z/5 + z²/7 + z³/9),
-    // s = (m-1)/(m+1), z = s² ≤ 0.0295: the truncated remainder is below 1e-9, rounding
-    // adds ~1e-14. Only used to skip det_exp when the decision is certain.
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<double> NegLog(Vector256<double> u)
-    {
-        Vector256<ulong> bits = u.AsUInt64();
-        Vector256<double> e = ((bits >> 52) | Vector256.Create(0x4330000000000000UL)).AsDouble()
-            - Vector256.Create(4503599627370496.0 + 1023.0);
-        Vector256<double> m = ((bits & Vector256.Create(0x000FFFFFFFFFFFFFUL)) | Vector256.Create(0x3FF0000000000000UL)).AsDouble();
-        Vector256<double> big = Vector256.GreaterThan(m, Vector256.Create(1.4142135623730951));
-        m = Vector256.ConditionalSelect(big, m * Vector256.Create(0.5), m);
-        e = Vector256.ConditionalSelect(big, e + Vector256<double>.One, e);
-        Vector256<double> f = m - Vector256<double>.One;
-        Vector256<double> s = f / (Vector256.Create(2.0) + f);
-        Vector256<double> z = s * s;
-        Vector256<double> q = Vector256.Create(1.0 / 9.0);
-        q = Vector256.Create(1.0 / 7.0) + z * q;
-        q = Vector256.Create(1.0 / 5.0) + z * q;
-        q = Vector256.Create(1.0 / 3.0) + z * q;
-        Vector256<double> s2 = s + s;
-        Vector256<double> ln = e * Vector256.Create(0.6931471805599453) + (s2 + s2 * (z * q));
-        return Vector256.ConditionalSelect(Vector256.LessThan(u, Vector256.Create(SmallU)),
-            Vector256.Create(double.NaN), -ln);
     }
 }

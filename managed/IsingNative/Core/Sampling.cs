@@ -20,9 +20,8 @@ internal static unsafe class Sampling
         TrialCounts counts = default;
         int* site = stackalloc int[AnnealCore.Block];
         double* us = stackalloc double[AnnealCore.Block];
-        double* lus = stackalloc double[AnnealCore.Block];
         ulong total = ((ulong)burnIn + (ulong)samples * (ulong)thin) * (ulong)n;
-        var draws = new AnnealCore.DrawBuffer(site, us, lus, seed, RandomStreams.SampleTrial, n, 0, total);
+        var draws = new AnnealCore.DrawBuffer(site, us, seed, RandomStreams.SampleTrial, n, 0, total);
         for (int sweep = 0; sweep < burnIn; sweep++) Sweep(sys, beta, rule, s, phi, ref draws, ref counts);
         for (int r = 0; r < samples; r++)
         {

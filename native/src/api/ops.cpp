@@ -21,9 +21,59 @@ constexpr int64_t kMatrixChunk = 1 << 18;
 
 std::string item(const char* name, int64_t k) { return std::string(name) + "[" + std::to_string(k) + "]"; }
 
+// Per-thread planning buffers that keep their capacity between calls, so a
+// steady stream of calls allocates nothing (the single-call latency target is
+// a few microseconds; a malloc/free pair per vector was a visible part of it).
+struct PlanScratch {
+    std::vector<char> need_spins;
+    std::vector<Job> jobs;
+    std::vector<isn_system_view> systems;
+    std::vector<isn_empathy_result> results;
+    std::vector<double> weights;
+};
+
+PlanScratch& plan_scratch() {
+    thread_local PlanScratch scratch;
+    return scratch;
+}
+
+// Declared first in a call that uses the scratch: on the way out (exceptions
+// included) buffers grown past kKeepEntries are released, so one huge batch
+// does not pin its planning memory to the thread (its own work dwarfs the
+// allocation anyway).
+struct TrimScratchOnExit {
+    static constexpr size_t kKeepEntries = size_t{1} << 16;
+    template <class T>
+    static void trim(std::vector<T>& v) {
+        if (v.capacity() > kKeepEntries) std::vector<T>().swap(v);
+    }
+    TrimScratchOnExit() = default;
+    TrimScratchOnExit(const TrimScratchOnExit&) = delete;
+    TrimScratchOnExit& operator=(const TrimScratchOnExit&) = delete;
+    ~TrimScratchOnExit() {
+        PlanScratch& s = plan_scratch();
+        trim(s.need_spins);
+        trim(s.jobs);
+        trim(s.systems);
+        trim(s.results);
+        trim(s.weights);
+    }
+};
+
+// Marks the systems whose spins the pairs need (`other`, and `self` when both).
+const std::vector<char>& needed_spins(int32_t system_count, const isn_pair* pairs, int32_t pair_count, bool self_too) {
+    std::vector<char>& need = plan_scratch().need_spins;
+    need.assign(static_cast<size_t>(system_count), 0);
+    for (int32_t k = 0; k < pair_count; ++k) {
+        need[static_cast<size_t>(pairs[k].other_index)] = 1;
+        if (self_too) need[static_cast<size_t>(pairs[k].self_index)] = 1;
+    }
+    return need;
+}
+
 void validate_systems(const isn_system_view* systems, int32_t count, const char* name,
                       const std::vector<char>& need_spins) {
-    for (int32_t k = 0; k < count; ++k) validate_system(systems[k], item(name, k), need_spins[static_cast<size_t>(k)] != 0);
+    for (int32_t k = 0; k < count; ++k) validate_system(systems[k], name, k, need_spins[static_cast<size_t>(k)] != 0);
 }
 
 void validate_empathy_options(const isn_empathy_options* options) {
@@ -47,6 +97,7 @@ ISN_API isn_status isn_anneal_batch(isn_context* context, const isn_system_view*
                                     const uint64_t* seeds, const isn_anneal_options* options, int8_t* spins_out,
                                     isn_anneal_stats* stats_out) {
     return guard("isn_anneal_batch", [&] {
+        const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
         require_range(count, 1, ISN_MAX_BATCH, "count");
@@ -55,8 +106,9 @@ ISN_API isn_status isn_anneal_batch(isn_context* context, const isn_system_view*
         require_not_null(options, "options");
         require_not_null(spins_out, "spins_out");
         validate_anneal_options(*options, "options");
-        for (int32_t k = 0; k < count; ++k) validate_system(systems[k], item("systems", k), false);
-        std::vector<Job> jobs(static_cast<size_t>(count));
+        for (int32_t k = 0; k < count; ++k) validate_system(systems[k], "systems", k, false);
+        std::vector<Job>& jobs = plan_scratch().jobs;
+        jobs.resize(static_cast<size_t>(count));
         int64_t offset = 0;
         for (int32_t k = 0; k < count; ++k) {
             jobs[static_cast<size_t>(k)] = Job{k, -1, seeds[k], offset};
@@ -70,6 +122,7 @@ ISN_API isn_status isn_empathy_batch(isn_context* context, const isn_system_view
                                      const isn_pair* pairs, int32_t pair_count, const isn_empathy_options* options,
                                      isn_empathy_result* results) {
     return guard("isn_empathy_batch", [&] {
+        const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
         require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
@@ -79,10 +132,9 @@ ISN_API isn_status isn_empathy_batch(isn_context* context, const isn_system_view
         require_not_null(results, "results");
         validate_empathy_options(options);
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
-        std::vector<char> need_spins(static_cast<size_t>(system_count), 0);
-        for (int32_t k = 0; k < pair_count; ++k) need_spins[static_cast<size_t>(pairs[k].other_index)] = 1;
-        validate_systems(systems, system_count, "systems", need_spins);
-        std::vector<Job> jobs(static_cast<size_t>(pair_count));
+        validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, false));
+        std::vector<Job>& jobs = plan_scratch().jobs;
+        jobs.resize(static_cast<size_t>(pair_count));
         for (int32_t k = 0; k < pair_count; ++k)
             jobs[static_cast<size_t>(k)] = Job{pairs[k].other_index, pairs[k].self_index, pairs[k].seed, 0};
         run_empathy(b, systems, system_count, jobs, *options, results);
@@ -95,6 +147,7 @@ ISN_API isn_status isn_social_attention(isn_context* context, const isn_system_v
                                         isn_empathy_result* results_out, isn_emotion* collective_out,
                                         int32_t* most_empathic_out) {
     return guard("isn_social_attention", [&] {
+        const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
         require_not_null(self_system, "self_system");
@@ -104,27 +157,32 @@ ISN_API isn_status isn_social_attention(isn_context* context, const isn_system_v
         require_not_null(collective_out, "collective_out");
         require_not_null(most_empathic_out, "most_empathic_out");
         validate_empathy_options(options);
-        validate_system(*self_system, "self_system", false);
+        validate_system(*self_system, "self_system", -1, false);
         for (int32_t k = 0; k < count; ++k) {
-            validate_system(others[k], item("others", k), true);
+            validate_system(others[k], "others", k, true);
             if (others[k].n != self_system->n)
                 invalid("argument '" + item("others", k) + ".n' = " + std::to_string(others[k].n) +
                         " differs from self_system.n = " + std::to_string(self_system->n));
         }
         // systems[0] = self, systems[k+1] = others[k]; seeds seed_base + k (wrapping).
-        std::vector<isn_system_view> systems(static_cast<size_t>(count) + 1);
+        PlanScratch& scratch = plan_scratch();
+        std::vector<isn_system_view>& systems = scratch.systems;
+        systems.resize(static_cast<size_t>(count) + 1);
         systems[0] = *self_system;
-        std::vector<Job> jobs(static_cast<size_t>(count));
+        std::vector<Job>& jobs = scratch.jobs;
+        jobs.resize(static_cast<size_t>(count));
         for (int32_t k = 0; k < count; ++k) {
             systems[static_cast<size_t>(k) + 1] = others[k];
             jobs[static_cast<size_t>(k)] = Job{k + 1, 0, seed_base + static_cast<uint64_t>(k), 0};
         }
-        std::vector<isn_empathy_result> results(static_cast<size_t>(count));
+        std::vector<isn_empathy_result>& results = scratch.results;
+        results.resize(static_cast<size_t>(count));
         run_empathy(b, systems.data(), count + 1, jobs, *options, results.data());
 
         double total = 0.0;
         for (const auto& r : results) total = total + r.score;
-        std::vector<double> w(static_cast<size_t>(count));
+        std::vector<double>& w = scratch.weights;
+        w.resize(static_cast<size_t>(count));
         for (int32_t k = 0; k < count; ++k)
             w[static_cast<size_t>(k)] = total <= 1e-8 ? 1.0 / static_cast<double>(count) : results[static_cast<size_t>(k)].score / total;
         isn_emotion acc{0.0, 0.0, 0.0, 0.0};
@@ -158,7 +216,7 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context, const isn_system_vie
         require_not_null(scores_out, "scores_out");
         validate_empathy_options(options);
         for (int32_t k = 0; k < count; ++k) {
-            validate_system(agents[k], item("agents", k), true);
+            validate_system(agents[k], "agents", k, true);
             if (agents[k].n != agents[0].n)
                 invalid("argument '" + item("agents", k) + ".n' = " + std::to_string(agents[k].n) +
                         " differs from agents[0].n = " + std::to_string(agents[0].n));
@@ -191,7 +249,7 @@ ISN_API isn_status isn_observe_batch(isn_context* context, const isn_system_view
         require_range(count, 1, ISN_MAX_BATCH, "count");
         require_not_null(systems, "systems");
         require_not_null(results, "results");
-        for (int32_t k = 0; k < count; ++k) validate_system(systems[k], item("systems", k), true);
+        for (int32_t k = 0; k < count; ++k) validate_system(systems[k], "systems", k, true);
         b.observe(systems, count, results);
     });
 }
@@ -200,6 +258,7 @@ ISN_API isn_status isn_quick_estimate_batch(isn_context* context, const isn_syst
                                             int32_t system_count, const isn_pair* pairs, int32_t pair_count,
                                             double scale, isn_quick_estimate* results) {
     return guard("isn_quick_estimate_batch", [&] {
+        const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
         require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
@@ -209,10 +268,7 @@ ISN_API isn_status isn_quick_estimate_batch(isn_context* context, const isn_syst
         require_not_null(results, "results");
         require_finite_positive(scale, "scale");
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
-        std::vector<char> need_spins(static_cast<size_t>(system_count), 0);
-        for (int32_t k = 0; k < pair_count; ++k)
-            need_spins[static_cast<size_t>(pairs[k].self_index)] = need_spins[static_cast<size_t>(pairs[k].other_index)] = 1;
-        validate_systems(systems, system_count, "systems", need_spins);
+        validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
         b.host_for(pair_count, [&](int64_t k) {
             const isn_system_view& s = systems[pairs[k].self_index];
             const isn_system_view& o = systems[pairs[k].other_index];
@@ -233,7 +289,7 @@ ISN_API isn_status isn_coupling_similarity_batch(isn_context* context, const isn
         require_not_null(pairs, "pairs");
         require_not_null(results, "results");
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
-        validate_systems(systems, system_count, "systems", std::vector<char>(static_cast<size_t>(system_count), 0));
+        for (int32_t k = 0; k < system_count; ++k) validate_system(systems[k], "systems", k, false);
         b.host_for(pair_count, [&](int64_t k) {
             results[k] = core::coupling_similarity(systems[pairs[k].self_index].n, systems[pairs[k].self_index].couplings,
                                                    systems[pairs[k].other_index].couplings);
@@ -247,7 +303,7 @@ ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* syste
     return guard("isn_sample", [&] {
         const ContextRef ref = acquire(context);  // validates the handle; sampling runs on the host
         require_not_null(system, "system");
-        validate_system(*system, "system", false);
+        validate_system(*system, "system", -1, false);
         require_finite_positive(beta, "beta");
         require_range(samples, 1, INT32_MAX, "samples");
         require_range(thin, 1, INT32_MAX, "thin");

@@ -3,7 +3,9 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
+#include "../cpu/simd_checks.h"
 #include "errors.h"
 
 namespace isn {
@@ -52,37 +54,53 @@ namespace {
 
 }  // namespace
 
-void validate_system(const isn_system_view& v, const std::string& name, bool need_spins) {
-    if (v.n < 1 || v.n > ISN_MAX_SPINS)
-        invalid("argument '" + name + ".n' = " + std::to_string(v.n) + " is outside [1, " +
-                std::to_string(ISN_MAX_SPINS) + "]");
-    if (v.couplings == nullptr) invalid("argument '" + name + ".couplings' is null");
-    if (v.fields == nullptr) invalid("argument '" + name + ".fields' is null");
-    if (need_spins && v.spins == nullptr) invalid("argument '" + name + ".spins' is null (spins are required here)");
-    const int64_t n = v.n;
-    const double* J = v.couplings;
+namespace {
+
+std::string arg_name(const char* name, int64_t index) {
+    return index < 0 ? std::string(name) : std::string(name) + "[" + std::to_string(index) + "]";
+}
+
+uint64_t bits_of(double d) {
+    uint64_t b;
+    std::memcpy(&b, &d, sizeof b);
+    return b;
+}
+
+// Tier 1 of the coupling check for rows [i0, i1): every pair bitwise equal to
+// its mirror, every element finite (exponent bits not all ones), the diagonal
+// exactly 0. Bitwise equality implies |Jij - Jji| = 0, so passing implies the
+// tolerance check; anything else (-0 vs +0 too) goes to the exact tiers. Four
+// integer operations per element and no floating-point compare, so the loop
+// stays branch-free.
+bool exactly_symmetric(const double* J, int64_t n) {
+    constexpr uint64_t kAbs = 0x7FFFFFFFFFFFFFFFull, kInf = 0x7FF0000000000000ull;
+    uint64_t differ = 0, biggest = 0, diagonal = 0;
     for (int64_t i = 0; i < n; ++i) {
-        // Three tiers, cheapest first: (1) exactly symmetric and finite (what
-        // every well-formed caller passes: 4 instructions a pair); (2) within
-        // the tolerance; (3) the slow path that names the first bad element.
+        const double* row = J + i * n;
+        diagonal |= bits_of(row[i]) & kAbs;
+        for (int64_t j = i + 1; j < n; ++j) {
+            const uint64_t a = bits_of(row[j]), b = bits_of(J[j * n + i]);
+            differ |= a ^ b;
+            const uint64_t m = a & kAbs;
+            biggest = m > biggest ? m : biggest;
+        }
+    }
+    return differ == 0 && biggest < kInf && diagonal == 0;
+}
+
+// Tiers 2 and 3: the tolerance of ALGORITHM section 12; names the first bad element.
+void check_couplings_tolerant(const double* J, int64_t n, const char* name, int64_t index) {
+    for (int64_t i = 0; i < n; ++i) {
         const double* row = J + i * n;
         const double d = row[i];
-        bool exact = (d < 0.0 ? -d : d) <= kSymmetryTolerance;
+        bool ok = (d < 0.0 ? -d : d) <= kSymmetryTolerance;
         for (int64_t j = i + 1; j < n; ++j) {
-            const double a = row[j];
-            exact &= (a == J[j * n + i]) & (a - a == 0.0);  // a - a is NaN for inf and NaN
-        }
-        bool ok = exact;
-        if (!ok) {
-            ok = (d < 0.0 ? -d : d) <= kSymmetryTolerance;
-            for (int64_t j = i + 1; j < n; ++j) {
-                const double a = row[j], b = J[j * n + i];
-                const double aa = a < 0.0 ? -a : a, ab = b < 0.0 ? -b : b;
-                const double big = aa > ab ? aa : ab;
-                const double diff = a - b < 0.0 ? b - a : a - b;
-                // NaN makes a comparison false; infinities fail `big <= DBL_MAX`.
-                ok &= (big <= DBL_MAX) & (diff <= kSymmetryTolerance * (big > 1.0 ? big : 1.0));
-            }
+            const double a = row[j], b = J[j * n + i];
+            const double aa = a < 0.0 ? -a : a, ab = b < 0.0 ? -b : b;
+            const double big = aa > ab ? aa : ab;
+            const double diff = a - b < 0.0 ? b - a : a - b;
+            // NaN makes a comparison false; infinities fail `big <= DBL_MAX`.
+            ok &= (big <= DBL_MAX) & (diff <= kSymmetryTolerance * (big > 1.0 ? big : 1.0));
         }
         if (!ok)
             for (int64_t j = i; j < n; ++j) {
@@ -91,42 +109,75 @@ void validate_system(const isn_system_view& v, const std::string& name, bool nee
                 const bool good = i == j ? std::fabs(a) <= kSymmetryTolerance
                                          : std::isfinite(a) && std::isfinite(b) &&
                                                std::fabs(a - b) <= kSymmetryTolerance * std::fmax(1.0, big);
-                if (!good) report_coupling(name, i, j, a, b);
+                if (!good) report_coupling(arg_name(name, index), i, j, a, b);
             }
     }
-    for (int64_t i = 0; i < n; ++i)
-        if (!std::isfinite(v.fields[i]))
-            invalid("argument '" + name + ".fields' element [" + std::to_string(i) + "] = " +
-                    fmt_double(v.fields[i]) + " is not finite");
-    if (v.spins != nullptr)
+}
+
+}  // namespace
+
+void validate_system(const isn_system_view& v, const char* name, int64_t index, bool need_spins) {
+    if (v.n < 1 || v.n > ISN_MAX_SPINS)
+        invalid("argument '" + arg_name(name, index) + ".n' = " + std::to_string(v.n) + " is outside [1, " +
+                std::to_string(ISN_MAX_SPINS) + "]");
+    if (v.couplings == nullptr) invalid("argument '" + arg_name(name, index) + ".couplings' is null");
+    if (v.fields == nullptr) invalid("argument '" + arg_name(name, index) + ".fields' is null");
+    if (need_spins && v.spins == nullptr)
+        invalid("argument '" + arg_name(name, index) + ".spins' is null (spins are required here)");
+    const int64_t n = v.n;
+    // Cheapest first: exactly symmetric and finite is what every well-formed caller passes.
+#ifdef ISN_HAVE_AVX2_CHECKS
+    const bool exact = cpu::cpu_has_avx2() ? cpu::exactly_symmetric_avx2(v.couplings, n) : exactly_symmetric(v.couplings, n);
+#else
+    const bool exact = exactly_symmetric(v.couplings, n);
+#endif
+    if (!exact) check_couplings_tolerant(v.couplings, n, name, index);
+    bool fields_ok = true;
+    for (int64_t i = 0; i < n; ++i) fields_ok &= (bits_of(v.fields[i]) & 0x7FF0000000000000ull) != 0x7FF0000000000000ull;
+    if (!fields_ok)
         for (int64_t i = 0; i < n; ++i)
-            if (v.spins[i] != 1 && v.spins[i] != -1)
-                invalid("argument '" + name + ".spins' element [" + std::to_string(i) + "] = " +
-                        std::to_string(static_cast<int>(v.spins[i])) + " is not -1 or +1");
+            if (!std::isfinite(v.fields[i]))
+                invalid("argument '" + arg_name(name, index) + ".fields' element [" + std::to_string(i) + "] = " +
+                        fmt_double(v.fields[i]) + " is not finite");
+    if (v.spins != nullptr) {
+        bool spins_ok = true;
+        for (int64_t i = 0; i < n; ++i) spins_ok &= (v.spins[i] == 1) | (v.spins[i] == -1);
+        if (!spins_ok)
+            for (int64_t i = 0; i < n; ++i)
+                if (v.spins[i] != 1 && v.spins[i] != -1)
+                    invalid("argument '" + arg_name(name, index) + ".spins' element [" + std::to_string(i) + "] = " +
+                            std::to_string(static_cast<int>(v.spins[i])) + " is not -1 or +1");
+    }
 }
 
 void validate_anneal_options(const isn_anneal_options& o, const char* name) {
-    const std::string p = std::string(name) + ".";
+    // Strings are only built on a failure: a valid call allocates nothing.
+    const auto p = [name] { return std::string(name) + "."; };
     if (o.adaptive_steps != 0 && o.adaptive_steps != 1)
-        invalid("argument '" + p + "adaptive_steps' = " + std::to_string(o.adaptive_steps) + " must be 0 or 1");
-    if (!o.adaptive_steps) require_range(o.steps, 1, ISN_MAX_STEPS, (p + "steps").c_str());
-    require_range(o.trials_per_step, 1, ISN_MAX_TRIALS_PER_STEP, (p + "trials_per_step").c_str());
+        invalid("argument '" + p() + "adaptive_steps' = " + std::to_string(o.adaptive_steps) + " must be 0 or 1");
+    if (!o.adaptive_steps && (o.steps < 1 || o.steps > ISN_MAX_STEPS))
+        require_range(o.steps, 1, ISN_MAX_STEPS, (p() + "steps").c_str());
+    if (o.trials_per_step < 1 || o.trials_per_step > ISN_MAX_TRIALS_PER_STEP)
+        require_range(o.trials_per_step, 1, ISN_MAX_TRIALS_PER_STEP, (p() + "trials_per_step").c_str());
     // Adaptive T is at most 50 + 16384/10 = 1688, so only fixed T can exceed the budget.
     const int64_t steps = o.adaptive_steps ? 50 + ISN_MAX_SPINS / 10 : o.steps;
     if (steps * static_cast<int64_t>(o.trials_per_step) > ISN_MAX_TOTAL_TRIALS)
-        invalid("argument '" + p + "steps' * '" + p + "trials_per_step' = " + std::to_string(o.steps) + " * " +
+        invalid("argument '" + p() + "steps' * '" + p() + "trials_per_step' = " + std::to_string(o.steps) + " * " +
                 std::to_string(o.trials_per_step) + " exceeds " + std::to_string(ISN_MAX_TOTAL_TRIALS));
-    require_finite_positive(o.beta_start, (p + "beta_start").c_str());
-    require_finite_positive(o.beta_end, (p + "beta_end").c_str());
+    if (!std::isfinite(o.beta_start) || !(o.beta_start > 0.0))
+        require_finite_positive(o.beta_start, (p() + "beta_start").c_str());
+    if (!std::isfinite(o.beta_end) || !(o.beta_end > 0.0))
+        require_finite_positive(o.beta_end, (p() + "beta_end").c_str());
     if (o.acceptance != ISN_ACCEPTANCE_METROPOLIS && o.acceptance != ISN_ACCEPTANCE_SEED_COMPATIBLE)
-        invalid("argument '" + p + "acceptance' = " + std::to_string(o.acceptance) + " is not an isn_acceptance");
+        invalid("argument '" + p() + "acceptance' = " + std::to_string(o.acceptance) + " is not an isn_acceptance");
     if (o.precision != ISN_PRECISION_DOUBLE && o.precision != ISN_PRECISION_SINGLE)
-        invalid("argument '" + p + "precision' = " + std::to_string(o.precision) + " is not an isn_precision");
+        invalid("argument '" + p() + "precision' = " + std::to_string(o.precision) + " is not an isn_precision");
     if (o.early_stop_window < 0)
-        invalid("argument '" + p + "early_stop_window' = " + std::to_string(o.early_stop_window) +
+        invalid("argument '" + p() + "early_stop_window' = " + std::to_string(o.early_stop_window) +
                 " must be >= 1 (or 0 to disable early stop)");
     if (o.early_stop_window > 0 && (!std::isfinite(o.early_stop_beta) || o.early_stop_beta < 0.0))
-        invalid("argument '" + p + "early_stop_beta' = " + fmt_double(o.early_stop_beta) + " must be finite and >= 0");
+        invalid("argument '" + p() + "early_stop_beta' = " + fmt_double(o.early_stop_beta) +
+                " must be finite and >= 0");
 }
 
 void validate_weights(const isn_weights& w, const char* name) {
@@ -144,16 +195,16 @@ void validate_pairs(const isn_system_view* systems, int32_t system_count, const 
                     int32_t pair_count, const char* name) {
     for (int32_t k = 0; k < pair_count; ++k) {
         const isn_pair& p = pairs[k];
-        const std::string at = std::string(name) + "[" + std::to_string(k) + "]";
+        const auto at = [&] { return std::string(name) + "[" + std::to_string(k) + "]"; };  // only on failure
         if (p.self_index < 0 || p.self_index >= system_count)
-            invalid("argument '" + at + ".self_index' = " + std::to_string(p.self_index) + " is outside [0, " +
+            invalid("argument '" + at() + ".self_index' = " + std::to_string(p.self_index) + " is outside [0, " +
                     std::to_string(system_count) + ")");
         if (p.other_index < 0 || p.other_index >= system_count)
-            invalid("argument '" + at + ".other_index' = " + std::to_string(p.other_index) + " is outside [0, " +
+            invalid("argument '" + at() + ".other_index' = " + std::to_string(p.other_index) + " is outside [0, " +
                     std::to_string(system_count) + ")");
         const int32_t ns = systems[p.self_index].n, no = systems[p.other_index].n;
         if (ns != no)
-            invalid("argument '" + at + "' pairs systems of different n: self n = " + std::to_string(ns) +
+            invalid("argument '" + at() + "' pairs systems of different n: self n = " + std::to_string(ns) +
                     ", other n = " + std::to_string(no));
     }
 }

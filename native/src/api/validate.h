@@ -18,8 +18,10 @@ void require_range(int64_t value, int64_t lo, int64_t hi, const char* name);
 void require_finite_positive(double value, const char* name);
 
 // A system view: n in range, couplings/fields present and valid, spins present
-// and +-1 when need_spins (and checked whenever present).
-void validate_system(const isn_system_view& v, const std::string& name, bool need_spins);
+// and +-1 when need_spins (and checked whenever present). The argument is
+// named `name` or, when index >= 0, `name[index]`; the name is only built
+// when a check fails (a valid call allocates nothing).
+void validate_system(const isn_system_view& v, const char* name, int64_t index, bool need_spins);
 void validate_anneal_options(const isn_anneal_options& o, const char* name);
 void validate_weights(const isn_weights& w, const char* name);
 // Indices in range and equal n of the two systems of every pair.

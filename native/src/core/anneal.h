@@ -90,7 +90,7 @@ ISN_HD inline Proposal propose(uint64_t seed, uint64_t g, uint32_t domain, int32
 #ifdef ISN_DEVICE_PASS
 constexpr int32_t kDrawBlock = 1;
 #else
-constexpr int32_t kDrawBlock = 16;
+constexpr int32_t kDrawBlock = 32;
 #endif
 
 struct DrawBlock {

@@ -7,7 +7,9 @@
 #include "../core/anneal.h"
 #include "../core/empathy.h"
 #include "../core/observables.h"
+#include "anneal_host.h"
 #include "philox_avx2.h"
+#include "simd_checks.h"
 #include "thread_pool.h"
 
 namespace isn {
@@ -18,7 +20,109 @@ struct Scratch {
     std::vector<double> phi_d;
     std::vector<float> phi_f;
     std::vector<int8_t> spins;
+    // The beta schedule of the last plan seen: beta_t depends only on (beta0,
+    // L, T), and recomputing it (one det_exp per step) per anneal cost about
+    // as much as the trials of a small system.
+    std::vector<double> betas;
+    double beta0 = 0.0, log_ratio = 0.0;
+    int32_t steps = 0;
+
+    const double* schedule(const core::AnnealPlan& p) {
+        if (p.steps != steps || p.beta0 != beta0 || p.log_ratio != log_ratio || betas.empty()) {
+            betas.resize(static_cast<size_t>(p.steps));
+            for (int32_t t = 0; t < p.steps; ++t) betas[static_cast<size_t>(t)] = core::beta_at(p, t);
+            steps = p.steps;
+            beta0 = p.beta0;
+            log_ratio = p.log_ratio;
+        }
+        return betas.data();
+    }
 };
+
+// Picks the anneal_host instantiation for the plan's rule and early stop.
+template <class Real, class Proposer>
+ISN_ALWAYS_INLINE core::AnnealCounts anneal_rule(int32_t n, const double* J, const double* h, uint64_t seed,
+                                                 const core::AnnealPlan& p, const double* betas, int8_t* s, Real* phi,
+                                                 const Proposer& proposer) {
+    const bool seed_rule = p.rule == ISN_ACCEPTANCE_SEED_COMPATIBLE;
+    if (p.window > 0)
+        return seed_rule
+                   ? cpu::anneal_host<Real, ISN_ACCEPTANCE_SEED_COMPATIBLE, true>(n, J, h, seed, p, betas, s, phi, proposer)
+                   : cpu::anneal_host<Real, ISN_ACCEPTANCE_METROPOLIS, true>(n, J, h, seed, p, betas, s, phi, proposer);
+    return seed_rule
+               ? cpu::anneal_host<Real, ISN_ACCEPTANCE_SEED_COMPATIBLE, false>(n, J, h, seed, p, betas, s, phi, proposer)
+               : cpu::anneal_host<Real, ISN_ACCEPTANCE_METROPOLIS, false>(n, J, h, seed, p, betas, s, phi, proposer);
+}
+
+// The same loop compiled for wider vectors: the O(n) field update of an
+// accepted flip (independent phi_j, element-wise multiply then add, never
+// fused: -ffp-contract=off holds for every target) is what vectorises, and it
+// dominates at large n. Chosen once per process from the CPU's features.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ISN_ISA_VARIANT(NAME, TARGET)                                                                         \
+    template <class Real>                                                                                     \
+    __attribute__((target(TARGET))) core::AnnealCounts NAME(                                                  \
+        int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,                \
+        const double* betas, int8_t* s, Real* phi, const cpu::BlockProposer& proposer) {                      \
+        return anneal_rule<Real>(n, J, h, seed, p, betas, s, phi, proposer);                                  \
+    }
+ISN_ISA_VARIANT(anneal_avx2, "avx2")
+ISN_ISA_VARIANT(anneal_avx512, "avx512f,avx512dq,avx512vl,avx512bw")
+#undef ISN_ISA_VARIANT
+#endif
+
+template <class Real>
+core::AnnealCounts anneal_generic(int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,
+                                  const double* betas, int8_t* s, Real* phi, const cpu::BlockProposer& proposer) {
+    return anneal_rule<Real>(n, J, h, seed, p, betas, s, phi, proposer);
+}
+
+// core::observe, with the frustration counts taken by AVX-512 or AVX2 where
+// available (integer counts: the same values in any order).
+isn_observables observe_one(const isn_system_view& v) {
+#ifdef ISN_HAVE_AVX2_CHECKS
+    if (cpu::cpu_has_avx2()) {
+        isn_observables o;
+        o.energy = core::energy(v.n, v.couplings, v.fields, v.spins);
+        o.magnetization = core::magnetization(v.n, v.spins);
+        thread_local std::vector<double> spins_as_doubles;  // the kernels' padded scratch
+        if (spins_as_doubles.size() < static_cast<size_t>(v.n) + 7) spins_as_doubles.resize(static_cast<size_t>(v.n) + 7);
+        int64_t nz = 0, fr = 0;
+        if (cpu::cpu_has_avx512())
+            cpu::frustration_counts_avx512(v.n, v.couplings, v.spins, spins_as_doubles.data(), nz, fr);
+        else
+            cpu::frustration_counts_avx2(v.n, v.couplings, v.spins, spins_as_doubles.data(), nz, fr);
+        o.frustration = core::frustration_ratio(nz, fr);
+        o.emotion = core::emotion_of(v.n, o.energy, o.magnetization, o.frustration);
+        return o;
+    }
+#endif
+    return core::observe(v.n, v.couplings, v.fields, v.spins);
+}
+
+enum class Isa { generic, avx2, avx512 };
+
+Isa detect_isa() {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
+        return Isa::avx512;
+    if (__builtin_cpu_supports("avx2")) return Isa::avx2;
+#endif
+    return Isa::generic;
+}
+
+template <class Real>
+core::AnnealCounts anneal_one(Isa isa, int32_t n, const double* J, const double* h, uint64_t seed,
+                              const core::AnnealPlan& p, const double* betas, int8_t* s, Real* phi,
+                              const cpu::BlockProposer& proposer) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == Isa::avx512) return anneal_avx512<Real>(n, J, h, seed, p, betas, s, phi, proposer);
+    if (isa == Isa::avx2) return anneal_avx2<Real>(n, J, h, seed, p, betas, s, phi, proposer);
+#endif
+    (void)isa;
+    return anneal_generic<Real>(n, J, h, seed, p, betas, s, phi, proposer);
+}
 
 class CpuBackend final : public Backend {
 public:
@@ -42,19 +146,18 @@ public:
             if (spins_out != nullptr) {
                 s = spins_out + job.spin_offset;
             } else {
-                sc.spins.resize(static_cast<size_t>(n));
+                if (sc.spins.size() < static_cast<size_t>(n)) sc.spins.resize(static_cast<size_t>(n));
                 s = sc.spins.data();
             }
             const core::AnnealPlan plan = core::make_plan(options, n);
+            const double* betas = sc.schedule(plan);
             core::AnnealCounts c;
             if (options.precision == ISN_PRECISION_SINGLE) {
-                sc.phi_f.resize(static_cast<size_t>(n));
-                c = core::anneal_system<float>(n, o.couplings, o.fields, job.seed, plan, s, sc.phi_f.data(),
-                                                  core::host_exp_table(), proposer_);
+                if (sc.phi_f.size() < static_cast<size_t>(n)) sc.phi_f.resize(static_cast<size_t>(n));
+                c = anneal_one<float>(isa_, n, o.couplings, o.fields, job.seed, plan, betas, s, sc.phi_f.data(), proposer_);
             } else {
-                sc.phi_d.resize(static_cast<size_t>(n));
-                c = core::anneal_system<double>(n, o.couplings, o.fields, job.seed, plan, s, sc.phi_d.data(),
-                                                   core::host_exp_table(), proposer_);
+                if (sc.phi_d.size() < static_cast<size_t>(n)) sc.phi_d.resize(static_cast<size_t>(n));
+                c = anneal_one<double>(isa_, n, o.couplings, o.fields, job.seed, plan, betas, s, sc.phi_d.data(), proposer_);
             }
             if (stats != nullptr) {
                 isn_anneal_stats& st = stats[k];
@@ -78,7 +181,7 @@ public:
     void observe(const isn_system_view* systems, int32_t count, isn_observables* out) override {
         pool_.run(count, [&](int64_t k, int32_t) {
             const isn_system_view& v = systems[k];
-            out[k] = core::observe(v.n, v.couplings, v.fields, v.spins);
+            out[k] = observe_one(v);
         });
     }
 
@@ -90,6 +193,7 @@ private:
     cpu::ThreadPool pool_;
     std::vector<Scratch> scratch_;
     cpu::BlockProposer proposer_;
+    Isa isa_ = detect_isa();
 };
 
 }  // namespace

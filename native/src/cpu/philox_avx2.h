@@ -1,8 +1,10 @@
 // A vectorised producer of the core's proposal blocks for x86-64 CPUs with
-// AVX2: the same Philox4x32-10 rounds on four counters per instruction, the
-// same Lemire site and the same exact u53 conversion, so every proposal is
-// bit-identical to core::propose (checked against it by the core tests).
-// Only the CPU executor uses it; GPU kernels and non-AVX2 CPUs use the core.
+// AVX-512 (eight counters per instruction) or AVX2 (four): the same
+// Philox4x32-10 rounds, the same Lemire site and the same exact u53
+// conversion, so every proposal is bit-identical to core::propose (checked
+// against it by the BlockProposer tests, which run whichever path the CPU
+// picks; under valgrind, which has no AVX-512, that is the AVX2 one).
+// Only the CPU executor uses it; GPU kernels and other CPUs use the core.
 #pragma once
 #include <cstdint>
 
@@ -10,7 +12,7 @@
 
 namespace isn::cpu {
 
-// Fills `block` like core::propose_block, through AVX2 when the CPU has it.
+// Fills `block` like core::propose_block, through AVX-512 or AVX2 when the CPU has it.
 class BlockProposer {
 public:
     BlockProposer();

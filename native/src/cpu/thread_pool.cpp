@@ -39,16 +39,18 @@ void ThreadPool::worker_main(int32_t worker) {
             wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
             if (stopping_) return;
             seen = generation_;
+            if (!open_) continue;  // woke too late: the caller already finished this batch
+            ++inside_;
         }
         work(worker);
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (--busy_ == 0) done_.notify_one();
+            if (--inside_ == 0) done_.notify_one();
         }
     }
 }
 
-void ThreadPool::run(int64_t count, const std::function<void(int64_t, int32_t)>& fn) {
+void ThreadPool::run(int64_t count, TaskRef fn) {
     if (count <= 0) return;
     if (workers_.empty() || count == 1) {
         for (int64_t i = 0; i < count; ++i) fn(i, 0);
@@ -63,7 +65,8 @@ void ThreadPool::run(int64_t count, const std::function<void(int64_t, int32_t)>&
         if (chunk_ < 1) chunk_ = 1;
         next_.store(0);
         error_ = nullptr;
-        busy_ = static_cast<int32_t>(workers_.size());
+        inside_ = 0;
+        open_ = true;
         ++generation_;
     }
     wake_.notify_all();
@@ -71,7 +74,8 @@ void ThreadPool::run(int64_t count, const std::function<void(int64_t, int32_t)>&
     std::exception_ptr error;
     {
         std::unique_lock<std::mutex> lock(mutex_);
-        done_.wait(lock, [&] { return busy_ == 0; });
+        open_ = false;  // every index is taken: late workers must not touch fn_
+        done_.wait(lock, [&] { return inside_ == 0; });
         fn_ = nullptr;
         error = error_;
         error_ = nullptr;
