@@ -78,17 +78,40 @@ demo() {
 }
 
 PASSED=0; FAILED=0; FAILED_STAGES=()
-stage() { # stage NAME COMMAND... : run one test stage, record the outcome, keep going
+T_PASSED=0; T_FAILED=0; T_SKIPPED=0
+stage() { # stage NAME COMMAND... : run one test stage, record the outcome and its test counts, keep going
   local name="$1"; shift
   log "test stage: $name"
-  if "$@"; then PASSED=$((PASSED+1)); else FAILED=$((FAILED+1)); FAILED_STAGES+=("$name"); fi
+  local out; out="$(mktemp)"
+  if "$@" 2>&1 | tee "$out"; then PASSED=$((PASSED+1)); else FAILED=$((FAILED+1)); FAILED_STAGES+=("$name"); fi
+  count_tests "$out"; rm -f "$out"
+}
+
+# Adds the counts a stage's runner printed (CTest, dotnet test, the CLI checks) to the totals.
+count_tests() {
+  local f="$1" p=0 x=0 k=0 line
+  if line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$f" | tail -1)"; then
+    local total failed skipped
+    total="$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")"; failed="$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")"
+    skipped="$(grep -c -E '\(Skipped\)$' "$f" || true)"
+    p=$((total - failed - skipped)); x=$failed; k=$skipped
+  elif grep -q -E '^\s*Total tests: [0-9]+' "$f"; then
+    p="$(sed -n -E 's/^\s*Passed: ([0-9]+).*/\1/p' "$f" | tail -1)"; x="$(sed -n -E 's/^\s*Failed: ([0-9]+).*/\1/p' "$f" | tail -1)"
+    k="$(sed -n -E 's/^\s*Skipped: ([0-9]+).*/\1/p' "$f" | tail -1)"
+  elif line="$(grep -E '^cli: [0-9]+ passed, [0-9]+ failed' "$f" | tail -1)"; then
+    p="$(sed -E 's/^cli: ([0-9]+) passed.*/\1/' <<<"$line")"; x="$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")"
+  fi
+  T_PASSED=$((T_PASSED + ${p:-0})); T_FAILED=$((T_FAILED + ${x:-0})); T_SKIPPED=$((T_SKIPPED + ${k:-0}))
 }
 
 native_tests() { ctest --test-dir "$NATIVE_BUILD" --output-on-failure -j2; }
 
 hip_targets_check() {
   local lib; lib="$(find "$NATIVE_BUILD" -name 'libisingnative.so' -print -quit)"
-  if ! grep -q '^ISN_HIP_BUILT:BOOL=ON' "$NATIVE_BUILD/CMakeCache.txt" 2>/dev/null; then
+  if ! grep -q '^ISN_GPU_BUILT:INTERNAL=hip$' "$NATIVE_BUILD/CMakeCache.txt" 2>/dev/null; then
+    if command -v hipcc >/dev/null && [ "${ISN_HIP:-AUTO}" != OFF ]; then
+      log "hipcc is installed but the HIP backend was not built"; return 1
+    fi
     log "HIP backend not built (no ROCm toolchain; ./build.sh deps installs Debian's): skipping the code-object check"
     return 0
   fi
@@ -125,8 +148,10 @@ test_all() {
   stage "NUnit suite" nunit_tests
   stage "command line" cli_tests
   stage "benchmark smoke (dry)" bench_smoke
-  log "test stages: $PASSED passed, $FAILED failed${FAILED_STAGES:+ (${FAILED_STAGES[*]})}"
-  echo "build.sh test: $PASSED passed, $FAILED failed"
+  log "test stages: $PASSED passed, $FAILED failed${FAILED_STAGES:+ (failed: ${FAILED_STAGES[*]})}"
+  # Every stage must pass; a failed stage with no countable test (a build) still fails the run.
+  [ "$FAILED" -gt 0 ] && [ "$T_FAILED" -eq 0 ] && T_FAILED=$FAILED
+  echo "tests: $T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
   [ "$FAILED" -eq 0 ]
 }
 

@@ -61,6 +61,10 @@ elseif(NOT ISN_ENABLE_HIP STREQUAL "OFF")
   endif()
 endif()
 
+# Recorded in the cache so scripts can tell what was built (build.sh test checks the
+# HIP code objects with roc-obj-ls when this says hip).
+set(ISN_GPU_BUILT "${ISN_GPU_FLAVOUR}" CACHE INTERNAL "GPU backend compiled into isingnative: hip, cuda or none")
+
 # isn_add_hip_sources(<target> SOURCES <.hip files> INCLUDES <dirs> DEPENDS <headers>)
 # Compiles each source with hipcc into an object of the target.
 function(isn_add_hip_sources target)
