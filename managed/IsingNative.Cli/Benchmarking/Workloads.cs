@@ -40,6 +40,7 @@ internal sealed class Workloads(IsingEngine engine, bool quick)
         "empathy-latency-n20", "empathy-throughput-n20", "social-attention-5-n20", "social-attention-10-n20",
         "social-attention-5-n50", "emotion-batch-100-n20", quick ? "swarm-200-n20" : "swarm-1000-n20",
         "trials-per-second-n20", "trials-per-second-n1000", "quick-estimate-n20", "allocated-bytes-per-empathy",
+        .. FastPathAccuracy.MetricNames,
     ];
 
     /// <summary>Measures the workloads one by one, reporting each name before it starts.</summary>
@@ -126,5 +127,8 @@ internal sealed class Workloads(IsingEngine engine, bool quick)
         yield return new BenchRow("allocated-bytes-per-empathy", "B",
             new Measurement(samples[samples.Length / 2], samples[0], samples[^1], samples.Length), null,
             $"GC.GetAllocatedBytesForCurrentThread over {calls} Empathy calls in steady state");
+
+        foreach (var row in new FastPathAccuracy(engine, quick, _repeats, _repeatSeconds).Run(starting))
+            yield return row;
     }
 }

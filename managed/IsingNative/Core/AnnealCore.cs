@@ -65,11 +65,11 @@ internal static unsafe class AnnealCore
         bool seedRule = p.Acceptance == (int)AcceptanceRule.SeedCompatible;
         if (p.EarlyStopWindow > 0)
             return seedRule
-                ? Schedule<SeedCompatibleRule, WithEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi)
-                : Schedule<MetropolisRule, WithEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi);
+                ? Schedule<double, SeedCompatibleRule, WithEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi)
+                : Schedule<double, MetropolisRule, WithEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi);
         return seedRule
-            ? Schedule<SeedCompatibleRule, NoEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi)
-            : Schedule<MetropolisRule, NoEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi);
+            ? Schedule<double, SeedCompatibleRule, NoEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi)
+            : Schedule<double, MetropolisRule, NoEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi);
     }
 
     /// <summary>
@@ -88,11 +88,11 @@ internal static unsafe class AnnealCore
         bool seedRule = p.Acceptance == (int)AcceptanceRule.SeedCompatible;
         if (p.EarlyStopWindow > 0)
             return seedRule
-                ? ScheduleSingle<SeedCompatibleRule, WithEarlyStop>(n, jf, seed, p, steps, betas, s, phif)
-                : ScheduleSingle<MetropolisRule, WithEarlyStop>(n, jf, seed, p, steps, betas, s, phif);
+                ? Schedule<float, SeedCompatibleRule, WithEarlyStop>(n, jf, seed, p, steps, betas, s, phif)
+                : Schedule<float, MetropolisRule, WithEarlyStop>(n, jf, seed, p, steps, betas, s, phif);
         return seedRule
-            ? ScheduleSingle<SeedCompatibleRule, NoEarlyStop>(n, jf, seed, p, steps, betas, s, phif)
-            : ScheduleSingle<MetropolisRule, NoEarlyStop>(n, jf, seed, p, steps, betas, s, phif);
+            ? Schedule<float, SeedCompatibleRule, NoEarlyStop>(n, jf, seed, p, steps, betas, s, phif)
+            : Schedule<float, MetropolisRule, NoEarlyStop>(n, jf, seed, p, steps, betas, s, phif);
     }
 
     /// <summary>§4.2: φ_i = (Σ_j J_ij s_j, j ascending) + h_i.</summary>
@@ -169,10 +169,14 @@ internal static unsafe class AnnealCore
     /// The whole §4.4 schedule as one flat loop over the trials. Each block of 64 trials
     /// first gets its draws, then is decided in runs of constant β (a run ends at the
     /// block's or the step's end), so the decision loop has no step bookkeeping and no
-    /// calls, and the JIT keeps it in registers.
+    /// calls, and the JIT keeps it in registers. <typeparamref name="T"/> is the precision of
+    /// J and φ: <c>double</c> (§4) or <c>float</c> (§9; the decision is still taken in double,
+    /// <c>x = β·(double)dE</c>). The JIT compiles one specialised copy per precision.
     /// </summary>
-    private static TrialCounts Schedule<TRule, TStop>(int n, double* j, ulong seed, in AnnealParams p, int steps,
-        double* betas, sbyte* s, double* phi) where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode
+    private static TrialCounts Schedule<T, TRule, TStop>(int n, T* j, ulong seed, in AnnealParams p, int steps,
+        double* betas, sbyte* s, T* phi)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode
     {
         var st = new StepState(p, steps, betas);
         int k = p.TrialsPerStep;
@@ -200,73 +204,13 @@ internal static unsafe class AnnealCore
                 {
                     int i = site[b];
                     int si = s[i];
-                    double dE = (2.0 * si) * phi[i];
+                    // (2 s_i) φ_i: 2 s_i is ±2, exact in either precision.
+                    T dET = Of<T>(2 * si) * phi[i];
+                    double dE = Widen(dET);   // exact for float
                     if (TRule.Accept(dE, beta * dE, us[b], floor))
                     {
                         s[i] = (sbyte)-si;
-                        UpdateFields(n, phi, j + (long)i * n, 2.0 * -si);
-                        accepted++;
-                        if (TStop.Enabled) run = 0;
-                    }
-                    else if (TStop.Enabled)
-                    {
-                        run = beta < betaStop ? 0 : run + 1;
-                        if (run >= window)
-                            return new TrialCounts { Trials = (long)g + b + 1, Accepted = accepted };
-                    }
-                }
-                if (left == 0)
-                {
-                    left = k;
-                    st.Next();
-                    beta = st.Beta;
-                    if (TRule.UsesFloor) floor = st.Floor;
-                }
-            }
-        }
-        return new TrialCounts { Trials = (long)total, Accepted = accepted };
-    }
-
-    /// <summary>
-    /// The whole §4.4 schedule as one flat loop over the trials. Each block of 64 trials
-    /// first gets its draws, then is decided in runs of constant β (a run ends at the
-    /// block's or the step's end), so the decision loop has no step bookkeeping and no
-    /// calls, and the JIT keeps it in registers.
-    /// </summary>
-    private static TrialCounts ScheduleSingle<TRule, TStop>(int n, float* j, ulong seed, in AnnealParams p, int steps,
-        double* betas, sbyte* s, float* phi) where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode
-    {
-        var st = new StepState(p, steps, betas);
-        int k = p.TrialsPerStep;
-        ulong total = (ulong)steps * (ulong)k;
-        long window = p.EarlyStopWindow;
-        double betaStop = p.EarlyStopBeta;
-        // One buffer: sites (as ints) and u; Block entries each.
-        double* buf = stackalloc double[2 * Block];
-        int* site = (int*)buf;
-        double* us = buf + Block;
-
-        int left = k; // trials left in the current step
-        double beta = st.Beta, floor = TRule.UsesFloor ? st.Floor : 0.0;
-        long run = 0, accepted = 0;
-        for (ulong g = 0; g < total; g += Block)
-        {
-            int cnt = (int)Math.Min((ulong)Block, total - g);
-            PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us);
-            // The block in runs of constant β: a run ends with the block or with the step.
-            for (int b = 0; b < cnt;)
-            {
-                int end = Math.Min(cnt, b + left);
-                left -= end - b;
-                for (; b < end; b++)
-                {
-                    int i = site[b];
-                    int si = s[i];
-                    float dE = (2.0f * si) * phi[i];
-                    if (TRule.Accept(dE, beta * dE, us[b], floor))
-                    {
-                        s[i] = (sbyte)-si;
-                        UpdateFieldsSingle(n, phi, j + (long)i * n, 2.0f * -si);
+                        UpdateFields(n, phi, j + (long)i * n, Of<T>(-2 * si));
                         accepted++;
                         if (TStop.Enabled) run = 0;
                     }
@@ -326,34 +270,30 @@ internal static unsafe class AnnealCore
         counts.Trials += done;
     }
 
-    /// <summary>φ_j = φ_j + d·J_ij for every j (independent updates, so vectorised; separate multiply and add, no FMA).</summary>
+    /// <summary>The small integer <paramref name="v"/> (±2) in <typeparamref name="T"/>; the type test is a JIT-time constant.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void UpdateFields(int n, double* phi, double* row, double d)
-    {
-        int q = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
-        {
-            var dv = new Vector<double>(d);
-            for (; q <= n - Vector<double>.Count; q += Vector<double>.Count)
-            {
-                Vector<double> prod = dv * Vector.Load(row + q);
-                Vector.Store(Vector.Load(phi + q) + prod, phi + q);
-            }
-        }
-        for (; q < n; q++) phi[q] = phi[q] + d * row[q];
-    }
+    private static T Of<T>(int v) where T : unmanaged =>
+        typeof(T) == typeof(double) ? (T)(object)(double)v : (T)(object)(float)v;
 
-    /// <summary>Float twin of <see cref="UpdateFields"/>.</summary>
+    /// <summary><paramref name="x"/> as a double (exact for float); the type test is a JIT-time constant.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void UpdateFieldsSingle(int n, float* phi, float* row, float d)
+    private static double Widen<T>(T x) where T : unmanaged =>
+        typeof(T) == typeof(double) ? (double)(object)x : (float)(object)x;
+
+    /// <summary>
+    /// φ_j = φ_j + d·J_ij for every j, in <typeparamref name="T"/> (double, or float for §9):
+    /// independent updates, so vectorised; a separate multiply and add, never an FMA.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void UpdateFields<T>(int n, T* phi, T* row, T d) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int q = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
         {
-            var dv = new Vector<float>(d);
-            for (; q <= n - Vector<float>.Count; q += Vector<float>.Count)
+            var dv = new Vector<T>(d);
+            for (; q <= n - Vector<T>.Count; q += Vector<T>.Count)
             {
-                Vector<float> prod = dv * Vector.Load(row + q);
+                Vector<T> prod = dv * Vector.Load(row + q);
                 Vector.Store(Vector.Load(phi + q) + prod, phi + q);
             }
         }
