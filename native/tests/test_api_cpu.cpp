@@ -10,6 +10,7 @@
 
 #include "core/anneal.h"
 #include "core/observables.h"
+#include "reference_anneal.h"
 #include "test_helpers.h"
 
 using namespace isn_test;
@@ -79,8 +80,8 @@ TEST(CpuAnneal, MatchesTheCoreAndIsIndependentOfThreads) {
             std::vector<float> phi_f(static_cast<size_t>(s.n));
             const auto plan = isn::core::make_plan(o, s.n);
             const auto c = precision == ISN_PRECISION_SINGLE
-                               ? isn::core::anneal_system<float>(s.n, s.J.data(), s.h.data(), b.seeds[k], plan, spins.data(), phi_f.data())
-                               : isn::core::anneal_system<double>(s.n, s.J.data(), s.h.data(), b.seeds[k], plan, spins.data(), phi_d.data());
+                               ? isn_test::reference_anneal<float>(s.n, s.J.data(), s.h.data(), b.seeds[k], plan, spins.data(), phi_f.data())
+                               : isn_test::reference_anneal<double>(s.n, s.J.data(), s.h.data(), b.seeds[k], plan, spins.data(), phi_d.data());
             EXPECT_EQ(0, std::memcmp(spins.data(), a.spins.data() + offset, spins.size()));
             EXPECT_EQ(a.stats[k].steps, 100);
             EXPECT_EQ(a.stats[k].trials, 1000);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "core/empathy.h"
 #include "core/observables.h"
 #include "core/sample.h"
+#include "reference_anneal.h"
 #include "test_helpers.h"
 
 using namespace isn::core;
@@ -95,7 +97,7 @@ TEST(Anneal, IncrementalFieldsStayConsistentOverALongAnneal) {
     o.trials_per_step = 500;
     o.beta_start = 0.2;
     o.beta_end = 0.3;
-    const AnnealCounts c = anneal_system<double>(40, s.J.data(), s.h.data(), 99, make_plan(o, 40), spins.data(), phi.data());
+    const AnnealCounts c = isn_test::device_config_anneal<double>(40, s.J.data(), s.h.data(), 99, make_plan(o, 40), spins.data(), phi.data());
     EXPECT_EQ(c.trials, 100000);
     EXPECT_GT(c.accepted, 10000);
     for (int i = 0; i < 40; ++i)
@@ -117,7 +119,7 @@ TEST(Anneal, AnnealLowersEnergyOfFerromagnet) {
     const HostSystem s = isn_test::seed_pattern(50, 7);
     std::vector<int8_t> spins(50);
     std::vector<double> phi(50);
-    anneal_system<double>(50, s.J.data(), s.h.data(), 1, plan_for(50, 300, 50), spins.data(), phi.data());
+    isn_test::device_config_anneal<double>(50, s.J.data(), s.h.data(), 1, plan_for(50, 300, 50), spins.data(), phi.data());
     // A ferromagnet at beta ~ 2200 ends fully aligned.
     EXPECT_EQ(std::fabs(magnetization(50, spins.data())), 1.0);
 }
@@ -131,7 +133,7 @@ TEST(Anneal, BlockSplitExecutionIsBitIdentical) {
     const AnnealPlan p = plan_for(n, 80, 20);
     std::vector<int8_t> ref(n);
     std::vector<double> phi_ref(n);
-    const AnnealCounts cr = anneal_system<double>(n, s.J.data(), s.h.data(), seed, p, ref.data(), phi_ref.data());
+    const AnnealCounts cr = isn_test::device_config_anneal<double>(n, s.J.data(), s.h.data(), seed, p, ref.data(), phi_ref.data());
 
     std::vector<int8_t> sp(n);
     std::vector<double> ph(n);
@@ -156,6 +158,72 @@ TEST(Anneal, BlockSplitExecutionIsBitIdentical) {
     for (int32_t i = 0; i < n; ++i) EXPECT_EQ(isn_test::bits(ph[static_cast<size_t>(i)]), isn_test::bits(phi_ref[static_cast<size_t>(i)]));
 }
 
+// The one anneal loop in every configuration an executor uses (rule x early
+// stop x precision x computed/cached betas x with/without brackets) against
+// the literal section-4 transcription: sizes around the eight-row init groups,
+// K = 13 so draw blocks straddle steps, a total that is no multiple of a block.
+template <class Real>
+void expect_every_configuration_matches(int32_t n, int32_t rule, int32_t window) {
+    const HostSystem sys = isn_test::spin_glass(n, 40 + n);
+    isn_anneal_options o = isn_test::default_anneal();
+    o.steps = 37;
+    o.trials_per_step = 13;
+    o.beta_start = 0.05;
+    o.beta_end = 40.0;
+    o.adaptive_steps = 0;
+    o.acceptance = rule;
+    o.early_stop_window = window;
+    o.early_stop_beta = 2.0;
+    const AnnealPlan p = make_plan(o, n);
+    std::vector<double> betas(static_cast<size_t>(p.steps));
+    for (int32_t t = 0; t < p.steps; ++t) betas[static_cast<size_t>(t)] = beta_at(p, t);
+    const uint64_t seed = 777 + static_cast<uint64_t>(n);
+    std::vector<int8_t> s_ref(static_cast<size_t>(n)), s(static_cast<size_t>(n));
+    std::vector<Real> phi_ref(static_cast<size_t>(n)), phi(static_cast<size_t>(n));
+    const AnnealCounts ref = isn_test::reference_anneal<Real>(n, sys.J.data(), sys.h.data(), seed, p, s_ref.data(), phi_ref.data());
+    for (int variant = 0; variant < 2; ++variant) {
+        const AnnealCounts c =
+            variant == 0 ? anneal_system_dispatch<Real>(n, sys.J.data(), sys.h.data(), seed, p, ComputedBetas{p}, nullptr,
+                                                        s.data(), phi.data(), CoreProposer{})
+                         : anneal_system_dispatch<Real>(n, sys.J.data(), sys.h.data(), seed, p, betas.data(),
+                                                        host_bracket_table(), s.data(), phi.data(), CoreProposer{});
+        SCOPED_TRACE(::testing::Message() << "n=" << n << " rule=" << rule << " window=" << window << " variant=" << variant);
+        EXPECT_EQ(s, s_ref);
+        EXPECT_EQ(c.trials, ref.trials);
+        EXPECT_EQ(c.accepted, ref.accepted);
+        EXPECT_EQ(0, std::memcmp(phi.data(), phi_ref.data(), phi.size() * sizeof(Real)));
+    }
+}
+
+TEST(Anneal, EveryConfigurationMatchesTheLiteralReference) {
+    for (int32_t n : {1, 2, 7, 8, 9, 16, 20, 33})
+        for (int32_t rule : {ISN_ACCEPTANCE_METROPOLIS, ISN_ACCEPTANCE_SEED_COMPATIBLE})
+            for (int32_t window : {0, 3, 60}) {
+                expect_every_configuration_matches<double>(n, rule, window);
+                expect_every_configuration_matches<float>(n, rule, window);
+            }
+}
+
+// Early stop actually fires in the configurations above (otherwise the Stop
+// instantiations would only be tested on full schedules).
+TEST(Anneal, EarlyStopFiresInTheOptimisedLoop) {
+    const HostSystem sys = isn_test::seed_pattern(20, 3);
+    isn_anneal_options o = isn_test::default_anneal();
+    o.steps = 37;
+    o.trials_per_step = 13;
+    o.beta_start = 0.05;
+    o.beta_end = 40.0;
+    o.adaptive_steps = 0;
+    o.early_stop_window = 3;
+    o.early_stop_beta = 2.0;
+    const AnnealPlan p = make_plan(o, 20);
+    std::vector<int8_t> s(20);
+    std::vector<double> phi(20);
+    const AnnealCounts c = anneal_system_dispatch<double>(20, sys.J.data(), sys.h.data(), 5, p, ComputedBetas{p},
+                                                          host_bracket_table(), s.data(), phi.data(), CoreProposer{});
+    EXPECT_LT(c.trials, 37 * 13);
+}
+
 TEST(Anneal, AcceptanceRules) {
     // dE <= 0 always accepted.
     EXPECT_TRUE(accept<double>(-1.0, 1, 5.0, 0.999, ISN_ACCEPTANCE_METROPOLIS));
@@ -177,7 +245,7 @@ TEST(Anneal, EarlyStopEndsAfterWindowOfRejections) {
     o.early_stop_beta = 1.0;
     std::vector<int8_t> spins(20);
     std::vector<double> phi(20);
-    const AnnealCounts c = anneal_system<double>(20, s.J.data(), s.h.data(), 5, make_plan(o, 20), spins.data(), phi.data());
+    const AnnealCounts c = isn_test::device_config_anneal<double>(20, s.J.data(), s.h.data(), 5, make_plan(o, 20), spins.data(), phi.data());
     EXPECT_LT(c.trials, 10000);
     EXPECT_GE(c.trials, 50);
 }
@@ -226,6 +294,7 @@ TEST(Sample, MetropolisMatchesBoltzmannForFourSpins) {
 // the same, including for u right at the brackets and at det_exp(-x) itself.
 TEST(Anneal, ExpTableNeverChangesADecision) {
     const double* table = host_exp_table();
+    const Bracket* brackets = host_bracket_table();
     uint64_t g = 0;
     int64_t decided_by_table = 0, total = 0;
     for (int rep = 0; rep < 400000; ++rep, ++g) {
@@ -241,7 +310,7 @@ TEST(Anneal, ExpTableNeverChangesADecision) {
             default: break;
         }
         const bool exact = u < det_exp(-x);
-        EXPECT_EQ(below_exp_neg(u, x, table), exact) << "x=" << x << " u=" << u;
+        EXPECT_EQ(below_exp_neg(u, x, brackets), exact) << "x=" << x << " u=" << u;
         if (rep % 5 == 0) {
             ++total;
             if (u < table[k + 1] * (1.0 - 1e-9) || u >= table[k] * (1.0 + 1e-9)) ++decided_by_table;

@@ -324,7 +324,7 @@ ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* syste
         const core::AnnealCounts c =
             core::sample_chain(system->n, system->couplings, system->fields, beta, samples, thin, burn_in, seed,
                                acceptance, random_start, s.data(), phi.data(), states_out, energies_out,
-                               core::host_exp_table());
+                               core::host_bracket_table());
         if (stats_out != nullptr) {
             stats_out->trials = c.trials;
             stats_out->accepted = c.accepted;

@@ -1,9 +1,12 @@
-// The Metropolis anneal (docs/ALGORITHM.md section 4), as small pieces that
-// both the sequential executor (anneal_system, used by the CPU backend and the
-// GPU's one-system-per-thread kernel) and the GPU's one-system-per-block kernel
-// compose. Every decision is computed by the same function in every executor,
-// and each local field phi_j is updated independently, so splitting the phi
-// update over threads cannot change a bit.
+// The Metropolis anneal (docs/ALGORITHM.md section 4), written once: the
+// sequential loop anneal_system (through anneal_system_dispatch: the CPU
+// backend, with its cached beta table, bracket table and vectorised Philox,
+// and the GPU's one-system-per-thread kernel, with computed betas, no table
+// and the core Philox) and the pieces the GPU's one-system-per-block kernel
+// composes (propose, accept, update_fields, early_stop). Every decision is
+// the same function, decide(), in every executor, and each local field phi_j
+// is updated independently, so splitting the phi update over threads cannot
+// change a bit.
 #pragma once
 #include "det_math.h"
 #include "philox.h"
@@ -126,8 +129,28 @@ ISN_HD inline void fill_exp_table(ExpTable& table) {
     for (int32_t k = 0; k < kExpTableSize; ++k) table.t[k] = det_exp(-static_cast<double>(k) / 16.0);
 }
 
-// The host executors' shared table (built once, thread-safe static init); a
-// host-only function, so GPU passes parse it but never emit it.
+// The bracket of k = floor(16 x), both bounds side by side (one load, one
+// cache line): accept when u < lo = t[k+1](1 - 1e-9), reject when
+// u >= hi = t[k](1 + 1e-9), otherwise ask det_exp.
+struct Bracket {
+    double lo, hi;
+};
+
+constexpr int32_t kBracketCount = kExpTableSize - 1;
+
+struct BracketTable {
+    Bracket b[kBracketCount];
+};
+
+ISN_HD inline void fill_brackets(const ExpTable& table, BracketTable& out) {
+    for (int32_t k = 0; k < kBracketCount; ++k) {
+        out.b[k].lo = table.t[k + 1] * (1.0 - 1e-9);
+        out.b[k].hi = table.t[k] * (1.0 + 1e-9);
+    }
+}
+
+// The host executors' shared tables (built once, thread-safe static init);
+// host-only functions, so GPU passes parse them but never emit them.
 inline const double* host_exp_table() {
     static const ExpTable table = [] {
         ExpTable t;
@@ -137,43 +160,96 @@ inline const double* host_exp_table() {
     return table.t;
 }
 
-// u < det_exp(-x) for 0 <= x < kAcceptCut, using the table when given.
-ISN_HD inline bool below_exp_neg(double u, double x, const double* table) {
-    if (table != nullptr) {
-        const int32_t k = static_cast<int32_t>(x * 16.0);  // floor: x >= 0, and x*16 is exact
-        if (u < table[k + 1] * (1.0 - 1e-9)) return true;
-        if (u >= table[k] * (1.0 + 1e-9)) return false;
+inline const Bracket* host_bracket_table() {
+    static const BracketTable table = [] {
+        ExpTable t;
+        fill_exp_table(t);
+        BracketTable b;
+        fill_brackets(t, b);
+        return b;
+    }();
+    return table.b;
+}
+
+// u < det_exp(-x) for 0 <= x < kAcceptCut, using the brackets when given.
+ISN_HD ISN_ALWAYS_INLINE bool below_exp_neg(double u, double x, const Bracket* brackets) {
+    if (brackets != nullptr) {
+        const Bracket b = brackets[static_cast<int32_t>(x * 16.0)];  // floor: x >= 0, and x*16 is exact
+        if (u < b.lo) return true;
+        if (u >= b.hi) return false;
     }
     return u < det_exp(-x);
 }
 
-// The acceptance rule; dE = (2 s_i) phi_i in Real, x = beta * dE in double.
-// SeedCompatible: u < max(p, floor) is u < floor or u < p.
-template <class Real>
-ISN_HD inline bool accept(Real phi_i, int8_t s_i, double beta, double u, int32_t rule,
-                          const double* exp_table = nullptr) {
+// SeedCompatible's acceptance floor 0.1 / (1 + beta_t).
+ISN_HD ISN_ALWAYS_INLINE double seed_floor(double beta) { return 0.1 / (1.0 + beta); }
+
+// THE acceptance decision (section 4), for the rule as a constant; every
+// executor's trial loop calls it. dE = (2 s_i) phi_i in Real, x = beta * dE in
+// double. floor_p = seed_floor(beta) (read only by SeedCompatible, whose
+// u < max(p, floor) is u < floor or u < p).
+template <class Real, int32_t Rule>
+ISN_HD ISN_ALWAYS_INLINE bool decide(Real phi_i, int8_t s_i, double beta, double floor_p, double u,
+                                     const Bracket* brackets) {
     const Real dE = (Real(2) * static_cast<Real>(s_i)) * phi_i;
     if (dE <= Real(0)) return true;
+    if (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE && u < floor_p) return true;
     const double x = beta * static_cast<double>(dE);
-    if (rule == ISN_ACCEPTANCE_SEED_COMPATIBLE) {
-        const double floor_p = 0.1 / (1.0 + beta);
-        if (u < floor_p) return true;
-        return x < kAcceptCut && below_exp_neg(u, x, exp_table);
-    }
-    return x < kAcceptCut && below_exp_neg(u, x, exp_table);
+    return x < kAcceptCut && below_exp_neg(u, x, brackets);
+}
+
+// decide() for a rule known only at run time (the block kernel, sampling).
+template <class Real>
+ISN_HD ISN_ALWAYS_INLINE bool accept(Real phi_i, int8_t s_i, double beta, double u, int32_t rule,
+                                     const Bracket* brackets = nullptr) {
+    if (rule == ISN_ACCEPTANCE_SEED_COMPATIBLE)
+        return decide<Real, ISN_ACCEPTANCE_SEED_COMPATIBLE>(phi_i, s_i, beta, seed_floor(beta), u, brackets);
+    return decide<Real, ISN_ACCEPTANCE_METROPOLIS>(phi_i, s_i, beta, 0.0, u, brackets);
 }
 
 // After spin i flipped to new_si: phi_j += (2 new_si) J_ij for j = first, first+stride, ...
+// (each phi_j is independent: the element-wise loop vectorises on the CPU and
+// is split over a block on the GPU without changing a bit).
 template <class Real>
-ISN_HD inline void update_fields(int32_t i, int8_t new_si, int32_t n, const double* J, Real* phi,
-                                 int32_t first = 0, int32_t stride = 1) {
+ISN_HD ISN_ALWAYS_INLINE void update_fields(int32_t i, int8_t new_si, int32_t n, const double* J, Real* phi,
+                                            int32_t first = 0, int32_t stride = 1) {
     const double* row = J + static_cast<int64_t>(i) * n;
     const Real c = Real(2) * static_cast<Real>(new_si);
     for (int32_t j = first; j < n; j += stride) phi[j] = phi[j] + c * static_cast<Real>(row[j]);
 }
 
+// phi_i = sum_j J_ij s_j (j ascending) + h_i for every i, kInitRows rows at
+// a time: the same operations as local_field on every row, in independent
+// chains (on a CPU an add waits ~4 cycles for the previous one of its row;
+// eight rows keep both adders busy). Past the last group: local_field. Any
+// group size gives the same bits. A GPU thread uses four: eight double
+// accumulators take anneal_threads<double> on gfx1030 from 63 to 65 VGPRs
+// and its occupancy from 16 to 12 waves (tools/gpu/kernel-resources.sh).
+#ifdef ISN_DEVICE_PASS
+constexpr int32_t kInitRows = 4;
+#else
+constexpr int32_t kInitRows = 8;
+#endif
+
+template <class Real>
+ISN_HD ISN_ALWAYS_INLINE void init_fields(int32_t n, const double* J, const double* h, const int8_t* s, Real* phi) {
+    constexpr int32_t R = kInitRows;
+    int32_t i = 0;
+    for (; i + R <= n; i += R) {
+        const double* r0 = J + static_cast<int64_t>(i) * n;
+        Real a[R];
+        for (int32_t q = 0; q < R; ++q) a[q] = Real(0);
+        for (int32_t j = 0; j < n; ++j) {
+            const Real sj = static_cast<Real>(s[j]);
+            for (int32_t q = 0; q < R; ++q) a[q] = a[q] + static_cast<Real>(r0[static_cast<int64_t>(q) * n + j]) * sj;
+        }
+        for (int32_t q = 0; q < R; ++q) phi[i + q] = a[q] + static_cast<Real>(h[i + q]);
+    }
+    for (; i < n; ++i) phi[i] = local_field<Real>(i, n, J, h, s);
+}
+
 // Early-stop bookkeeping; returns true when the anneal must stop after this trial.
-ISN_HD inline bool early_stop(const AnnealPlan& p, bool accepted, double beta, int64_t& run) {
+ISN_HD ISN_ALWAYS_INLINE bool early_stop(const AnnealPlan& p, bool accepted, double beta, int64_t& run) {
     if (p.window <= 0) return false;
     run = (accepted || beta < p.beta_stop) ? 0 : run + 1;
     return run >= p.window;
@@ -185,47 +261,84 @@ struct AnnealCounts {
 };
 
 // The core's proposal producer (an executor may pass a faster one that
-// yields the same blocks, e.g. the CPU's AVX2 Philox).
+// yields the same blocks, e.g. the CPU's AVX2/AVX-512 Philox).
 struct CoreProposer {
     ISN_HD void operator()(uint64_t seed, uint64_t g0, uint32_t domain, int32_t n, DrawBlock& b) const {
         propose_block(seed, g0, domain, n, b);
     }
 };
 
+// beta_t computed when asked (a GPU thread: no table to keep); the CPU passes
+// its cached table of the same values (const double*, betas[t] = beta_at(p, t)).
+struct ComputedBetas {
+    AnnealPlan plan;
+    ISN_HD double operator[](int32_t t) const { return beta_at(plan, t); }
+};
+
 // The whole anneal of one system by one thread: s (n spins out), phi (n
-// scratch); exp_table (optional) only speeds up decisions (see ExpTable).
-template <class Real, class Proposer = CoreProposer>
-ISN_HD inline AnnealCounts anneal_system(int32_t n, const double* J, const double* h, uint64_t seed,
-                                         const AnnealPlan& p, int8_t* s, Real* phi,
-                                         const double* exp_table = nullptr, const Proposer& proposer = Proposer()) {
+// scratch). Rule: the plan's acceptance rule as a constant; Stop: whether
+// p.window > 0 (so the trial loop tests neither). betas[t] = beta_at(p, t),
+// read once per step. brackets (optional, nullptr = det_exp only) and the
+// proposer (same blocks as CoreProposer) only change the speed.
+// Trial g = g0 + l is lane l of the block drawn at g0 (the draws do not
+// depend on the chain, so a block may straddle steps); `left` counts the
+// trials left in step t, so t, beta_t and the floor change exactly at g = t*K,
+// and the anneal ends after trial T*K - 1 or when early stop fires. The
+// contract's literal loop is tests/reference_anneal.h; tests compare every
+// instantiation with it.
+template <class Real, int32_t Rule, bool Stop, class Betas, class Proposer>
+ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system(int32_t n, const double* J, const double* h, uint64_t seed,
+                                                    const AnnealPlan& p, const Betas& betas, const Bracket* brackets,
+                                                    int8_t* s, Real* phi, const Proposer& proposer) {
     init_spins(n, seed, s);
-    for (int32_t i = 0; i < n; ++i) phi[i] = local_field<Real>(i, n, J, h, s);
-    AnnealCounts c{0, 0};
-    int64_t run = 0;
+    init_fields<Real>(n, J, h, s, phi);
+    if (p.steps <= 0 || p.trials <= 0) return AnnealCounts{0, 0};
+    int64_t accepted = 0, run = 0;
+    int32_t t = 0, left = p.trials;
+    double beta = betas[0];
+    double floor_p = Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE ? seed_floor(beta) : 0.0;
     DrawBlock block;
-    int32_t used = kDrawBlock;
-    uint64_t g = 0;  // global trial number t*K + k
-    for (int32_t t = 0; t < p.steps; ++t) {
-        const double beta = beta_at(p, t);
-        for (int32_t k = 0; k < p.trials; ++k, ++g) {
-            if (used == kDrawBlock) {
-                proposer(seed, g, kDomainAnnealTrial, n, block);
-                used = 0;
-            }
-            const int32_t i = block.site[used];
-            const double u = block.u[used];
-            ++used;
-            const bool ok = accept<Real>(phi[i], s[i], beta, u, p.rule, exp_table);
-            ++c.trials;
+    // The schedule ends inside some block (the draws past its end are unused):
+    // the step counter, not a trial count, ends the loop.
+    for (int64_t g0 = 0;; g0 += kDrawBlock) {
+        proposer(seed, static_cast<uint64_t>(g0), kDomainAnnealTrial, n, block);
+        for (int32_t l = 0; l < kDrawBlock; ++l) {
+            const int32_t i = block.site[l];
+            const int8_t si = s[i];
+            const bool ok = decide<Real, Rule>(phi[i], si, beta, floor_p, block.u[l], brackets);
             if (ok) {
-                ++c.accepted;
-                s[i] = static_cast<int8_t>(-s[i]);
-                update_fields<Real>(i, s[i], n, J, phi);
+                ++accepted;
+                const int8_t ns = static_cast<int8_t>(-si);
+                s[i] = ns;
+                update_fields<Real>(i, ns, n, J, phi);
             }
-            if (early_stop(p, ok, beta, run)) return c;
+            if (Stop) {
+                run = (ok || beta < p.beta_stop) ? 0 : run + 1;  // early_stop() with the window known on
+                if (run >= p.window) return AnnealCounts{g0 + l + 1, accepted};
+            }
+            if (--left == 0) {
+                if (++t == p.steps) return AnnealCounts{g0 + l + 1, accepted};
+                left = p.trials;
+                beta = betas[t];
+                if (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE) floor_p = seed_floor(beta);
+            }
         }
     }
-    return c;
+}
+
+// anneal_system for the plan's rule and early stop, chosen at run time: the
+// entry point of every sequential executor (CPU backend, anneal_threads).
+template <class Real, class Betas, class Proposer>
+ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system_dispatch(int32_t n, const double* J, const double* h,
+                                                             uint64_t seed, const AnnealPlan& p, const Betas& betas,
+                                                             const Bracket* brackets, int8_t* s, Real* phi,
+                                                             const Proposer& proposer) {
+    constexpr int32_t kSeed = ISN_ACCEPTANCE_SEED_COMPATIBLE, kMetro = ISN_ACCEPTANCE_METROPOLIS;
+    if (p.rule == kSeed)
+        return p.window > 0 ? anneal_system<Real, kSeed, true>(n, J, h, seed, p, betas, brackets, s, phi, proposer)
+                            : anneal_system<Real, kSeed, false>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
+    return p.window > 0 ? anneal_system<Real, kMetro, true>(n, J, h, seed, p, betas, brackets, s, phi, proposer)
+                        : anneal_system<Real, kMetro, false>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
 }
 
 }  // namespace isn::core

@@ -12,7 +12,7 @@ namespace isn::core {
 ISN_HD inline AnnealCounts sample_chain(int32_t n, const double* J, const double* h, double beta,
                                         int32_t samples, int32_t thin, int32_t burn_in, uint64_t seed,
                                         int32_t rule, bool random_start, int8_t* s, double* phi,
-                                        int8_t* states, double* energies, const double* exp_table = nullptr) {
+                                        int8_t* states, double* energies, const Bracket* brackets = nullptr) {
     if (random_start) init_spins(n, seed, s);
     for (int32_t i = 0; i < n; ++i) phi[i] = local_field<double>(i, n, J, h, s);
     AnnealCounts c{0, 0};
@@ -22,7 +22,7 @@ ISN_HD inline AnnealCounts sample_chain(int32_t n, const double* J, const double
         for (int64_t t = 0; t < total; ++t, ++g) {
             const Proposal q = propose(seed, g, kDomainSampleTrial, n);
             ++c.trials;
-            if (accept<double>(phi[q.site], s[q.site], beta, q.u, rule, exp_table)) {
+            if (accept<double>(phi[q.site], s[q.site], beta, q.u, rule, brackets)) {
                 ++c.accepted;
                 s[q.site] = static_cast<int8_t>(-s[q.site]);
                 update_fields<double>(q.site, s[q.site], n, J, phi);

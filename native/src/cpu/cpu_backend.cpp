@@ -1,5 +1,7 @@
-// The CPU executor: the core's sequential anneal, one system per task, tasks
-// spread over a ThreadPool. Results do not depend on the thread count.
+// The CPU executor: the core's sequential anneal (core::anneal_system_dispatch)
+// with the host's speed-ups plugged in (cached beta schedule, bracket table,
+// vectorised Philox, AVX2/AVX-512 compilations of the loop), one system per
+// task, tasks spread over a ThreadPool. Results do not depend on the thread count.
 #include <string>
 #include <vector>
 
@@ -7,7 +9,6 @@
 #include "../core/anneal.h"
 #include "../core/empathy.h"
 #include "../core/observables.h"
-#include "anneal_host.h"
 #include "philox_avx2.h"
 #include "simd_checks.h"
 #include "thread_pool.h"
@@ -39,19 +40,13 @@ struct Scratch {
     }
 };
 
-// Picks the anneal_host instantiation for the plan's rule and early stop.
-template <class Real, class Proposer>
+// The core loop with the host's tables and proposer; always inlined, so each
+// ISA variant below compiles the whole loop for its vectors.
+template <class Real>
 ISN_ALWAYS_INLINE core::AnnealCounts anneal_rule(int32_t n, const double* J, const double* h, uint64_t seed,
                                                  const core::AnnealPlan& p, const double* betas, int8_t* s, Real* phi,
-                                                 const Proposer& proposer) {
-    const bool seed_rule = p.rule == ISN_ACCEPTANCE_SEED_COMPATIBLE;
-    if (p.window > 0)
-        return seed_rule
-                   ? cpu::anneal_host<Real, ISN_ACCEPTANCE_SEED_COMPATIBLE, true>(n, J, h, seed, p, betas, s, phi, proposer)
-                   : cpu::anneal_host<Real, ISN_ACCEPTANCE_METROPOLIS, true>(n, J, h, seed, p, betas, s, phi, proposer);
-    return seed_rule
-               ? cpu::anneal_host<Real, ISN_ACCEPTANCE_SEED_COMPATIBLE, false>(n, J, h, seed, p, betas, s, phi, proposer)
-               : cpu::anneal_host<Real, ISN_ACCEPTANCE_METROPOLIS, false>(n, J, h, seed, p, betas, s, phi, proposer);
+                                                 const cpu::BlockProposer& proposer) {
+    return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi, proposer);
 }
 
 // The same loop compiled for wider vectors: the O(n) field update of an

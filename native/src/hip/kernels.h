@@ -74,9 +74,12 @@ __global__ void anneal_threads(DevSystems sys, DevJobs dj, Real* phi) {
     const int32_t n = sys.n[job.other];
     const int64_t off = dj.work_offset[k];
     const core::AnnealPlan plan = core::make_plan(dj.options, n);
-    const core::AnnealCounts c = core::anneal_system<Real>(n, sys.J + sys.j_offset[job.other],
-                                                           sys.h + sys.v_offset[job.other], job.seed, plan,
-                                                           dj.spins + off, phi + off);
+    // The CPU backend's loop itself: betas computed per step (no table to
+    // keep per thread), no bracket table (det_exp decides: same decisions),
+    // the core's scalar Philox (one draw per block on the device).
+    const core::AnnealCounts c = core::anneal_system_dispatch<Real>(
+        n, sys.J + sys.j_offset[job.other], sys.h + sys.v_offset[job.other], job.seed, plan,
+        core::ComputedBetas{plan}, nullptr, dj.spins + off, phi + off, core::CoreProposer{});
     finish_job(sys, dj, k, dj.spins + off, plan.steps, c);
 }
 
@@ -106,7 +109,8 @@ __global__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
         for (int32_t kk = 0; kk < plan.trials; ++kk) {
             const uint64_t g = static_cast<uint64_t>(t) * static_cast<uint64_t>(plan.trials) + static_cast<uint64_t>(kk);
             const core::Proposal q = core::propose(job.seed, g, core::kDomainAnnealTrial, n);
-            // Uniform across the block: same inputs, same arithmetic in every thread.
+            // Uniform across the block: same inputs, same arithmetic in every
+            // thread; core::accept is core::decide, the sequential loop's decision.
             const bool ok = core::accept<Real>(ph[q.site], s[q.site], beta, q.u, plan.rule);
             ++c.trials;
             if (ok) {
