@@ -168,9 +168,10 @@ bench() {
   managed_build
   local libdir; libdir="$(native_lib_dir || true)"
   [ -n "$libdir" ] && export ISINGNATIVE_LIBRARY_PATH="$libdir"
-  for b in "$NATIVE_BUILD"/native/bench/isn_bench_*; do [ -x "$b" ] && "$b"; done
-  ising bench
-  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*'
+  for b in "$NATIVE_BUILD"/native/bench/isn_bench*; do if [ -x "$b" ]; then "$b"; fi; done
+  ising bench --backend managed
+  if [ -n "$libdir" ]; then ising bench --backend native-cpu; fi
+  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*' --job short --join
 }
 
 case "${1:-}" in

@@ -26,6 +26,8 @@ def read(path):
     series = {}
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            if row.get("Method") != "Anneal" or not row.get("N", "").isdigit():
+                continue   # a joined report also holds the other benchmarks' rows
             n = int(row["N"])
             mean = seconds(row["Mean"])
             series.setdefault(row["Backend"], []).append((n, SWEEPS * n / mean))
