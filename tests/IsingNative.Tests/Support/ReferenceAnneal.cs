@@ -3,32 +3,26 @@ using IsingNative.Core;
 namespace IsingNative.Tests.Support;
 
 /// <summary>
-/// A deliberately plain transcription of ALGORITHM.md §4 (and §9 single precision): no blocking, no
-/// vectorisation, local fields recomputed from scratch, only the library's tested primitives
-/// (Philox4x32, DetMath). The library's anneal must match it bit for bit.
+/// A deliberately plain transcription of ALGORITHM.md §4 (and §9 single precision, §10
+/// sampling): one trial at a time, no blocking, no vectorisation, no bracket table, only the
+/// library's tested primitives (Philox4x32, DetMath). The library's anneal must match it bit
+/// for bit.
 /// </summary>
 internal static class ReferenceAnneal
 {
+    private const uint InitSpinsDomain = 1, AnnealTrialDomain = 2, SampleTrialDomain = 3;
+
     public static (sbyte[] Spins, long Trials, long Accepted) Run(IsingSystem sys, ulong seed, AnnealOptions o)
     {
-        if (o.Precision == Precision.Single) return RunSingle(sys, seed, o);
         int n = sys.Size;
+        bool single = o.Precision == Precision.Single;
+        // §9: J and h rounded to float once; φ kept in float; ΔE in float, widened exactly.
         double[] j = sys.Couplings.ToArray(), h = sys.Fields.ToArray();
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
-        var s = new sbyte[n];
-        for (int i = 0; i < n; i++)
-        {
-            PhiloxWords w = Philox4x32.Generate((uint)(i >> 2), 0, 1, 0, k0, k1);
-            uint word = (i & 3) switch { 0 => w.W0, 1 => w.W1, 2 => w.W2, _ => w.W3 };
-            s[i] = (word >> 31) != 0 ? (sbyte)1 : (sbyte)-1;
-        }
-        var phi = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double acc = 0;
-            for (int b = 0; b < n; b++) acc += j[i * n + b] * s[b];
-            phi[i] = acc + h[i];
-        }
+        float[] jf = j.Select(v => (float)v).ToArray(), hf = h.Select(v => (float)v).ToArray();
+        sbyte[] s = InitSpins(n, seed);
+        double[] phi = single ? [] : Fields(n, j, h, s);
+        float[] phif = single ? FieldsSingle(n, jf, hf, s) : [];
+
         int steps = o.StepsFor(n), trialsPerStep = o.TrialsPerStep;
         double logRatio = DetMath.Log(o.BetaEnd / o.BetaStart);
         long trials = 0, accepted = 0, run = 0;
@@ -37,81 +31,21 @@ internal static class ReferenceAnneal
             double beta = o.BetaStart * DetMath.Exp((logRatio * t) / steps);
             for (int k = 0; k < trialsPerStep; k++)
             {
-                ulong g = (ulong)t * (ulong)trialsPerStep + (ulong)k;
-                PhiloxWords w = Philox4x32.Generate((uint)g, (uint)(g >> 32), 2, 0, k0, k1);
-                int i = (int)(((ulong)w.W0 * (ulong)n) >> 32);
-                double u = ((double)(w.W1 >> 5) * 67108864.0 + (double)(w.W2 >> 6)) * (1.0 / 9007199254740992.0);
-                double dE = (2.0 * s[i]) * phi[i];
-                double x = beta * dE;
-                bool accept;
-                if (o.Acceptance == AcceptanceRule.Metropolis)
-                    accept = dE <= 0 || (x < 37.0 && u < DetMath.Exp(-x));
-                else
-                {
-                    double floor = 0.1 / (1.0 + beta);
-                    double p = x < 37.0 ? DetMath.Exp(-x) : 0;
-                    p = Math.Max(p, floor);
-                    accept = dE <= 0 || u < p;
-                }
+                var (i, u) = Draw((ulong)t * (ulong)trialsPerStep + (ulong)k, AnnealTrialDomain, n, seed);
+                double dE = single ? (2.0f * s[i]) * phif[i] : (2.0 * s[i]) * phi[i];
+                bool accept = Accept(dE, beta, u, o.Acceptance);
                 trials++;
                 if (accept)
                 {
                     s[i] = (sbyte)-s[i];
-                    for (int b = 0; b < n; b++) phi[b] = phi[b] + (2.0 * s[i]) * j[i * n + b];
+                    if (single) for (int b = 0; b < n; b++) phif[b] = phif[b] + (2.0f * s[i]) * jf[i * n + b];
+                    else for (int b = 0; b < n; b++) phi[b] = phi[b] + (2.0 * s[i]) * j[i * n + b];
                     accepted++;
                 }
                 if (o.EarlyStop is { } es)
                 {
                     run = accept || beta < es.BetaThreshold ? 0 : run + 1;
                     if (run >= es.Window) return (s, trials, accepted);
-                }
-            }
-        }
-        return (s, trials, accepted);
-    }
-
-    /// <summary>§9: J, h, φ and ΔE in float; the acceptance in double from x = β·(double)ΔE.</summary>
-    private static (sbyte[] Spins, long Trials, long Accepted) RunSingle(IsingSystem sys, ulong seed, AnnealOptions o)
-    {
-        int n = sys.Size;
-        float[] j = sys.Couplings.ToArray().Select(v => (float)v).ToArray();
-        float[] h = sys.Fields.ToArray().Select(v => (float)v).ToArray();
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
-        var s = new sbyte[n];
-        for (int i = 0; i < n; i++)
-        {
-            PhiloxWords w = Philox4x32.Generate((uint)(i >> 2), 0, 1, 0, k0, k1);
-            uint word = (i & 3) switch { 0 => w.W0, 1 => w.W1, 2 => w.W2, _ => w.W3 };
-            s[i] = (word >> 31) != 0 ? (sbyte)1 : (sbyte)-1;
-        }
-        var phi = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            float acc = 0;
-            for (int b = 0; b < n; b++) acc += j[i * n + b] * s[b];
-            phi[i] = acc + h[i];
-        }
-        int steps = o.StepsFor(n), trialsPerStep = o.TrialsPerStep;
-        double logRatio = DetMath.Log(o.BetaEnd / o.BetaStart);
-        long trials = 0, accepted = 0;
-        for (int t = 0; t < steps; t++)
-        {
-            double beta = o.BetaStart * DetMath.Exp((logRatio * t) / steps);
-            for (int k = 0; k < trialsPerStep; k++)
-            {
-                ulong g = (ulong)t * (ulong)trialsPerStep + (ulong)k;
-                PhiloxWords w = Philox4x32.Generate((uint)g, (uint)(g >> 32), 2, 0, k0, k1);
-                int i = (int)(((ulong)w.W0 * (ulong)n) >> 32);
-                double u = ((double)(w.W1 >> 5) * 67108864.0 + (double)(w.W2 >> 6)) * (1.0 / 9007199254740992.0);
-                float dE = (2.0f * s[i]) * phi[i];
-                double x = beta * (double)dE;
-                bool accept = dE <= 0 || (x < 37.0 && u < DetMath.Exp(-x));
-                trials++;
-                if (accept)
-                {
-                    s[i] = (sbyte)-s[i];
-                    for (int b = 0; b < n; b++) phi[b] = phi[b] + (2.0f * s[i]) * j[i * n + b];
-                    accepted++;
                 }
             }
         }
@@ -127,37 +61,16 @@ internal static class ReferenceAnneal
     {
         int n = sys.Size;
         double[] j = sys.Couplings.ToArray(), h = sys.Fields.ToArray();
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
-        sbyte[] s = sys.Spins.ToArray();
-        if (!sys.HasSpins)
-            for (int i = 0; i < n; i++)
-            {
-                PhiloxWords w = Philox4x32.Generate((uint)(i >> 2), 0, 1, 0, k0, k1);
-                uint word = (i & 3) switch { 0 => w.W0, 1 => w.W1, 2 => w.W2, _ => w.W3 };
-                s[i] = (word >> 31) != 0 ? (sbyte)1 : (sbyte)-1;
-            }
-        var phi = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double acc = 0;
-            for (int b = 0; b < n; b++) acc += j[i * n + b] * s[b];
-            phi[i] = acc + h[i];
-        }
+        sbyte[] s = sys.HasSpins ? sys.Spins.ToArray() : InitSpins(n, seed);
+        double[] phi = Fields(n, j, h, s);
         ulong g = 0;
         long accepted = 0;
         void Sweep()
         {
             for (int k = 0; k < n; k++, g++)
             {
-                PhiloxWords w = Philox4x32.Generate((uint)g, (uint)(g >> 32), 3, 0, k0, k1);
-                int i = (int)(((ulong)w.W0 * (ulong)n) >> 32);
-                double u = ((double)(w.W1 >> 5) * 67108864.0 + (double)(w.W2 >> 6)) * (1.0 / 9007199254740992.0);
-                double dE = (2.0 * s[i]) * phi[i];
-                double x = beta * dE;
-                bool accept = rule == AcceptanceRule.Metropolis
-                    ? dE <= 0 || (x < 37.0 && u < DetMath.Exp(-x))
-                    : dE <= 0 || u < Math.Max(x < 37.0 ? DetMath.Exp(-x) : 0, 0.1 / (1.0 + beta));
-                if (!accept) continue;
+                var (i, u) = Draw(g, SampleTrialDomain, n, seed);
+                if (!Accept((2.0 * s[i]) * phi[i], beta, u, rule)) continue;
                 s[i] = (sbyte)-s[i];
                 for (int b = 0; b < n; b++) phi[b] = phi[b] + (2.0 * s[i]) * j[i * n + b];
                 accepted++;
@@ -171,5 +84,62 @@ internal static class ReferenceAnneal
             states[r] = (sbyte[])s.Clone();
         }
         return (states, accepted);
+    }
+
+    /// <summary>§1 INIT_SPINS: site i from bit 31 of word i&amp;3 of draw i&gt;&gt;2.</summary>
+    private static sbyte[] InitSpins(int n, ulong seed)
+    {
+        var s = new sbyte[n];
+        for (int i = 0; i < n; i++)
+        {
+            PhiloxWords w = Philox4x32.Generate((uint)(i >> 2), 0, InitSpinsDomain, 0, (uint)seed, (uint)(seed >> 32));
+            uint word = (i & 3) switch { 0 => w.W0, 1 => w.W1, 2 => w.W2, _ => w.W3 };
+            s[i] = (word >> 31) != 0 ? (sbyte)1 : (sbyte)-1;
+        }
+        return s;
+    }
+
+    /// <summary>§1 trial draw g of a domain: the site (multiply-shift) and u53(w1, w2).</summary>
+    private static (int Site, double U) Draw(ulong g, uint domain, int n, ulong seed)
+    {
+        PhiloxWords w = Philox4x32.Generate((uint)g, (uint)(g >> 32), domain, 0, (uint)seed, (uint)(seed >> 32));
+        int i = (int)(((ulong)w.W0 * (ulong)n) >> 32);
+        double u = ((double)(w.W1 >> 5) * 67108864.0 + (double)(w.W2 >> 6)) * (1.0 / 9007199254740992.0);
+        return (i, u);
+    }
+
+    /// <summary>§4 acceptance, literally: x = β·ΔE, the 37 cut, Metropolis or the SeedCompatible floor.</summary>
+    private static bool Accept(double dE, double beta, double u, AcceptanceRule rule)
+    {
+        double x = beta * dE;
+        if (rule == AcceptanceRule.Metropolis) return dE <= 0 || (x < 37.0 && u < DetMath.Exp(-x));
+        double p = Math.Max(x < 37.0 ? DetMath.Exp(-x) : 0, 0.1 / (1.0 + beta));
+        return dE <= 0 || u < p;
+    }
+
+    /// <summary>§4.2: φ_i = (Σ_j J_ij s_j, j ascending) + h_i.</summary>
+    private static double[] Fields(int n, double[] j, double[] h, sbyte[] s)
+    {
+        var phi = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double acc = 0;
+            for (int b = 0; b < n; b++) acc += j[i * n + b] * s[b];
+            phi[i] = acc + h[i];
+        }
+        return phi;
+    }
+
+    /// <summary>§9: the §4.2 order in float.</summary>
+    private static float[] FieldsSingle(int n, float[] j, float[] h, sbyte[] s)
+    {
+        var phi = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float acc = 0;
+            for (int b = 0; b < n; b++) acc += j[i * n + b] * s[b];
+            phi[i] = acc + h[i];
+        }
+        return phi;
     }
 }
