@@ -6,7 +6,7 @@
 #   ./build.sh managed    build the .NET solution (Release)
 #   ./build.sh bindings   regenerate managed/IsingNative/Interop/*.generated.cs from native/include
 #   ./build.sh bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
-#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs)
+#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs) and python3
 #   ./build.sh clean      remove build outputs
 # Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default "gfx90a;gfx1030"),
 #              CONFIG=Release|Debug (default Release).
@@ -156,11 +156,14 @@ test_all() {
 }
 
 deps() {
-  if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null; then log "ROCm toolchain present"; return 0; fi
-  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs)"
+  # python3 reads the JSON of the command-line checks (tests/cli).
+  if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null && command -v python3 >/dev/null; then
+    log "ROCm toolchain and python3 present"; return 0
+  fi
+  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs) and python3"
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 >/dev/null
 }
 
 bench() {
