@@ -60,6 +60,16 @@ struct TrimScratchOnExit {
     }
 };
 
+// The shape every pair-batch entry point shares: counts in range, arrays present.
+void require_pair_batch(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
+                        int32_t pair_count, const void* results) {
+    require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
+    require_range(pair_count, 1, ISN_MAX_BATCH, "pair_count");
+    require_not_null(systems, "systems");
+    require_not_null(pairs, "pairs");
+    require_not_null(results, "results");
+}
+
 // Marks the systems whose spins the pairs need (`other`, and `self` when both).
 const std::vector<char>& needed_spins(int32_t system_count, const isn_pair* pairs, int32_t pair_count, bool self_too) {
     std::vector<char>& need = plan_scratch().need_spins;
@@ -125,11 +135,7 @@ ISN_API isn_status isn_empathy_batch(isn_context* context, const isn_system_view
         const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
-        require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
-        require_range(pair_count, 1, ISN_MAX_BATCH, "pair_count");
-        require_not_null(systems, "systems");
-        require_not_null(pairs, "pairs");
-        require_not_null(results, "results");
+        require_pair_batch(systems, system_count, pairs, pair_count, results);
         validate_empathy_options(options);
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
         validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, false));
@@ -261,11 +267,7 @@ ISN_API isn_status isn_quick_estimate_batch(isn_context* context, const isn_syst
         const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
-        require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
-        require_range(pair_count, 1, ISN_MAX_BATCH, "pair_count");
-        require_not_null(systems, "systems");
-        require_not_null(pairs, "pairs");
-        require_not_null(results, "results");
+        require_pair_batch(systems, system_count, pairs, pair_count, results);
         require_finite_positive(scale, "scale");
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
         validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
@@ -283,11 +285,7 @@ ISN_API isn_status isn_coupling_similarity_batch(isn_context* context, const isn
     return guard("isn_coupling_similarity_batch", [&] {
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
-        require_range(system_count, 1, ISN_MAX_BATCH, "system_count");
-        require_range(pair_count, 1, ISN_MAX_BATCH, "pair_count");
-        require_not_null(systems, "systems");
-        require_not_null(pairs, "pairs");
-        require_not_null(results, "results");
+        require_pair_batch(systems, system_count, pairs, pair_count, results);
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
         for (int32_t k = 0; k < system_count; ++k) validate_system(systems[k], "systems", k, false);
         b.host_for(pair_count, [&](int64_t k) {
