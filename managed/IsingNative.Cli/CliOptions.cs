@@ -35,6 +35,9 @@ internal static class CliOptions
     private static readonly (string Name, Precision Value)[] PrecisionChoices =
         [("double", Precision.Double), ("single", Precision.Single)];
 
+    private static readonly (string Name, SweepOrder Value)[] SweepChoices =
+        [("random", SweepOrder.Random), ("sequential", SweepOrder.Sequential)];
+
     /// <summary>The seed used when <c>--seed</c> is not given.</summary>
     public const ulong DefaultSeed = 1;
 
@@ -179,6 +182,15 @@ internal static class CliOptions
         HelpName = "double|single",
     };
 
+    /// <summary><c>--sweep random|sequential</c> (ALGORITHM.md §4.1).</summary>
+    public static readonly Option<SweepOrder> Sweep = new("--sweep")
+    {
+        Description = "Site order of the anneal's trials: random (default, MODEL.md §3) or sequential (site g mod n, like neal; a different chain)",
+        DefaultValueFactory = _ => SweepOrder.Random,
+        CustomParser = r => ParseChoice(r, "--sweep", SweepChoices, SweepOrder.Random),
+        HelpName = "random|sequential",
+    };
+
     /// <summary><c>--early-stop-window W</c>: enables the early stop.</summary>
     public static readonly Option<int> EarlyStopWindow = new("--early-stop-window")
     {
@@ -221,7 +233,7 @@ internal static class CliOptions
 
     /// <summary>Adds every anneal schedule option.</summary>
     public static Command WithAnneal(this Command c) =>
-        c.With(Steps, TrialsPerStep, BetaStart, BetaEnd, Adaptive, Acceptance, FloatPrecision, EarlyStopWindow, EarlyStopBeta);
+        c.With(Steps, TrialsPerStep, BetaStart, BetaEnd, Adaptive, Acceptance, FloatPrecision, Sweep, EarlyStopWindow, EarlyStopBeta);
 
     /// <summary>Adds options to a command.</summary>
     public static Command With(this Command c, params Option[] options)
@@ -251,6 +263,7 @@ internal static class CliOptions
             AdaptiveSteps = pr.GetValue(Adaptive),
             Acceptance = pr.GetValue(Acceptance),
             Precision = pr.GetValue(FloatPrecision),
+            SweepOrder = pr.GetValue(Sweep),
             EarlyStop = window is { } w ? new EarlyStop(w, stopBeta ?? 0.0) : null,
         };
         try

@@ -47,10 +47,10 @@ extern "C" {
 
 /* ---- version ----------------------------------------------------------- */
 #define ISN_VERSION_MAJOR 1
-#define ISN_VERSION_MINOR 0
+#define ISN_VERSION_MINOR 1
 #define ISN_VERSION_PATCH 0
 /* isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH */
-#define ISN_VERSION 10000
+#define ISN_VERSION 10100
 
 /* ---- limits (docs/ALGORITHM.md section 12) ----------------------------- */
 #define ISN_MAX_SPINS 16384
@@ -86,6 +86,12 @@ typedef enum isn_precision {
     ISN_PRECISION_DOUBLE = 0,
     ISN_PRECISION_SINGLE = 1            /* J, h, local fields in float (ALGORITHM section 9) */
 } isn_precision;
+
+/* Which site each anneal trial visits (ALGORITHM section 4.1). */
+typedef enum isn_sweep_order {
+    ISN_SWEEP_RANDOM = 0,               /* a uniformly random site per trial (MODEL section 3) */
+    ISN_SWEEP_SEQUENTIAL = 1            /* site g mod n (neal's order); random numbers only where needed */
+} isn_sweep_order;
 
 /* Ids for the ABI introspection functions, one per public struct. */
 typedef enum isn_struct_id {
@@ -131,6 +137,8 @@ typedef struct isn_anneal_options {
     int32_t precision;          /* isn_precision */
     int32_t early_stop_window;  /* W >= 1 enables early stop; 0 disables it */
     double early_stop_beta;     /* threshold beta, finite, >= 0 (used when W >= 1) */
+    int32_t sweep_order;        /* isn_sweep_order */
+    int32_t reserved0;          /* must be 0 */
 } isn_anneal_options;
 
 /* Score weights (MODEL section 6); finite, >= 0, not all 0. */
@@ -205,7 +213,7 @@ typedef struct isn_sample_stats {
 
 /* ISN_VERSION of the loaded library (compare with the header's ISN_VERSION). */
 ISN_API int32_t isn_version(void);
-/* "1.0.0+cpu" or "1.0.0+cpu+hip" / "+cuda": static string, never NULL. */
+/* "1.1.0+cpu" or "1.1.0+cpu+hip" / "+cuda": static string, never NULL. */
 ISN_API const char* isn_version_string(void);
 /* Message of this thread's most recent status-returning call: "" when it
  * succeeded, else "<function>: <what is wrong, naming the argument and value>".

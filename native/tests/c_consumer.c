@@ -20,6 +20,7 @@ int main(void) {
     CHECK(isn_struct_offset(ISN_STRUCT_SYSTEM_VIEW, 4) == (int32_t)offsetof(isn_system_view, spins));
     CHECK(isn_struct_size(ISN_STRUCT_ANNEAL_OPTIONS) == (int32_t)sizeof(isn_anneal_options));
     CHECK(isn_struct_offset(ISN_STRUCT_ANNEAL_OPTIONS, 8) == (int32_t)offsetof(isn_anneal_options, early_stop_beta));
+    CHECK(isn_struct_offset(ISN_STRUCT_ANNEAL_OPTIONS, 9) == (int32_t)offsetof(isn_anneal_options, sweep_order));
     CHECK(isn_struct_size(ISN_STRUCT_EMPATHY_OPTIONS) == (int32_t)sizeof(isn_empathy_options));
     CHECK(isn_struct_size(ISN_STRUCT_PAIR) == (int32_t)sizeof(isn_pair));
     CHECK(isn_struct_size(ISN_STRUCT_ANNEAL_STATS) == (int32_t)sizeof(isn_anneal_stats));

@@ -22,7 +22,8 @@ isn::core::AnnealCounts reference_anneal(int32_t n, const double* J, const doubl
         for (int32_t k = 0; k < p.trials; ++k) {
             const uint64_t g = static_cast<uint64_t>(t) * static_cast<uint64_t>(p.trials) + static_cast<uint64_t>(k);
             const Proposal q = propose(seed, g, kDomainAnnealTrial, n);
-            const int32_t i = q.site;
+            // Section 4.1: the sequential order visits g mod n, u from the same draw.
+            const int32_t i = p.order == ISN_SWEEP_SEQUENTIAL ? static_cast<int32_t>(g % static_cast<uint64_t>(n)) : q.site;
             const Real dE = (Real(2) * static_cast<Real>(s[i])) * phi[i];
             const double x = beta * static_cast<double>(dE);
             bool ok;

@@ -63,9 +63,11 @@ void expect_same(const AnnealOut& a, const AnnealOut& b) {
 
 TEST(CpuAnneal, MatchesTheCoreAndIsIndependentOfThreads) {
     const Batch b = make_batch({20, 7, 33, 20, 1, 64, 20, 13, 20, 50, 2, 20});
-    for (int32_t precision : {ISN_PRECISION_DOUBLE, ISN_PRECISION_SINGLE}) {
+    for (int32_t variant = 0; variant < 4; ++variant) {
+        const int32_t precision = variant % 2 == 0 ? ISN_PRECISION_DOUBLE : ISN_PRECISION_SINGLE;
         isn_anneal_options o = default_anneal();
         o.precision = precision;
+        o.sweep_order = variant < 2 ? ISN_SWEEP_RANDOM : ISN_SWEEP_SEQUENTIAL;
         Context one(1), two(2), four(4);
         const AnnealOut a = anneal(one.get(), b, o);
         expect_same(a, anneal(two.get(), b, o));

@@ -130,6 +130,12 @@ TEST_F(Validation, AnnealOptions) {
     o = default_anneal();
     o.adaptive_steps = 2;
     expect_anneal_rejected(v, o, "options.adaptive_steps' = 2");
+    o = default_anneal();
+    o.sweep_order = 2;
+    expect_anneal_rejected(v, o, "options.sweep_order' = 2");
+    o = default_anneal();
+    o.reserved0 = 5;
+    expect_anneal_rejected(v, o, "options.reserved0' = 5");
 }
 
 TEST_F(Validation, BatchArguments) {
@@ -261,14 +267,16 @@ TEST(Handles, NullDestroyedAndForeignHandlesAreDetected) {
 
 TEST(Abi, LayoutIsIntrospectable) {
     EXPECT_EQ(isn_version(), ISN_VERSION);
-    EXPECT_EQ(std::string(isn_version_string()).rfind("1.0.0+cpu", 0), 0u);
+    EXPECT_EQ(std::string(isn_version_string()).rfind("1.1.0+cpu", 0), 0u);
     EXPECT_EQ(isn_struct_size(ISN_STRUCT_SYSTEM_VIEW), 32);
     EXPECT_EQ(isn_struct_offset(ISN_STRUCT_SYSTEM_VIEW, 2), 8);
     EXPECT_EQ(isn_struct_offset(ISN_STRUCT_SYSTEM_VIEW, 4), 24);
-    EXPECT_EQ(isn_struct_size(ISN_STRUCT_ANNEAL_OPTIONS), 48);
+    EXPECT_EQ(isn_struct_size(ISN_STRUCT_ANNEAL_OPTIONS), 56);
     EXPECT_EQ(isn_struct_offset(ISN_STRUCT_ANNEAL_OPTIONS, 8), 40);
-    EXPECT_EQ(isn_struct_size(ISN_STRUCT_EMPATHY_OPTIONS), 80);
-    EXPECT_EQ(isn_struct_offset(ISN_STRUCT_EMPATHY_OPTIONS, 1), 48);
+    EXPECT_EQ(isn_struct_offset(ISN_STRUCT_ANNEAL_OPTIONS, 9), 48);
+    EXPECT_EQ(isn_struct_offset(ISN_STRUCT_ANNEAL_OPTIONS, 10), 52);
+    EXPECT_EQ(isn_struct_size(ISN_STRUCT_EMPATHY_OPTIONS), 88);
+    EXPECT_EQ(isn_struct_offset(ISN_STRUCT_EMPATHY_OPTIONS, 1), 56);
     EXPECT_EQ(isn_struct_size(ISN_STRUCT_PAIR), 16);
     EXPECT_EQ(isn_struct_size(ISN_STRUCT_ANNEAL_STATS), 32);
     EXPECT_EQ(isn_struct_size(ISN_STRUCT_EMPATHY_RESULT), 80);

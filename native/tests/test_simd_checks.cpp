@@ -16,6 +16,7 @@
 
 #include "core/observables.h"
 #include "cpu/simd_checks.h"
+#include "cpu/simd_observe.h"
 
 #ifdef ISN_HAVE_AVX2_CHECKS
 
@@ -139,5 +140,91 @@ TEST(SimdChecks, FrustrationCountsEqualTheDefinition) {
             }
         }
 }
+
+
+#ifdef ISN_HAVE_AVX512_TILES
+
+namespace {
+
+const int32_t kTileSizes[] = {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 20, 23, 24, 25, 31, 32, 33, 40, 63, 64, 65, 100};
+
+// One defect (or none) at (i, j) of a random symmetric J, as in the AVX2 test.
+void put_defect(std::mt19937_64& rng, std::vector<double>& J, int32_t n, int kind, int32_t i, int32_t j) {
+    double& a = J[static_cast<size_t>(i) * n + j];
+    double& b = J[static_cast<size_t>(j) * n + i];
+    switch (kind % 8) {
+        case 0: break;
+        case 1: a = -a; break;
+        case 2: a = b = kNaN; break;
+        case 3: a = b = (rng() % 2 ? kInf : -kInf); break;
+        case 4: a = std::nextafter(a, kInf); break;
+        case 5: a = b = random_value(rng, true); break;
+        case 6: J[static_cast<size_t>(i) * n + i] = random_value(rng, true); break;
+        default: a = 0.0; b = -0.0; break;
+    }
+}
+
+}  // namespace
+
+TEST(SimdChecks, ExactSymmetryAvx512EqualsTheDefinition) {
+    if (!isn::cpu::cpu_has_avx512()) GTEST_SKIP() << "no AVX-512";
+    std::mt19937_64 rng(8128);
+    int64_t accepted = 0, rejected = 0;
+    for (int32_t n : kTileSizes)
+        for (int rep = 0; rep < 40; ++rep) {
+            std::vector<double> J = random_symmetric(rng, n);
+            // Alternately anywhere and in the last (partial) row or column of tiles.
+            int32_t i = static_cast<int32_t>(rng() % static_cast<uint64_t>(n));
+            const int32_t j = static_cast<int32_t>(rng() % static_cast<uint64_t>(n));
+            if (rep % 2 == 1) i = n - 1 - static_cast<int32_t>(rng() % static_cast<uint64_t>(n % 8 + 1 < n ? n % 8 + 1 : n));
+            put_defect(rng, J, n, rep, i, j);
+            const bool expected = symmetric_by_definition(J, n);
+            EXPECT_EQ(isn::cpu::exactly_symmetric_avx512(J.data(), n), expected)
+                << "n=" << n << " rep=" << rep << " at (" << i << "," << j << ")";
+            (expected ? accepted : rejected) += 1;
+        }
+    EXPECT_GT(accepted, 150);
+    EXPECT_GT(rejected, 300);
+}
+
+TEST(SimdChecks, OnePassObservablesEqualCoreObserve) {
+    if (!isn::cpu::cpu_has_avx512()) GTEST_SKIP() << "no AVX-512";
+    std::mt19937_64 rng(31337);
+    int64_t fast = 0, refused = 0;
+    for (int32_t n : kTileSizes)
+        for (int rep = 0; rep < 48; ++rep) {
+            std::vector<double> J = random_symmetric(rng, n);
+            std::vector<double> h(static_cast<size_t>(n));
+            for (double& x : h) x = random_value(rng, false);
+            std::vector<int8_t> s(static_cast<size_t>(n));
+            for (int8_t& x : s) x = rng() % 2 ? 1 : -1;
+            const int32_t i = static_cast<int32_t>(rng() % static_cast<uint64_t>(n));
+            const int32_t j = static_cast<int32_t>(rng() % static_cast<uint64_t>(n));
+            bool valid = true;
+            if (rep % 3 == 1) {  // a coupling defect (or none)
+                put_defect(rng, J, n, rep / 3, i, j);
+                valid = symmetric_by_definition(J, n);
+            } else if (rep % 3 == 2) {  // a bad field or spin
+                if (rep % 2 == 0) h[static_cast<size_t>(i)] = rng() % 2 ? kNaN : -kInf;
+                else s[static_cast<size_t>(i)] = static_cast<int8_t>(rng() % 2 ? 0 : 2);
+                valid = false;
+            }
+            isn_observables got;
+            std::memset(&got, 0, sizeof got);
+            const bool passed = isn::cpu::observables_if_exact_avx512(n, J.data(), h.data(), s.data(), got);
+            EXPECT_EQ(passed, valid) << "n=" << n << " rep=" << rep << " at (" << i << "," << j << ")";
+            if (passed && valid) {
+                const isn_observables want = isn::core::observe(n, J.data(), h.data(), s.data());
+                EXPECT_EQ(bits_of(got.energy), bits_of(want.energy)) << "n=" << n << " rep=" << rep;
+                EXPECT_EQ(bits_of(got.magnetization), bits_of(want.magnetization)) << "n=" << n << " rep=" << rep;
+                EXPECT_EQ(bits_of(got.frustration), bits_of(want.frustration)) << "n=" << n << " rep=" << rep;
+            }
+            (passed ? fast : refused) += 1;
+        }
+    EXPECT_GT(fast, 400);
+    EXPECT_GT(refused, 300);
+}
+
+#endif  // ISN_HAVE_AVX512_TILES
 
 #endif  // ISN_HAVE_AVX2_CHECKS

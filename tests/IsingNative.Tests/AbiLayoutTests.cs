@@ -24,8 +24,8 @@ public class AbiLayoutTests
         // sizeof as libclang parsed the header (the generator writes it next to each struct).
         var expected = new Dictionary<IsnStructId, int>
         {
-            [IsnStructId.SystemView] = 32, [IsnStructId.AnnealOptions] = 48, [IsnStructId.Weights] = 32,
-            [IsnStructId.EmpathyOptions] = 80, [IsnStructId.Pair] = 16, [IsnStructId.AnnealStats] = 32,
+            [IsnStructId.SystemView] = 32, [IsnStructId.AnnealOptions] = 56, [IsnStructId.Weights] = 32,
+            [IsnStructId.EmpathyOptions] = 88, [IsnStructId.Pair] = 16, [IsnStructId.AnnealStats] = 32,
             [IsnStructId.EmpathyResult] = 80, [IsnStructId.Emotion] = 32, [IsnStructId.Observables] = 56,
             [IsnStructId.QuickEstimate] = 24, [IsnStructId.SampleStats] = 24,
         };

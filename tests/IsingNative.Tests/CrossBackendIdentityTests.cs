@@ -59,6 +59,7 @@ public class CrossBackendIdentityTests(BackendKind backend)
                 Acceptance = rng.Next(2) == 0 ? AcceptanceRule.Metropolis : AcceptanceRule.SeedCompatible,
                 Precision = rng.Next(2) == 0 ? Precision.Double : Precision.Single,
                 EarlyStop = rng.Next(3) == 0 ? new EarlyStop(1 + rng.Next(200), rng.NextDouble() * 50) : null,
+                SweepOrder = rng.Next(3) == 0 ? SweepOrder.Sequential : SweepOrder.Random,
             };
             var weights = rng.Next(3) switch
             {

@@ -24,6 +24,9 @@ public class ReferenceAnnealTests(BackendKind backend)
         yield return new AnnealOptions { Steps = 300, EarlyStop = new EarlyStop(60, 5) };
         yield return new AnnealOptions { AdaptiveSteps = true, TrialsPerStep = 4 };
         yield return new AnnealOptions { Precision = Precision.Single };
+        yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential };
+        yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential, Steps = 37, TrialsPerStep = 13, Acceptance = AcceptanceRule.SeedCompatible };
+        yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential, Steps = 300, EarlyStop = new EarlyStop(60, 5), Precision = Precision.Single };
     }
 
     [Test]
@@ -48,7 +51,7 @@ public class ReferenceAnnealTests(BackendKind backend)
                 Assert.That((stats.Trials, stats.Accepted), Is.EqualTo((trials, accepted)), $"counts, n={n}, {options}");
                 cases++;
             }
-        Assert.That(cases, Is.EqualTo(72));
+        Assert.That(cases, Is.EqualTo(108));
     }
 
     [TestCase(AcceptanceRule.Metropolis, true)]

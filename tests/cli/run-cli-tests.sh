@@ -56,6 +56,7 @@ expect_json "social files"    "weights scores"                             socia
 expect_json "swarm"           "agents pairs seconds pairsPerSecond meanScore backend" swarm --agents 12 --n 10 --seed 5 --heatmap "$TMP/h.png" --json
 if [ "$(head -c 8 "$TMP/h.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok "swarm heatmap is a PNG"; else bad "swarm heatmap is a PNG"; fi
 expect_json "anneal"          "energy spins trials accepted"               anneal --system "$FIX/three.json" --steps 50 --trials-per-step 5 --json
+expect_json "anneal sequential" "energy spins trials accepted"             anneal --system "$FIX/three.json" --steps 50 --trials-per-step 3 --sweep sequential --json
 expect_json "sample"          "states energies acceptance"                 sample --system "$FIX/three.json" --beta 0.5 --samples 20 --thin 2 --burn-in 5 --json
 expect_json "validate"        "checks passed"                              validate --json
 expect_json "bench --quick"   "rows"                                       bench --quick --json
@@ -79,6 +80,7 @@ expect_exit "negative steps"      2 anneal --system "$FIX/three.json" --steps -5
 expect_exit "unknown option"      2 empathy --frobnicate
 expect_exit "negative weights"    2 empathy --n 10 --weights -1,0,0,0
 expect_exit "bad backend name"    2 empathy --n 10 --backend quantum
+expect_exit "bad sweep order"     2 empathy --n 10 --sweep diagonal
 if ising info --json | python3 -c 'import json,sys; sys.exit(0 if "gpu" in json.load(sys.stdin)["backends"] else 1)'; then echo "  (a GPU backend is present: skipping the exit-3 check)"; else
   expect_exit "gpu unavailable"   3 empathy --n 10 --backend gpu
 fi

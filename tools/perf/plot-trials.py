@@ -3,7 +3,8 @@
 
 Input: BenchmarkDotNet's CSV report of the TrialsVersusSize benchmark
 (BenchmarkDotNet.Artifacts/results/*TrialsVersusSize-report.csv); each row is one whole
-50-sweep anneal (50*n trials), so trials/s = 50*n / mean time. The D-Wave neal anchor's
+50-sweep anneal (50*n trials), so trials/s = 50*n / mean time; one series per backend
+and sweep order (an Order column; sequential drawn dashed). The D-Wave neal anchor's
 published figures (PERFORMANCE.md) are drawn as reference points.
 Usage: tools/perf/plot-trials.py REPORT.csv OUT.svg
 """
@@ -30,7 +31,8 @@ def read(path):
                 continue   # a joined report also holds the other benchmarks' rows
             n = int(row["N"])
             mean = seconds(row["Mean"])
-            series.setdefault(row["Backend"], []).append((n, SWEEPS * n / mean))
+            name = row["Backend"] + (" sequential" if row.get("Order") == "Sequential" else "")
+            series.setdefault(name, []).append((n, SWEEPS * n / mean))
     return {k: sorted(v) for k, v in series.items()}
 
 
@@ -54,9 +56,10 @@ def svg(series, out):
     parts.append(f'<text transform="translate(16,{(top + h - bottom) / 2}) rotate(-90)" text-anchor="middle">trials per second, one thread</text>')
     legend_y = top + 10
     for name, pts in series.items():
-        colour = COLOURS.get(name, "#555")
+        colour = COLOURS.get(name.split()[0], "#555")
+        dash = ' stroke-dasharray="6,4"' if name.endswith(" sequential") else ""
         path = " ".join(f"{'M' if i == 0 else 'L'}{sx(n):.1f},{sy(v):.1f}" for i, (n, v) in enumerate(pts))
-        parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         parts += [f'<circle cx="{sx(n):.1f}" cy="{sy(v):.1f}" r="3" fill="{colour}"/>' for n, v in pts]
         parts.append(f'<text x="{w - right + 10}" y="{legend_y}" fill="{colour}">{name}</text>')
         legend_y += 18

@@ -7,7 +7,9 @@ namespace IsingNative.Benchmarks.Workloads;
 /// How the cost of a trial grows with n (PERFORMANCE.md: O(1) per rejected trial, O(n) per
 /// accepted flip): one 50-sweep anneal of the <see cref="AnchorProblem"/> at each size, per
 /// backend. The time is one whole call of 50·n trials, so trials/s = 50·n / Mean; O(n²) set-up
-/// (initial local fields) and the final energy are included, as in the anchor.
+/// (initial local fields) and the final energy are included, as in the anchor. Both sweep
+/// orders: the default random site per trial, and the opt-in sequential order (ALGORITHM.md
+/// §4.1), which is the anchor's own order.
 /// <c>tools/perf/plot-trials.py</c> draws docs/trials-per-second.svg from this class's CSV report.
 /// </summary>
 [MemoryDiagnoser]
@@ -17,6 +19,10 @@ public class TrialsVersusSize : BackendBenchmark
     [Params(20, 50, 100, 200, 500, 1000, 2000)]
     public int N { get; set; }
 
+    /// <summary>The trials' site order.</summary>
+    [Params(SweepOrder.Random, SweepOrder.Sequential)]
+    public SweepOrder Order { get; set; }
+
     private IsingSystem _system = null!;
     private AnnealOptions _options = null!;
     private sbyte[] _spins = null!;
@@ -25,7 +31,7 @@ public class TrialsVersusSize : BackendBenchmark
     protected override void Prepare()
     {
         _system = AnchorProblem.Create(N, seed: N);
-        _options = AnchorProblem.Options(N);
+        _options = AnchorProblem.Options(N) with { SweepOrder = Order };
         _spins = new sbyte[N];
     }
 

@@ -39,7 +39,8 @@ internal sealed class Workloads(IsingEngine engine, bool quick)
     [
         "empathy-latency-n20", "empathy-throughput-n20", "social-attention-5-n20", "social-attention-10-n20",
         "social-attention-5-n50", "emotion-batch-100-n20", quick ? "swarm-200-n20" : "swarm-1000-n20",
-        "trials-per-second-n20", "trials-per-second-n1000", "quick-estimate-n20", "allocated-bytes-per-empathy",
+        "trials-per-second-n20", "trials-per-second-n1000", "trials-per-second-n20-sequential",
+        "trials-per-second-n1000-sequential", "quick-estimate-n20", "allocated-bytes-per-empathy",
         .. FastPathAccuracy.MetricNames,
     ];
 
@@ -95,17 +96,22 @@ internal sealed class Workloads(IsingEngine engine, bool quick)
             Timing.SecondsOfRuns(() => engine.EmpathyMatrix(swarm, 0, matrix), swarmRepeats).Map(s => (double)swarmSize * swarmSize / s),
             null, $"EmpathyMatrix of {swarmSize} agents ({swarmSize * swarmSize:N0} pairs), {swarmRepeats} run(s)");
 
-        foreach (var (n, name) in new[] { (20, "trials-per-second-n20"), (1000, "trials-per-second-n1000") })
+        foreach (var (n, name, order) in new[]
+                 {
+                     (20, "trials-per-second-n20", SweepOrder.Random), (1000, "trials-per-second-n1000", SweepOrder.Random),
+                     (20, "trials-per-second-n20-sequential", SweepOrder.Sequential),
+                     (1000, "trials-per-second-n1000-sequential", SweepOrder.Sequential),
+                 })
         {
             starting(name);
             var system = IsingSystem.SeedPattern(n, 3);
             var spins = new sbyte[n];
             // Long enough that the O(n²) set-up of the local fields is amortised.
-            var options = new AnnealOptions { Steps = 1000, TrialsPerStep = quick ? 200 : 1000 };
+            var options = new AnnealOptions { Steps = 1000, TrialsPerStep = quick ? 200 : 1000, SweepOrder = order };
             long trials = 0;
             var perAnneal = Timing.SecondsPerOp(count => { for (var i = 0; i < count; i++) trials = engine.Anneal(system, (ulong)i, spins, options).Trials; }, _repeats, _repeatSeconds);
             yield return new BenchRow(name, "trials/s", perAnneal.Map(s => trials / s), null,
-                $"one Anneal call of {trials:N0} trials, n = {n}, one thread (anchor: neal {(n == 20 ? "4.0e8" : "3.3e7")} trials/s per core)");
+                $"one Anneal call of {trials:N0} trials, n = {n}, {order.ToString().ToLowerInvariant()} order, one thread (anchor: neal {(n == 20 ? "4.0e8" : "3.3e7")} trials/s per core)");
         }
 
         starting("quick-estimate-n20");

@@ -28,6 +28,20 @@ public enum Precision
     Single,
 }
 
+/// <summary>Which site each anneal trial visits (ALGORITHM.md §4.1).</summary>
+public enum SweepOrder
+{
+    /// <summary>A uniformly random site per trial (MODEL.md §3; the default).</summary>
+    Random,
+    /// <summary>
+    /// Site <c>g mod n</c> for trial g, as D-Wave's <c>neal</c> sweeps: a different (equally
+    /// valid) chain, whose random numbers are drawn only where a decision needs one. Each
+    /// trial is still a Metropolis update of one site, so at fixed β the Boltzmann
+    /// distribution stays stationary (global balance; the sweep as a whole is not reversible).
+    /// </summary>
+    Sequential,
+}
+
 /// <summary>
 /// Early stop (Tier 2c): stop once no trial was accepted during the last
 /// <paramref name="Window"/> trials that all ran at β ≥ <paramref name="BetaThreshold"/>.
@@ -74,6 +88,9 @@ public sealed record AnnealOptions
     /// <summary>The precision of the local fields. Default <see cref="Precision.Double"/>.</summary>
     public Precision Precision { get; init; } = Precision.Double;
 
+    /// <summary>The order the trials visit the sites. Default <see cref="SweepOrder.Random"/>.</summary>
+    public SweepOrder SweepOrder { get; init; } = SweepOrder.Random;
+
     /// <summary>Optional early stop; null (the default) runs every trial.</summary>
     public EarlyStop? EarlyStop { get; init; }
 
@@ -105,6 +122,8 @@ public sealed record AnnealOptions
             throw new ArgumentOutOfRangeException(nameof(Acceptance), Acceptance, $"Acceptance has an unknown value {(int)Acceptance}.");
         if (!Enum.IsDefined(Precision))
             throw new ArgumentOutOfRangeException(nameof(Precision), Precision, $"Precision has an unknown value {(int)Precision}.");
+        if (!Enum.IsDefined(SweepOrder))
+            throw new ArgumentOutOfRangeException(nameof(SweepOrder), SweepOrder, $"SweepOrder has an unknown value {(int)SweepOrder}.");
         if (EarlyStop is { } es)
         {
             if (es.Window < 1)

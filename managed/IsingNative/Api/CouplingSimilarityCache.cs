@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using IsingNative.Backends;
 
 namespace IsingNative;
@@ -74,11 +75,18 @@ internal sealed class CouplingSimilarityCache
     }
 
     /// <summary>The per-system cached §6 norm (Σ upper-triangle squares), recomputed after a mutation.</summary>
+    /// <remarks>The hit is inlined into the batch loops that call this for every pair; the miss is not.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Norm(IsingSystem s, IComputeBackend backend)
     {
         long version = s.Version;
         NormEntry? e = s.CachedNorm;
-        if (e is not null && e.Version == version) return e.Norm;
+        return e is not null && e.Version == version ? e.Norm : ComputeNorm(s, version, backend);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double ComputeNorm(IsingSystem s, long version, IComputeBackend backend)
+    {
         double norm = backend.CouplingNormSquared(s.View());
         GC.KeepAlive(s);
         s.CachedNorm = new NormEntry(version, norm);

@@ -64,8 +64,19 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
             (i, _, scratch) => { job.Results[i] = EmpathyOne(job.Tasks[i], job.Parameters, job.Weights, scratch); return scratch; },
             _pool.Return);
 
+    // Contiguous ranges rather than single systems: a range runs the two-pass ObserveMany,
+    // and small systems do not pay a delegate call each. A few ranges per thread balance
+    // batches of mixed sizes.
     private void ObserveParallel(BatchJob<SystemView, Observables> job, int count)
-        => Parallel.For(0, count, _parallel, i => job.Results[i] = ObservablesCore.Observe(job.Tasks[i]));
+    {
+        int ranges = Math.Min(count, Threads * 4);
+        Parallel.For(0, ranges, _parallel, r =>
+        {
+            int start = (int)((long)count * r / ranges), end = (int)((long)count * (r + 1) / ranges);
+            ObservablesCore.ObserveMany(new ReadOnlySpan<SystemView>(job.Tasks + start, end - start),
+                new Span<Observables>(job.Results + start, end - start));
+        });
+    }
 
     public void Empathy(ReadOnlySpan<EmpathyTask> tasks, in AnnealParams parameters, in ScoreWeights weights,
         Span<EmpathyResult> results)
@@ -91,7 +102,7 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
         for (int i = 0; i < systems.Length; i++) work += (long)systems[i].N * systems[i].N;
         if (systems.Length == 1 || Threads == 1 || work < 4 * InlineWork)
         {
-            for (int i = 0; i < systems.Length; i++) results[i] = ObservablesCore.Observe(systems[i]);
+            ObservablesCore.ObserveMany(systems, results);
             return;
         }
         fixed (SystemView* s = systems)
@@ -112,13 +123,10 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
         try
         {
             scratch.EnsureDouble(n);
-            fixed (sbyte* s = scratch.Spins)
-            fixed (double* phi = scratch.Phi)
-            {
-                if (start != null) new ReadOnlySpan<sbyte>(start, n).CopyTo(new Span<sbyte>(s, n));
-                else RandomStreams.FillInitSpins(seed, n, s);
-                return Sampling.Run(system, beta, samples, thin, burnIn, seed, acceptance, s, phi, states, energies);
-            }
+            sbyte* s = scratch.Spins;
+            if (start != null) new ReadOnlySpan<sbyte>(start, n).CopyTo(new Span<sbyte>(s, n));
+            else RandomStreams.FillInitSpins(seed, n, s);
+            return Sampling.Run(system, beta, samples, thin, burnIn, seed, acceptance, s, scratch.Phi, states, energies);
         }
         finally { _pool.Return(scratch); }
     }
@@ -139,18 +147,16 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
     {
         SystemView other = task.Other;
         scratch.EnsureDouble(other.N);
-        fixed (sbyte* predicted = scratch.Spins)
+        sbyte* predicted = scratch.Spins;
+        TrialCounts counts = AnnealRaw(other, task.Seed, p, predicted, scratch, out int steps);
+        double c = task.Similarity;
+        if (double.IsNaN(c))
         {
-            TrialCounts counts = AnnealRaw(other, task.Seed, p, predicted, scratch, out int steps);
-            double c = task.Similarity;
-            if (double.IsNaN(c))
-            {
-                double na = double.IsNaN(task.SelfNorm) ? CouplingNormSquared(task.Self) : task.SelfNorm;
-                double nb = double.IsNaN(task.OtherNorm) ? CouplingNormSquared(other) : task.OtherNorm;
-                c = CouplingSimilarity(task.Self, other, na, nb);
-            }
-            return Scoring.Empathy(other, predicted, c, w, steps, counts);
+            double na = double.IsNaN(task.SelfNorm) ? CouplingNormSquared(task.Self) : task.SelfNorm;
+            double nb = double.IsNaN(task.OtherNorm) ? CouplingNormSquared(other) : task.OtherNorm;
+            c = CouplingSimilarity(task.Self, other, na, nb);
         }
+        return Scoring.Empathy(other, scratch.ActualEnergy(other), predicted, c, w, steps, counts);
     }
 
     /// <summary>Runs the anneal in the requested precision with the cached schedule.</summary>
@@ -165,12 +171,10 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
             if (p.Precision == (int)Precision.Single)
             {
                 scratch.EnsureSingle(n);
-                fixed (float* jf = scratch.JFloat) fixed (float* hf = scratch.HFloat) fixed (float* phif = scratch.PhiFloat)
-                    return AnnealCore.RunSingle(sys, seed, p, steps, b, spinsOut, jf, hf, phif);
+                return AnnealCore.RunSingle(sys, seed, p, steps, b, spinsOut, scratch.JFloat, scratch.HFloat, scratch.PhiFloat);
             }
             scratch.EnsureDouble(n);
-            fixed (double* phi = scratch.Phi)
-                return AnnealCore.Run(sys, seed, p, steps, b, spinsOut, phi);
+            return AnnealCore.Run(sys, seed, p, steps, b, spinsOut, scratch.Phi);
         }
     }
 

@@ -5,6 +5,8 @@ namespace IsingNative.Core;
 /// <summary>
 /// An acceptance rule of ALGORITHM.md §4, as a struct type argument so the JIT
 /// specialises and inlines the trial loop for each rule (no virtual call per trial).
+/// Both rules are "accept outright on a rule-specific condition, else the Metropolis
+/// test": <c>Accept = AcceptsOutright || MetropolisRule.Exact</c>.
 /// </summary>
 internal interface IAcceptance
 {
@@ -13,6 +15,9 @@ internal interface IAcceptance
     /// floor = 0.1/(1+β).
     /// </summary>
     static abstract bool Accept(double dE, double x, double u, double floor);
+
+    /// <summary>The rule's own accepting condition, checked before the Metropolis test.</summary>
+    static abstract bool AcceptsOutright(double dE, double u, double floor);
 
     /// <summary>Whether the rule uses the floor 0.1/(1+β) (so it is computed once per β).</summary>
     static abstract bool UsesFloor { get; }
@@ -29,12 +34,13 @@ internal struct MetropolisRule : IAcceptance
 
     public static bool UsesFloor => false;
 
+    // One short-circuit expression (not early returns): inlined into a trial loop it
+    // becomes plain conditional jumps.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Accept(double dE, double x, double u, double floor)
-    {
-        if (dE <= 0.0) return true;
-        return Exact(x, u);
-    }
+    public static bool Accept(double dE, double x, double u, double floor) => dE <= 0.0 || Exact(x, u);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AcceptsOutright(double dE, double u, double floor) => dE <= 0.0;
 
     /// <summary>The contract's decision for ΔE &gt; 0: x &lt; 37 and u &lt; det_exp(-x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -51,8 +57,8 @@ internal struct SeedCompatibleRule : IAcceptance
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Accept(double dE, double x, double u, double floor)
-    {
-        if (dE <= 0.0 || u < floor) return true;
-        return MetropolisRule.Exact(x, u);
-    }
+        => AcceptsOutright(dE, u, floor) || MetropolisRule.Exact(x, u);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AcceptsOutright(double dE, double u, double floor) => dE <= 0.0 || u < floor;
 }

@@ -17,7 +17,7 @@ namespace IsingNative.Core;
 internal static unsafe class AnnealCore
 {
     /// <summary>Trials whose draws are computed together.</summary>
-    internal const int Block = 64;
+    internal const int Block = 128;
 
     /// <summary>
     /// A window of precomputed draws of consecutive trials. It runs ahead across step
@@ -130,107 +130,202 @@ internal static unsafe class AnnealCore
         public static bool Enabled => true;
     }
 
-    /// <summary>The schedule's position: β_t and what depends on it, advanced once per step.</summary>
-    private struct StepState
+    /// <summary>Where β_t comes from: the cached schedule, or computed per step when there is none.</summary>
+    internal interface IBetas
     {
-        private readonly double* _betas;
-        private readonly double _beta0, _logRatio;
-        private readonly int _steps;
-        private int _t;
-        public double Beta, Floor;
-
-        public StepState(in AnnealParams p, int steps, double* betas)
-        {
-            _betas = betas;
-            _beta0 = p.BetaStart;
-            _logRatio = betas == null ? Core.Schedule.LogRatio(p.BetaStart, p.BetaEnd) : 0.0;
-            _steps = steps;
-            _t = 0;
-            Beta = Floor = 0;
-            Set();
-        }
-
-        /// <summary>Moves to the next step (past the last one it keeps the last β; no trial uses it).</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public void Next()
-        {
-            if (_t + 1 < _steps) _t++;
-            Set();
-        }
-
-        private void Set()
-        {
-            Beta = _betas != null ? _betas[_t] : Core.Schedule.Beta(_beta0, _logRatio, _t, _steps);
-            Floor = Core.Schedule.SeedFloor(Beta);
-        }
+        /// <summary>β_t of §4.3.</summary>
+        double At(int t);
     }
 
-    /// <summary>
-    /// The whole §4.4 schedule as one flat loop over the trials. Each block of 64 trials
-    /// first gets its draws, then is decided in runs of constant β (a run ends at the
-    /// block's or the step's end), so the decision loop has no step bookkeeping and no
-    /// calls, and the JIT keeps it in registers. <typeparamref name="T"/> is the precision of
-    /// J and φ: <c>double</c> (§4) or <c>float</c> (§9; the decision is still taken in double,
-    /// <c>x = β·(double)dE</c>). The JIT compiles one specialised copy per precision.
-    /// </summary>
+    /// <summary>The cached §4.3 schedule (the usual case).</summary>
+    internal readonly struct TableBetas(double* betas) : IBetas
+    {
+        private readonly double* _betas = betas;
+
+        public double At(int t) => _betas[t];
+    }
+
+    /// <summary>β_t computed step by step (schedules too long to cache).</summary>
+    internal readonly struct ComputedBetas(double beta0, double beta1, int steps) : IBetas
+    {
+        private readonly double _beta0 = beta0, _logRatio = Core.Schedule.LogRatio(beta0, beta1);
+        private readonly int _steps = steps;
+
+        public double At(int t) => Core.Schedule.Beta(_beta0, _logRatio, t, _steps);
+    }
+
+    /// <summary>What an anneal carries from one block of trials to the next.</summary>
+    private struct Progress
+    {
+        /// <summary>The current step t and the trials left in it.</summary>
+        public int T, Left;
+        /// <summary>β_t and (SeedCompatible only) its floor 0.1/(1+β_t).</summary>
+        public double Beta, Floor;
+        /// <summary>Accepted flips so far and the early stop's run of rejections.</summary>
+        public long Accepted, Run;
+    }
+
+    /// <summary>The schedule with its β source: the cached table when there is one, else β_t computed per step.</summary>
     private static TrialCounts Schedule<T, TRule, TStop>(int n, T* j, ulong seed, in AnnealParams p, int steps,
         double* betas, sbyte* s, T* phi)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode
+        => betas != null
+            ? Schedule<T, TRule, TStop, TableBetas>(n, j, seed, p, steps, new TableBetas(betas), s, phi)
+            : Schedule<T, TRule, TStop, ComputedBetas>(n, j, seed, p, steps,
+                new ComputedBetas(p.BetaStart, p.BetaEnd, steps), s, phi);
+
+    /// <summary>
+    /// The whole §4.4 schedule: blocks of <see cref="Block"/> trials, each first given its
+    /// draws, then decided by <see cref="DecideBlock{T,TRule,TStop,TBetas}"/>. <typeparamref name="T"/>
+    /// is the precision of J and φ: <c>double</c> (§4) or <c>float</c> (§9; the decision is
+    /// still taken in double, <c>x = β·(double)dE</c>). The JIT compiles one specialised copy
+    /// per precision, rule, early-stop mode and β source.
+    /// </summary>
+    private static TrialCounts Schedule<T, TRule, TStop, TBetas>(int n, T* j, ulong seed, in AnnealParams p, int steps,
+        in TBetas betas, sbyte* s, T* phi)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas
     {
-        var st = new StepState(p, steps, betas);
         int k = p.TrialsPerStep;
         ulong total = (ulong)steps * (ulong)k;
-        long window = p.EarlyStopWindow;
-        double betaStop = p.EarlyStopBeta;
+        T* twoS = stackalloc T[3];
+        twoS[0] = Of<T>(-2);
+        twoS[1] = T.Zero;
+        twoS[2] = Of<T>(2);
+        var chain = new Chain<T>(n, j, s, phi, twoS + 1, k, steps, p.EarlyStopWindow, p.EarlyStopBeta);
+        double beta0 = betas.At(0);
+        var progress = new Progress
+        {
+            T = 0, Left = k, Beta = beta0, Floor = TRule.UsesFloor ? Core.Schedule.SeedFloor(beta0) : 0.0,
+        };
         // One buffer: sites (as ints) and u; Block entries each.
         double* buf = stackalloc double[2 * Block];
         int* site = (int*)buf;
         double* us = buf + Block;
-
-        int left = k; // trials left in the current step
-        double beta = st.Beta, floor = TRule.UsesFloor ? st.Floor : 0.0;
-        long run = 0, accepted = 0;
         for (ulong g = 0; g < total; g += Block)
         {
             int cnt = (int)Math.Min((ulong)Block, total - g);
             PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us);
-            // The block in runs of constant β: a run ends with the block or with the step.
-            for (int b = 0; b < cnt;)
+            if (p.SweepOrder == (int)SweepOrder.Sequential) SequentialSites(g, cnt, n, site);
+            int stop = DecideBlock<T, TRule, TStop, TBetas>(chain, site, us, cnt, betas, ref progress);
+            if (TStop.Enabled && stop >= 0)
+                return new TrialCounts { Trials = (long)g + stop + 1, Accepted = progress.Accepted };
+        }
+        return new TrialCounts { Trials = (long)total, Accepted = progress.Accepted };
+    }
+
+    /// <summary>
+    /// §4.1 sequential order: trial g visits site g mod n; u stays the draw's. (The native
+    /// executors also skip the draws no decision reads; here the block is drawn whole, which
+    /// gives the same decisions.)
+    /// </summary>
+    private static void SequentialSites(ulong g, int cnt, int n, int* site)
+    {
+        int i = (int)(g % (ulong)n);
+        for (int b = 0; b < cnt; b++)
+        {
+            site[b] = i;
+            if (++i == n) i = 0;
+        }
+    }
+
+    /// <summary>The fixed inputs of one anneal's trial loop.</summary>
+    private readonly struct Chain<T>(int n, T* j, sbyte* s, T* phi, T* twoS, int k, int steps, long window,
+        double betaStop)
+        where T : unmanaged
+    {
+        public readonly T* J = j, Phi = phi;
+        /// <summary>2·s for s = ±1: <c>TwoS[-1] == -2</c>, <c>TwoS[1] == 2</c>.</summary>
+        public readonly T* TwoS = twoS;
+        public readonly sbyte* S = s;
+        public readonly int N = n, K = k, Steps = steps;
+        public readonly long Window = window;
+        public readonly double BetaStop = betaStop;
+        /// <summary><see cref="MetropolisRule.Cut"/> and <see cref="ExpBracket.Table"/>.</summary>
+        public readonly double Cut = MetropolisRule.Cut;
+        public readonly double* Brackets = ExpBracket.Table;
+    }
+
+    /// <summary>
+    /// Decides the <paramref name="cnt"/> trials of one block, advancing the step (β_t, its
+    /// floor) exactly when a step's K trials are done; a block may straddle steps. Returns the
+    /// index of the trial after which the early stop fired, or -1.
+    /// </summary>
+    /// <remarks>
+    /// Kept out of line on purpose: the loop has no calls (det_exp is inlined), so the JIT
+    /// keeps its state in registers. In one method with the draw call and the step
+    /// bookkeeping (calls in the same loop nest) it kept the loop counters and β on the
+    /// stack, a store/load round trip on every trial.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int DecideBlock<T, TRule, TStop, TBetas>(in Chain<T> chain, int* site, double* us, int cnt,
+        in TBetas betas, ref Progress progress)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas
+    {
+        int n = chain.N;
+        T* j = chain.J;
+        T* phi = chain.Phi;
+        sbyte* s = chain.S;
+        T* twoS = chain.TwoS;
+        // Read through the chain rather than as constants: the JIT then keeps them in
+        // registers, where it re-emits a constant (a load or a 10-byte move) on every trial.
+        double* brackets = chain.Brackets;
+        double cut = chain.Cut;
+        int t = progress.T, left = progress.Left;
+        double beta = progress.Beta, floor = progress.Floor;
+        long accepted = progress.Accepted, run = progress.Run;
+        int stop = -1;
+        for (nint b = 0, end = cnt; b < end; b++)
+        {
+            nuint i = (uint)site[b];
+            nint si = s[i];
+            // (2 s_i) φ_i, the factor ±2 (exact in either precision) looked up by s_i.
+            double dE = Widen(twoS[si] * phi[i]);   // exact for float
+            double u = us[b];
+            // TRule.Accept spelled out as jumps: returned as a bool, the JIT materialised
+            // the value and tested it again on every trial. The bracket only skips det_exp
+            // (ExpBracket): the decision is exactly x < 37 and u < det_exp(-x).
+            if (TRule.AcceptsOutright(dE, u, floor)) goto Flip;
+            double x = beta * dE;
+            if (!(x < cut)) goto Reject;
+            double* bracket = ExpBracket.Slot(brackets, x);
+            if (u < bracket[0]) goto Flip;
+            if (u >= bracket[1] || !(u < DetMath.Exp(-x))) goto Reject;
+        Flip:
+            s[i] = (sbyte)-si;
+            UpdateFields(n, phi, j + i * (nuint)n, -twoS[si]);
+            accepted++;
+            if (TStop.Enabled) run = 0;
+            goto Next;
+        Reject:
+            if (TStop.Enabled)
             {
-                int end = Math.Min(cnt, b + left);
-                left -= end - b;
-                for (; b < end; b++)
+                run = beta < chain.BetaStop ? 0 : run + 1;
+                if (run >= chain.Window)
                 {
-                    int i = site[b];
-                    int si = s[i];
-                    // (2 s_i) φ_i: 2 s_i is ±2, exact in either precision.
-                    T dET = Of<T>(2 * si) * phi[i];
-                    double dE = Widen(dET);   // exact for float
-                    if (TRule.Accept(dE, beta * dE, us[b], floor))
-                    {
-                        s[i] = (sbyte)-si;
-                        UpdateFields(n, phi, j + (long)i * n, Of<T>(-2 * si));
-                        accepted++;
-                        if (TStop.Enabled) run = 0;
-                    }
-                    else if (TStop.Enabled)
-                    {
-                        run = beta < betaStop ? 0 : run + 1;
-                        if (run >= window)
-                            return new TrialCounts { Trials = (long)g + b + 1, Accepted = accepted };
-                    }
-                }
-                if (left == 0)
-                {
-                    left = k;
-                    st.Next();
-                    beta = st.Beta;
-                    if (TRule.UsesFloor) floor = st.Floor;
+                    stop = (int)b;
+                    break;
                 }
             }
+        Next:
+            if (--left == 0)
+            {
+                // Past the last step the last β is kept (no trial uses it).
+                left = chain.K;
+                if (t + 1 < chain.Steps) t++;
+                beta = betas.At(t);
+                if (TRule.UsesFloor) floor = Core.Schedule.SeedFloor(beta);
+            }
         }
-        return new TrialCounts { Trials = (long)total, Accepted = accepted };
+        progress.T = t;
+        progress.Left = left;
+        progress.Beta = beta;
+        progress.Floor = floor;
+        progress.Accepted = accepted;
+        progress.Run = run;
+        return stop;
     }
 
     /// <summary>

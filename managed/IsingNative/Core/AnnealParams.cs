@@ -28,6 +28,10 @@ internal struct AnnealParams
     public int EarlyStopWindow;
     /// <summary>Early-stop threshold βstop.</summary>
     public double EarlyStopBeta;
+    /// <summary>0 random, 1 sequential (§4.1).</summary>
+    public int SweepOrder;
+    /// <summary>The C struct's explicit padding; always 0.</summary>
+    public int Reserved0;
 
     public static AnnealParams From(AnnealOptions o) => new()
     {
@@ -40,6 +44,7 @@ internal struct AnnealParams
         AdaptiveSteps = o.AdaptiveSteps ? 1 : 0,
         EarlyStopWindow = o.EarlyStop?.Window ?? 0,
         EarlyStopBeta = o.EarlyStop?.BetaThreshold ?? 0.0,
+        SweepOrder = (int)o.SweepOrder,
     };
 
     /// <summary>T for a system of n spins (§4 adaptive steps).</summary>

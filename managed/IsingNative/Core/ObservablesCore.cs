@@ -101,9 +101,37 @@ internal static unsafe class ObservablesCore
     /// <summary>All observables of one system.</summary>
     public static Observables Observe(SystemView v)
     {
-        double e = Energy(v.N, v.J, v.H, v.S);
-        double m = Magnetization(v.N, v.S);
-        double f = Frustration(v.N, v.J, v.S);
-        return new Observables(e, m, f, Emotion(v.N, e, m, f));
+        Observables o = ObserveWithoutEmotion(v);
+        return o with { Emotion = Emotion(v.N, o.Energy, o.Magnetization, o.Frustration) };
+    }
+
+    /// <summary>
+    /// The observables of many systems, <c>results[i]</c> for <c>systems[i]</c>. The emotions
+    /// are filled in a second pass: each det_tanh is a long serial chain of dependent
+    /// operations, and side by side the processor overlaps them instead of stalling on each.
+    /// </summary>
+    public static void ObserveMany(ReadOnlySpan<SystemView> systems, Span<Observables> results)
+    {
+        for (int i = 0; i < systems.Length; i++) results[i] = ObserveWithoutEmotion(systems[i]);
+        for (int i = 0; i < systems.Length; i++)
+        {
+            Observables o = results[i];
+            results[i] = o with { Emotion = Emotion(systems[i].N, o.Energy, o.Magnetization, o.Frustration) };
+        }
+    }
+
+    /// <summary>Energy, magnetization and frustration of one system (the emotion left default).</summary>
+    private static Observables ObserveWithoutEmotion(SystemView v)
+    {
+        int n = v.N;
+        if (n <= ObserveFused.MaxN)
+        {
+            // One pass for all three (the separate functions above read J twice and convert the spins twice).
+            ObserveFused.Sums sums = ObserveFused.Compute(n, v.J, v.H, v.S);
+            double mag = (double)sums.SpinSum / (double)n;
+            double fru = (double)sums.Frustrated / (double)Math.Max(1L, sums.NonZero);
+            return new Observables(sums.Energy, mag, fru, default);
+        }
+        return new Observables(Energy(n, v.J, v.H, v.S), Magnetization(n, v.S), Frustration(n, v.J, v.S), default);
     }
 }

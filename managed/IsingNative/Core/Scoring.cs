@@ -58,13 +58,15 @@ internal static unsafe class Scoring
     /// <summary>
     /// §5 steps 2–7: compares the predicted spins with the other's actual ones and
     /// weighs the components; the anneal's steps and counts are copied into the result.
+    /// <paramref name="actualEnergy"/> is the §3 energy of the other's actual spins (the
+    /// caller may reuse it for many predictions of the same system).
     /// </summary>
-    public static EmpathyResult Empathy(SystemView other, sbyte* predicted, double couplingSimilarity,
-        in ScoreWeights w, int steps, in TrialCounts counts)
+    public static EmpathyResult Empathy(SystemView other, double actualEnergy, sbyte* predicted,
+        double couplingSimilarity, in ScoreWeights w, int steps, in TrialCounts counts)
     {
         int n = other.N;
         double ep = ObservablesCore.Energy(n, other.J, other.H, predicted);
-        double ea = ObservablesCore.Energy(n, other.J, other.H, other.S);
+        double ea = actualEnergy;
         double mp = ObservablesCore.Magnetization(n, predicted);
         double ma = ObservablesCore.Magnetization(n, other.S);
         int agree = 0;

@@ -46,6 +46,15 @@ internal enum IsnPrecision : int
     Single = 1,
 }
 
+/// <summary>Which site each anneal trial visits (ALGORITHM section 4.1).</summary>
+internal enum IsnSweepOrder : int
+{
+    /// <summary>a uniformly random site per trial (MODEL section 3)</summary>
+    Random = 0,
+    /// <summary>site g mod n (neal's order); random numbers only where needed</summary>
+    Sequential = 1,
+}
+
 /// <summary>Ids for the ABI introspection functions, one per public struct.</summary>
 internal enum IsnStructId : int
 {
@@ -90,7 +99,7 @@ internal unsafe partial struct IsnSystemView
 /// The anneal schedule (ALGORITHM section 4). Defaults: steps 100,
 /// trials_per_step 10, beta_start 0.1, beta_end 0.1*e^10, everything else 0.
 /// </summary>
-// C: struct isn_anneal_options; sizeof 48, alignof 8 as parsed by libclang.
+// C: struct isn_anneal_options; sizeof 56, alignof 8 as parsed by libclang.
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe partial struct IsnAnnealOptions
 {
@@ -120,6 +129,12 @@ internal unsafe partial struct IsnAnnealOptions
 
     /// <summary>threshold beta, finite, &gt;= 0 (used when W &gt;= 1)</summary>
     public double early_stop_beta;
+
+    /// <summary>isn_sweep_order</summary>
+    public int sweep_order;
+
+    /// <summary>must be 0</summary>
+    public int reserved0;
 }
 
 /// <summary>Score weights (MODEL section 6); finite, &gt;= 0, not all 0.</summary>
@@ -136,7 +151,7 @@ internal unsafe partial struct IsnWeights
     public double magnetization;
 }
 
-// C: struct isn_empathy_options; sizeof 80, alignof 8 as parsed by libclang.
+// C: struct isn_empathy_options; sizeof 88, alignof 8 as parsed by libclang.
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe partial struct IsnEmpathyOptions
 {
@@ -291,12 +306,12 @@ internal static unsafe partial class IsingNativeApi
 
     public const int ISN_VERSION_MAJOR = 1;
 
-    public const int ISN_VERSION_MINOR = 0;
+    public const int ISN_VERSION_MINOR = 1;
 
     public const int ISN_VERSION_PATCH = 0;
 
     /// <summary>isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH</summary>
-    public const int ISN_VERSION = 10000;
+    public const int ISN_VERSION = 10100;
 
     public const int ISN_MAX_SPINS = 16384;
 
@@ -316,7 +331,7 @@ internal static unsafe partial class IsingNativeApi
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial int isn_version();
 
-    /// <summary>"1.0.0+cpu" or "1.0.0+cpu+hip" / "+cuda": static string, never NULL.</summary>
+    /// <summary>"1.1.0+cpu" or "1.1.0+cpu+hip" / "+cuda": static string, never NULL.</summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_version_string")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial byte* isn_version_string();

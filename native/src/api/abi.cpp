@@ -22,12 +22,13 @@ Layout layout_of(int32_t id) {
                     {ISN_OFF(isn_system_view, n), ISN_OFF(isn_system_view, reserved0), ISN_OFF(isn_system_view, couplings),
                      ISN_OFF(isn_system_view, fields), ISN_OFF(isn_system_view, spins)}};
         case ISN_STRUCT_ANNEAL_OPTIONS:
-            return {sizeof(isn_anneal_options), 9,
+            return {sizeof(isn_anneal_options), 11,
                     {ISN_OFF(isn_anneal_options, steps), ISN_OFF(isn_anneal_options, trials_per_step),
                      ISN_OFF(isn_anneal_options, beta_start), ISN_OFF(isn_anneal_options, beta_end),
                      ISN_OFF(isn_anneal_options, adaptive_steps), ISN_OFF(isn_anneal_options, acceptance),
                      ISN_OFF(isn_anneal_options, precision), ISN_OFF(isn_anneal_options, early_stop_window),
-                     ISN_OFF(isn_anneal_options, early_stop_beta)}};
+                     ISN_OFF(isn_anneal_options, early_stop_beta), ISN_OFF(isn_anneal_options, sweep_order),
+                     ISN_OFF(isn_anneal_options, reserved0)}};
         case ISN_STRUCT_WEIGHTS:
             return {sizeof(isn_weights), 4,
                     {ISN_OFF(isn_weights, overlap), ISN_OFF(isn_weights, energy), ISN_OFF(isn_weights, coupling),
@@ -76,11 +77,11 @@ Layout layout_of(int32_t id) {
 
 // "+hip"/"+cuda" tell callers which GPU runtime (if any) this build contains.
 #if defined(ISN_WITH_HIP)
-constexpr const char* kVersionString = "1.0.0+cpu+hip";
+constexpr const char* kVersionString = "1.1.0+cpu+hip";
 #elif defined(ISN_WITH_CUDA)
-constexpr const char* kVersionString = "1.0.0+cpu+cuda";
+constexpr const char* kVersionString = "1.1.0+cpu+cuda";
 #else
-constexpr const char* kVersionString = "1.0.0+cpu";
+constexpr const char* kVersionString = "1.1.0+cpu";
 #endif
 
 }  // namespace

@@ -30,6 +30,8 @@ struct PlanScratch {
     std::vector<isn_system_view> systems;
     std::vector<isn_empathy_result> results;
     std::vector<double> weights;
+    std::vector<isn_observables> observables;
+    std::vector<char> passed;
 };
 
 PlanScratch& plan_scratch() {
@@ -57,6 +59,8 @@ struct TrimScratchOnExit {
         trim(s.systems);
         trim(s.results);
         trim(s.weights);
+        trim(s.observables);
+        trim(s.passed);
     }
 };
 
@@ -97,6 +101,43 @@ void run_empathy(Backend& b, const isn_system_view* systems, int32_t system_coun
                  const isn_empathy_options& options, isn_empathy_result* results) {
     b.run_anneal(systems, system_count, jobs.data(), static_cast<int32_t>(jobs.size()), options.anneal,
                  &options.weights, nullptr, nullptr, results);
+}
+
+// Below this many coupling elements in a whole batch (the managed backend's
+// threshold too) the work is a few microseconds: waking the pool costs more.
+constexpr int64_t kInlineWork = int64_t{1} << 17;
+
+// isn_observe_batch on the host with AVX-512: validation and observables in
+// one pass per system (cpu/simd_observe.h) while its J is in cache, into
+// scratch, copied out only when every system passed. If any did not, the
+// ordinary validation runs in order (and throws the first error, the same
+// message the plain route gives); a system that is valid but only symmetric
+// within the tolerance gets the backend's exact observe.
+void observe_in_one_pass(Backend& b, const isn_system_view* systems, int32_t count, isn_observables* results) {
+    PlanScratch& scratch = plan_scratch();
+    scratch.observables.resize(static_cast<size_t>(count));
+    scratch.passed.assign(static_cast<size_t>(count), 0);
+    isn_observables* out = scratch.observables.data();
+    char* passed = scratch.passed.data();
+    int64_t work = 0;
+    for (int32_t k = 0; k < count; ++k) work += static_cast<int64_t>(systems[k].n) * systems[k].n;
+    if (work < kInlineWork) {
+        for (int32_t k = 0; k < count; ++k) passed[k] = observables_if_valid_fast(systems[k], out[k]);
+    } else {
+        b.host_for(count, [&](int64_t k) { passed[k] = observables_if_valid_fast(systems[k], out[k]); });
+    }
+    bool all = true;
+    for (int32_t k = 0; k < count; ++k) {
+        all &= passed[k] != 0;
+        isn_observables& o = out[k];
+        if (passed[k]) o.emotion = core::emotion_of(systems[k].n, o.energy, o.magnetization, o.frustration);
+    }
+    if (!all) {
+        for (int32_t k = 0; k < count; ++k) validate_system(systems[k], "systems", k, true);
+        for (int32_t k = 0; k < count; ++k)
+            if (!passed[k]) b.observe(systems + k, 1, out + k);
+    }
+    for (int32_t k = 0; k < count; ++k) results[k] = out[k];
 }
 
 }  // namespace
@@ -250,11 +291,16 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context, const isn_system_vie
 ISN_API isn_status isn_observe_batch(isn_context* context, const isn_system_view* systems, int32_t count,
                                      isn_observables* results) {
     return guard("isn_observe_batch", [&] {
+        const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
         require_range(count, 1, ISN_MAX_BATCH, "count");
         require_not_null(systems, "systems");
         require_not_null(results, "results");
+        if (b.kind() == ISN_BACKEND_CPU && one_pass_observe_available()) {
+            observe_in_one_pass(b, systems, count, results);
+            return;
+        }
         for (int32_t k = 0; k < count; ++k) validate_system(systems[k], "systems", k, true);
         b.observe(systems, count, results);
     });

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "../cpu/simd_checks.h"
+#include "../cpu/simd_observe.h"
 #include "errors.h"
 
 namespace isn {
@@ -127,7 +128,9 @@ void validate_system(const isn_system_view& v, const char* name, int64_t index, 
     const int64_t n = v.n;
     // Cheapest first: exactly symmetric and finite is what every well-formed caller passes.
 #ifdef ISN_HAVE_AVX2_CHECKS
-    const bool exact = cpu::cpu_has_avx2() ? cpu::exactly_symmetric_avx2(v.couplings, n) : exactly_symmetric(v.couplings, n);
+    const bool exact = cpu::cpu_has_avx512() ? cpu::exactly_symmetric_avx512(v.couplings, n)
+                       : cpu::cpu_has_avx2() ? cpu::exactly_symmetric_avx2(v.couplings, n)
+                                             : exactly_symmetric(v.couplings, n);
 #else
     const bool exact = exactly_symmetric(v.couplings, n);
 #endif
@@ -148,6 +151,27 @@ void validate_system(const isn_system_view& v, const char* name, int64_t index, 
                     invalid("argument '" + arg_name(name, index) + ".spins' element [" + std::to_string(i) + "] = " +
                             std::to_string(static_cast<int>(v.spins[i])) + " is not -1 or +1");
     }
+}
+
+bool one_pass_observe_available() {
+#if defined(ISN_HAVE_AVX2_CHECKS) && defined(ISN_HAVE_AVX512_TILES)
+    return cpu::cpu_has_avx512();
+#else
+    return false;
+#endif
+}
+
+bool observables_if_valid_fast(const isn_system_view& v, isn_observables& out) {
+#if defined(ISN_HAVE_AVX2_CHECKS) && defined(ISN_HAVE_AVX512_TILES)
+    // The shape checks first: the kernel may only touch n x n couplings behind valid pointers.
+    if (v.n < 1 || v.n > ISN_MAX_SPINS || v.couplings == nullptr || v.fields == nullptr || v.spins == nullptr)
+        return false;
+    return cpu::observables_if_exact_avx512(v.n, v.couplings, v.fields, v.spins, out);
+#else
+    (void)v;
+    (void)out;
+    return false;
+#endif
 }
 
 void validate_anneal_options(const isn_anneal_options& o, const char* name) {
@@ -172,6 +196,10 @@ void validate_anneal_options(const isn_anneal_options& o, const char* name) {
         invalid("argument '" + p() + "acceptance' = " + std::to_string(o.acceptance) + " is not an isn_acceptance");
     if (o.precision != ISN_PRECISION_DOUBLE && o.precision != ISN_PRECISION_SINGLE)
         invalid("argument '" + p() + "precision' = " + std::to_string(o.precision) + " is not an isn_precision");
+    if (o.sweep_order != ISN_SWEEP_RANDOM && o.sweep_order != ISN_SWEEP_SEQUENTIAL)
+        invalid("argument '" + p() + "sweep_order' = " + std::to_string(o.sweep_order) + " is not an isn_sweep_order");
+    if (o.reserved0 != 0)
+        invalid("argument '" + p() + "reserved0' = " + std::to_string(o.reserved0) + " must be 0");
     if (o.early_stop_window < 0)
         invalid("argument '" + p() + "early_stop_window' = " + std::to_string(o.early_stop_window) +
                 " must be >= 1 (or 0 to disable early stop)");

@@ -22,6 +22,17 @@ void require_finite_positive(double value, const char* name);
 // named `name` or, when index >= 0, `name[index]`; the name is only built
 // when a check fails (a valid call allocates nothing).
 void validate_system(const isn_system_view& v, const char* name, int64_t index, bool need_spins);
+// The one-pass route of isn_observe_batch on the host (cpu/simd_observe.h):
+// available only where the CPU has AVX-512.
+bool one_pass_observe_available();
+// True iff `v` passes validate_system(v, .., need_spins = true) on its fast
+// tier (exactly symmetric, finite, zero diagonal, finite fields, +-1 spins);
+// then out.energy, out.magnetization and out.frustration are core::observe's,
+// bit for bit, and the caller adds out.emotion = core::emotion_of(..). False
+// says nothing about validity (run validate_system for the verdict and the
+// message); it throws nothing and uses `out` only as scratch. Call only when
+// one_pass_observe_available().
+bool observables_if_valid_fast(const isn_system_view& v, isn_observables& out);
 void validate_anneal_options(const isn_anneal_options& o, const char* name);
 void validate_weights(const isn_weights& w, const char* name);
 // Indices in range and equal n of the two systems of every pair.

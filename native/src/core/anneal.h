@@ -26,6 +26,7 @@ struct AnnealPlan {
     int32_t rule;      // isn_acceptance
     int32_t window;    // early-stop window W, 0 = off
     double beta_stop;
+    int32_t order;     // isn_sweep_order
 };
 
 ISN_HD inline int32_t steps_for(const isn_anneal_options& o, int32_t n) {
@@ -41,6 +42,7 @@ ISN_HD inline AnnealPlan make_plan(const isn_anneal_options& o, int32_t n) {
     p.rule = o.acceptance;
     p.window = o.early_stop_window;
     p.beta_stop = o.early_stop_beta;
+    p.order = o.sweep_order;
     return p;
 }
 
@@ -85,6 +87,21 @@ ISN_HD inline Proposal propose(uint64_t seed, uint64_t g, uint32_t domain, int32
     return p;
 }
 
+// The proposal of trial g in either sweep order (section 4.1): sequential
+// visits site g mod n and takes u from the same draw as the random order.
+ISN_HD inline Proposal propose_in_order(int32_t order, uint64_t seed, uint64_t g, uint32_t domain, int32_t n) {
+    Proposal p = propose(seed, g, domain, n);
+    if (order == ISN_SWEEP_SEQUENTIAL) p.site = static_cast<int32_t>(g % static_cast<uint64_t>(n));
+    return p;
+}
+
+// Where decide() gets the trial's uniform u: already drawn (random order: the
+// draw also gave the site).
+struct GivenUniform {
+    double u;
+    ISN_HD ISN_ALWAYS_INLINE double operator()() const { return u; }
+};
+
 // Proposals are drawn kDrawBlock at a time on the host: a draw does not
 // depend on the chain's state, and computing a block in a branch-free loop
 // lets the CPU overlap the Philox rounds that a mispredicted accept/reject
@@ -109,6 +126,46 @@ ISN_HD inline void propose_block(uint64_t seed, uint64_t g0, uint32_t domain, in
         b.u[l] = q.u;
     }
 }
+
+// The sequential order's uniforms, drawn only when a decision reads one (a
+// downhill flip, or Metropolis with x >= cut, needs none; Philox is
+// counter-based, so skipping draws changes nothing): the aligned block of
+// kDrawBlock trials holding g is drawn on first use, by the executor's
+// proposer (vectorised on the CPU, so the draws of a busy stretch overlap as
+// in the random order, while a frozen stretch draws nothing).
+template <class Proposer>
+struct LazyUniforms {
+    const Proposer& proposer;
+    uint64_t seed;
+    int32_t n;
+#ifdef ISN_DEVICE_PASS
+    // A GPU thread draws the one uniform it needs: with one draw per block
+    // there is nothing to cache, and a dynamically indexed local array would
+    // live in scratch memory.
+    ISN_HD ISN_ALWAYS_INLINE double at(int64_t g) {
+        const Philox4 w = draw(seed, static_cast<uint64_t>(g), kDomainAnnealTrial);
+        return u53(w.w[1], w.w[2]);
+    }
+#else
+    int64_t base = -1;  // first trial of the drawn block, -1 = none yet
+    DrawBlock block;
+
+    ISN_HD ISN_ALWAYS_INLINE double at(int64_t g) {
+        if (g - base >= kDrawBlock || base < 0) {
+            base = g - g % kDrawBlock;
+            proposer(seed, static_cast<uint64_t>(base), kDomainAnnealTrial, n, block);
+        }
+        return block.u[g - base];
+    }
+#endif
+};
+
+template <class Proposer>
+struct LazyUniform {
+    LazyUniforms<Proposer>& draws;
+    int64_t g;
+    ISN_HD ISN_ALWAYS_INLINE double operator()() const { return draws.at(g); }
+};
 
 // Bracketing table for the Metropolis test: t[k] = det_exp(-k/16), k = 0..592.
 // For 0 <= x < 37 with k = floor(16 x): e^-x lies in (e^-(k+1)/16, e^-k/16],
@@ -187,15 +244,21 @@ ISN_HD ISN_ALWAYS_INLINE double seed_floor(double beta) { return 0.1 / (1.0 + be
 // THE acceptance decision (section 4), for the rule as a constant; every
 // executor's trial loop calls it. dE = (2 s_i) phi_i in Real, x = beta * dE in
 // double. floor_p = seed_floor(beta) (read only by SeedCompatible, whose
-// u < max(p, floor) is u < floor or u < p).
-template <class Real, int32_t Rule>
-ISN_HD ISN_ALWAYS_INLINE bool decide(Real phi_i, int8_t s_i, double beta, double floor_p, double u,
+// u < max(p, floor) is u < floor or u < p). uniform() yields the trial's u
+// (GivenUniform or DrawnUniform); it is called at most once, and only when
+// the outcome depends on u.
+template <class Real, int32_t Rule, class Uniform>
+ISN_HD ISN_ALWAYS_INLINE bool decide(Real phi_i, int8_t s_i, double beta, double floor_p, const Uniform& uniform,
                                      const Bracket* brackets) {
     const Real dE = (Real(2) * static_cast<Real>(s_i)) * phi_i;
     if (dE <= Real(0)) return true;
-    if (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE && u < floor_p) return true;
     const double x = beta * static_cast<double>(dE);
-    return x < kAcceptCut && below_exp_neg(u, x, brackets);
+    if (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE) {
+        const double u = uniform();
+        if (u < floor_p) return true;
+        return x < kAcceptCut && below_exp_neg(u, x, brackets);
+    }
+    return x < kAcceptCut && below_exp_neg(uniform(), x, brackets);
 }
 
 // decide() for a rule known only at run time (the block kernel, sampling).
@@ -203,8 +266,9 @@ template <class Real>
 ISN_HD ISN_ALWAYS_INLINE bool accept(Real phi_i, int8_t s_i, double beta, double u, int32_t rule,
                                      const Bracket* brackets = nullptr) {
     if (rule == ISN_ACCEPTANCE_SEED_COMPATIBLE)
-        return decide<Real, ISN_ACCEPTANCE_SEED_COMPATIBLE>(phi_i, s_i, beta, seed_floor(beta), u, brackets);
-    return decide<Real, ISN_ACCEPTANCE_METROPOLIS>(phi_i, s_i, beta, 0.0, u, brackets);
+        return decide<Real, ISN_ACCEPTANCE_SEED_COMPATIBLE>(phi_i, s_i, beta, seed_floor(beta), GivenUniform{u},
+                                                            brackets);
+    return decide<Real, ISN_ACCEPTANCE_METROPOLIS>(phi_i, s_i, beta, 0.0, GivenUniform{u}, brackets);
 }
 
 // After spin i flipped to new_si: phi_j += (2 new_si) J_ij for j = first, first+stride, ...
@@ -275,17 +339,63 @@ struct ComputedBetas {
     ISN_HD double operator[](int32_t t) const { return beta_at(plan, t); }
 };
 
-// The whole anneal of one system by one thread: s (n spins out), phi (n
-// scratch). Rule: the plan's acceptance rule as a constant; Stop: whether
-// p.window > 0 (so the trial loop tests neither). betas[t] = beta_at(p, t),
-// read once per step. brackets (optional, nullptr = det_exp only) and the
-// proposer (same blocks as CoreProposer) only change the speed.
+// The schedule's position during a trial loop: step t, the trials left in
+// it, beta_t and SeedCompatible's floor, which change exactly at g = t*K.
+// betas[t] = beta_at(p, t), read once per step.
+template <int32_t Rule, class Betas>
+struct StepCursor {
+    const AnnealPlan& p;
+    const Betas& betas;
+    int32_t t = 0, left;
+    double beta, floor_p;
+
+    ISN_HD ISN_ALWAYS_INLINE StepCursor(const AnnealPlan& plan, const Betas& b)
+        : p(plan), betas(b), left(plan.trials), beta(b[0]),
+          floor_p(Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE ? seed_floor(beta) : 0.0) {}
+
+    // After a trial: false when it was the schedule's last.
+    ISN_HD ISN_ALWAYS_INLINE bool next() { return advance(1); }
+
+    // After r trials of the current step (1 <= r <= left).
+    ISN_HD ISN_ALWAYS_INLINE bool advance(int32_t r) {
+        left -= r;
+        if (left != 0) return true;
+        if (++t == p.steps) return false;
+        left = p.trials;
+        beta = betas[t];
+        if (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE) floor_p = seed_floor(beta);
+        return true;
+    }
+};
+
+// One decided trial's effect: the flip and its O(n) field update, the
+// acceptance count and the early-stop run; true when early stop fires.
+template <class Real, bool Stop>
+ISN_HD ISN_ALWAYS_INLINE bool apply_trial(bool ok, int32_t i, int32_t n, const double* J, int8_t* s, Real* phi,
+                                          const AnnealPlan& p, double beta, int64_t& accepted, int64_t& run) {
+    if (ok) {
+        ++accepted;
+        const int8_t ns = static_cast<int8_t>(-s[i]);
+        s[i] = ns;
+        update_fields<Real>(i, ns, n, J, phi);
+    }
+    if (Stop) {
+        run = (ok || beta < p.beta_stop) ? 0 : run + 1;  // early_stop() with the window known on
+        return run >= p.window;
+    }
+    return false;
+}
+
+// The whole anneal of one system by one thread, random sweep order: s (n
+// spins out), phi (n scratch). Rule: the plan's acceptance rule as a
+// constant; Stop: whether p.window > 0 (so the trial loop tests neither).
+// brackets (optional, nullptr = det_exp only) and the proposer (same blocks
+// as CoreProposer) only change the speed.
 // Trial g = g0 + l is lane l of the block drawn at g0 (the draws do not
-// depend on the chain, so a block may straddle steps); `left` counts the
-// trials left in step t, so t, beta_t and the floor change exactly at g = t*K,
-// and the anneal ends after trial T*K - 1 or when early stop fires. The
-// contract's literal loop is tests/reference_anneal.h; tests compare every
-// instantiation with it.
+// depend on the chain, so a block may straddle steps); the StepCursor ends
+// the anneal after trial T*K - 1 (the draws past it are unused) unless early
+// stop fires first. The contract's literal loop is tests/reference_anneal.h;
+// tests compare every instantiation with it.
 template <class Real, int32_t Rule, bool Stop, class Betas, class Proposer>
 ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system(int32_t n, const double* J, const double* h, uint64_t seed,
                                                     const AnnealPlan& p, const Betas& betas, const Bracket* brackets,
@@ -294,40 +404,100 @@ ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system(int32_t n, const double* J, 
     init_fields<Real>(n, J, h, s, phi);
     if (p.steps <= 0 || p.trials <= 0) return AnnealCounts{0, 0};
     int64_t accepted = 0, run = 0;
-    int32_t t = 0, left = p.trials;
-    double beta = betas[0];
-    double floor_p = Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE ? seed_floor(beta) : 0.0;
+    StepCursor<Rule, Betas> step(p, betas);
     DrawBlock block;
-    // The schedule ends inside some block (the draws past its end are unused):
-    // the step counter, not a trial count, ends the loop.
     for (int64_t g0 = 0;; g0 += kDrawBlock) {
         proposer(seed, static_cast<uint64_t>(g0), kDomainAnnealTrial, n, block);
         for (int32_t l = 0; l < kDrawBlock; ++l) {
             const int32_t i = block.site[l];
-            const int8_t si = s[i];
-            const bool ok = decide<Real, Rule>(phi[i], si, beta, floor_p, block.u[l], brackets);
-            if (ok) {
-                ++accepted;
-                const int8_t ns = static_cast<int8_t>(-si);
-                s[i] = ns;
-                update_fields<Real>(i, ns, n, J, phi);
-            }
-            if (Stop) {
-                run = (ok || beta < p.beta_stop) ? 0 : run + 1;  // early_stop() with the window known on
-                if (run >= p.window) return AnnealCounts{g0 + l + 1, accepted};
-            }
-            if (--left == 0) {
-                if (++t == p.steps) return AnnealCounts{g0 + l + 1, accepted};
-                left = p.trials;
-                beta = betas[t];
-                if (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE) floor_p = seed_floor(beta);
-            }
+            const bool ok = decide<Real, Rule>(phi[i], s[i], step.beta, step.floor_p, GivenUniform{block.u[l]}, brackets);
+            if (apply_trial<Real, Stop>(ok, i, n, J, s, phi, p, step.beta, accepted, run) || !step.next())
+                return AnnealCounts{g0 + l + 1, accepted};
         }
     }
 }
 
-// anneal_system for the plan's rule and early stop, chosen at run time: the
-// entry point of every sequential executor (CPU backend, anneal_threads).
+// Sequential order, Metropolis: how many of the sites first .. first+m-1
+// (in order) are rejected without a random number, i.e. dE > 0 and
+// x = beta dE >= cut, the same dE and x that decide() computes; nothing
+// changes while they are rejected, so the loop may pass them in bulk. Eight
+// sites per round in a branch-free body the compiler vectorises.
+template <class Real>
+ISN_HD ISN_ALWAYS_INLINE int32_t frozen_run(const Real* phi, const int8_t* s, int32_t m, double beta) {
+    int32_t r = 0;
+#ifndef ISN_DEVICE_PASS  // eight at a time on a CPU; a GPU thread keeps its registers
+    for (; r + 8 <= m; r += 8) {
+        int32_t frozen = 0;
+        for (int32_t l = 0; l < 8; ++l) {
+            const Real dE = (Real(2) * static_cast<Real>(s[r + l])) * phi[r + l];
+            frozen += (dE > Real(0)) & (beta * static_cast<double>(dE) >= kAcceptCut);
+        }
+        if (frozen != 8) break;
+    }
+#endif
+    for (; r < m; ++r) {
+        const Real dE = (Real(2) * static_cast<Real>(s[r])) * phi[r];
+        if (!(dE > Real(0)) || beta * static_cast<double>(dE) < kAcceptCut) break;
+    }
+    return r;
+}
+
+// The same anneal in sequential sweep order (section 4.1): trial g visits
+// site g mod n, and its Philox draw is made only when the decision reads u.
+// Late in a schedule nearly every proposal is rejected by the cut alone:
+// under Metropolis such runs of trials are passed in bulk (frozen_run), and
+// the remaining trials are decided one by one exactly as in the random order.
+template <class Real, int32_t Rule, bool Stop, class Betas, class Proposer>
+ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system_sequential(int32_t n, const double* J, const double* h,
+                                                               uint64_t seed, const AnnealPlan& p, const Betas& betas,
+                                                               const Bracket* brackets, int8_t* s, Real* phi,
+                                                               const Proposer& proposer) {
+    init_spins(n, seed, s);
+    init_fields<Real>(n, J, h, s, phi);
+    if (p.steps <= 0 || p.trials <= 0) return AnnealCounts{0, 0};
+    int64_t accepted = 0, run = 0;
+    StepCursor<Rule, Betas> step(p, betas);
+    LazyUniforms<Proposer> draws{proposer, seed, n};
+    int32_t i = 0;  // g mod n
+    for (int64_t g = 0;; ++g) {
+        if (Rule == ISN_ACCEPTANCE_METROPOLIS) {
+            // Certain rejections up to the step's or the sweep's end (each rejection
+            // advances early stop's run by one above beta_stop, resets it below).
+            int32_t m = step.left < n - i ? step.left : n - i;
+            const bool counts = Stop && !(step.beta < p.beta_stop);
+            if (counts && p.window - run < m) m = static_cast<int32_t>(p.window - run);
+            const int32_t r = frozen_run<Real>(phi + i, s + i, m, step.beta);
+            if (r > 0) {
+                if (Stop) run = counts ? run + r : 0;
+                if ((Stop && run >= p.window) || !step.advance(r)) return AnnealCounts{g + r, accepted};
+                g += r;
+                i += r;
+                if (i == n) i = 0;
+                if (r == m) {  // the run reached a step, sweep or early-stop boundary: look again
+                    --g;
+                    continue;
+                }
+            }
+        }
+        const bool ok = decide<Real, Rule>(phi[i], s[i], step.beta, step.floor_p, LazyUniform<Proposer>{draws, g}, brackets);
+        if (apply_trial<Real, Stop>(ok, i, n, J, s, phi, p, step.beta, accepted, run) || !step.next())
+            return AnnealCounts{g + 1, accepted};
+        if (++i == n) i = 0;
+    }
+}
+
+// anneal_system for the plan's order, rule and early stop, chosen at run
+// time: the entry point of every sequential executor (CPU backend,
+// anneal_threads).
+template <class Real, int32_t Rule, bool Stop, class Betas, class Proposer>
+ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_in_order(int32_t n, const double* J, const double* h, uint64_t seed,
+                                                      const AnnealPlan& p, const Betas& betas, const Bracket* brackets,
+                                                      int8_t* s, Real* phi, const Proposer& proposer) {
+    if (p.order == ISN_SWEEP_SEQUENTIAL)
+        return anneal_system_sequential<Real, Rule, Stop>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
+    return anneal_system<Real, Rule, Stop>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
+}
+
 template <class Real, class Betas, class Proposer>
 ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system_dispatch(int32_t n, const double* J, const double* h,
                                                              uint64_t seed, const AnnealPlan& p, const Betas& betas,
@@ -335,10 +505,10 @@ ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system_dispatch(int32_t n, const do
                                                              const Proposer& proposer) {
     constexpr int32_t kSeed = ISN_ACCEPTANCE_SEED_COMPATIBLE, kMetro = ISN_ACCEPTANCE_METROPOLIS;
     if (p.rule == kSeed)
-        return p.window > 0 ? anneal_system<Real, kSeed, true>(n, J, h, seed, p, betas, brackets, s, phi, proposer)
-                            : anneal_system<Real, kSeed, false>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
-    return p.window > 0 ? anneal_system<Real, kMetro, true>(n, J, h, seed, p, betas, brackets, s, phi, proposer)
-                        : anneal_system<Real, kMetro, false>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
+        return p.window > 0 ? anneal_in_order<Real, kSeed, true>(n, J, h, seed, p, betas, brackets, s, phi, proposer)
+                            : anneal_in_order<Real, kSeed, false>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
+    return p.window > 0 ? anneal_in_order<Real, kMetro, true>(n, J, h, seed, p, betas, brackets, s, phi, proposer)
+                        : anneal_in_order<Real, kMetro, false>(n, J, h, seed, p, betas, brackets, s, phi, proposer);
 }
 
 }  // namespace isn::core

@@ -95,6 +95,9 @@ isn_observables observe_one(const isn_system_view& v) {
     return core::observe(v.n, v.couplings, v.fields, v.spins);
 }
 
+// Coupling elements per observe batch below which it runs without the pool.
+constexpr int64_t kInlineObserveWork = int64_t{1} << 17;
+
 enum class Isa { generic, avx2, avx512 };
 
 Isa detect_isa() {
@@ -174,6 +177,14 @@ public:
     }
 
     void observe(const isn_system_view* systems, int32_t count, isn_observables* out) override {
+        // A batch of small systems is a few microseconds: on the calling
+        // thread it is done before a pool worker would have woken up.
+        int64_t work = 0;
+        for (int32_t k = 0; k < count; ++k) work += static_cast<int64_t>(systems[k].n) * systems[k].n;
+        if (work < kInlineObserveWork) {
+            for (int32_t k = 0; k < count; ++k) out[k] = observe_one(systems[k]);
+            return;
+        }
         pool_.run(count, [&](int64_t k, int32_t) {
             const isn_system_view& v = systems[k];
             out[k] = observe_one(v);

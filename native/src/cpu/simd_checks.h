@@ -4,11 +4,16 @@
 //     12): every J_ij bitwise equal to J_ji, all finite, diagonal +0/-0;
 //   - the frustration counts of ALGORITHM section 3 (nz, fr): integers, so
 //     their order is free and a vector popcount gives exactly the same counts.
-// Both return exactly what the scalar definitions return; callers use them
-// only when cpu_has_avx2() / cpu_has_avx512(). Host-only (x86-64 GCC/Clang);
+// The symmetry scan comes as AVX2 4x4 tiles and AVX-512 8x8 tiles (the one
+// validation uses where the CPU has it: every native anneal pays it once per
+// system, an 8 MB pass at n = 1000). All return exactly what the scalar
+// definitions return; callers use them only when cpu_has_avx2() /
+// cpu_has_avx512(). Host-only (x86-64 GCC/Clang);
 // never in core (the GPU compiles core).
 #pragma once
 #include <cstdint>
+
+#include "simd_tiles.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -70,6 +75,40 @@ __attribute__((target("avx2"))) inline bool exactly_symmetric_avx2(const double*
     }
     return _mm256_testz_si256(differ, differ) && _mm256_testz_si256(too_big, too_big) && d == 0 && big == 0 &&
            diagonal == 0;
+}
+
+// exactly_symmetric_avx2 in 8x8 tiles (simd_tiles.h), masked at the edges.
+// For large n the matrix (8 MB at n = 1000) comes from L3 or memory, so the
+// order of the tile pairs is what costs: they are visited in bands of kBand
+// columns, so the mirror tiles of a band are kBand/8 consecutive 64-byte
+// lines of each row below, and the lines kAhead rows further down (and
+// kAhead columns further right in the band's own rows) are prefetched, which
+// the hardware prefetchers do not do for a column walk. Every element is
+// still read once; measured at n = 1000 this runs at about the speed of a
+// plain sequential read of J.
+ISN_AVX512_TARGET inline bool exactly_symmetric_avx512(const double* J, int64_t n) {
+    constexpr int64_t kBand = 32, kAhead = 16;
+    tiles::SymmetryState st = tiles::symmetry_start();
+    __m512d b[8];
+    for (int64_t band = 0; band < n; band += kBand) {
+        const int64_t band_end = band + kBand < n ? band + kBand : n;
+        for (int64_t K = band; K < n; K += 8) {
+            const int64_t ahead = K + kAhead;
+            if (ahead < n) {
+                for (int64_t r = band; r < band_end; ++r)  // the band's rows, further right
+                    _mm_prefetch(reinterpret_cast<const char*>(J + r * n + ahead), _MM_HINT_T0);
+                for (int64_t r = ahead; r < ahead + 8 && r < n; ++r)  // the mirror rows, further down
+                    for (int64_t c = band; c < band_end; c += 8)
+                        _mm_prefetch(reinterpret_cast<const char*>(J + r * n + c), _MM_HINT_T0);
+            }
+            for (int64_t I = band; I < band_end && I <= K; I += 8) {
+                tiles::load_tile(J, n, K, I, b);  // tile (K, I), transposed against tile (I, K)
+                tiles::transpose(b);
+                tiles::compare<true>(J, n, I, K, b, st);
+            }
+        }
+    }
+    return tiles::symmetry_passed(st);
 }
 
 // nz = #{i<j: J_ij != 0}, fr = #{i<j: J_ij != 0 and (J_ij s_i) s_j < 0}, with

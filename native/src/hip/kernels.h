@@ -108,7 +108,7 @@ __global__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
         const double beta = core::beta_at(plan, t);
         for (int32_t kk = 0; kk < plan.trials; ++kk) {
             const uint64_t g = static_cast<uint64_t>(t) * static_cast<uint64_t>(plan.trials) + static_cast<uint64_t>(kk);
-            const core::Proposal q = core::propose(job.seed, g, core::kDomainAnnealTrial, n);
+            const core::Proposal q = core::propose_in_order(plan.order, job.seed, g, core::kDomainAnnealTrial, n);
             // Uniform across the block: same inputs, same arithmetic in every
             // thread; core::accept is core::decide, the sequential loop's decision.
             const bool ok = core::accept<Real>(ph[q.site], s[q.site], beta, q.u, plan.rule);

@@ -31,7 +31,9 @@ internal static class ReferenceAnneal
             double beta = o.BetaStart * DetMath.Exp((logRatio * t) / steps);
             for (int k = 0; k < trialsPerStep; k++)
             {
-                var (i, u) = Draw((ulong)t * (ulong)trialsPerStep + (ulong)k, AnnealTrialDomain, n, seed);
+                ulong g = (ulong)t * (ulong)trialsPerStep + (ulong)k;
+                var (i, u) = Draw(g, AnnealTrialDomain, n, seed);
+                if (o.SweepOrder == SweepOrder.Sequential) i = (int)(g % (ulong)n); // §4.1: site g mod n, u from the same draw
                 double dE = single ? (2.0f * s[i]) * phif[i] : (2.0 * s[i]) * phi[i];
                 bool accept = Accept(dE, beta, u, o.Acceptance);
                 trials++;

@@ -26,6 +26,7 @@ internal static unsafe class NativeConvert
         precision = p.Precision,
         early_stop_window = p.EarlyStopWindow,
         early_stop_beta = p.EarlyStopBeta,
+        sweep_order = p.SweepOrder,
     };
 
     public static IsnEmpathyOptions Options(in AnnealParams p, in ScoreWeights w) => new()
