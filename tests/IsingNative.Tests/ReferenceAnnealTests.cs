@@ -27,6 +27,9 @@ public class ReferenceAnnealTests(BackendKind backend)
         yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential };
         yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential, Steps = 37, TrialsPerStep = 13, Acceptance = AcceptanceRule.SeedCompatible };
         yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential, Steps = 300, EarlyStop = new EarlyStop(60, 5), Precision = Precision.Single };
+        // Steps that end mid-sweep and an early stop that fires inside a run of skipped rejections.
+        yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential, Steps = 37, TrialsPerStep = 13, BetaStart = 0.05, BetaEnd = 40, EarlyStop = new EarlyStop(3, 0) };
+        yield return new AnnealOptions { SweepOrder = SweepOrder.Sequential, Steps = 400, TrialsPerStep = 7, EarlyStop = new EarlyStop(25, 30) };
     }
 
     [Test]
@@ -51,7 +54,7 @@ public class ReferenceAnnealTests(BackendKind backend)
                 Assert.That((stats.Trials, stats.Accepted), Is.EqualTo((trials, accepted)), $"counts, n={n}, {options}");
                 cases++;
             }
-        Assert.That(cases, Is.EqualTo(108));
+        Assert.That(cases, Is.EqualTo(132));
     }
 
     [TestCase(AcceptanceRule.Metropolis, true)]

@@ -203,23 +203,95 @@ internal static unsafe class AnnealCore
         double* buf = stackalloc double[2 * Block];
         int* site = (int*)buf;
         double* us = buf + Block;
-        for (ulong g = 0; g < total; g += Block)
+        bool sequential = p.SweepOrder == (int)SweepOrder.Sequential;
+        // Sequential Metropolis passes runs of certain rejections without drawing (SkipFrozen)
+        // and draws the rest a few trials at a time, so a lone hot trial in a frozen stretch
+        // does not pay for a whole block of draws.
+        bool skipping = sequential && !TRule.UsesFloor;
+        int blockCap = skipping ? SequentialBlock : Block;
+        ulong g = 0;
+        while (g < total)
         {
-            int cnt = (int)Math.Min((ulong)Block, total - g);
+            if (skipping)
+            {
+                g = SkipFrozen<T, TStop, TBetas>(chain, g, total, betas, ref progress, out bool stopped);
+                if (stopped) return new TrialCounts { Trials = (long)g, Accepted = progress.Accepted };
+                if (g >= total) break;
+            }
+            int cnt = (int)Math.Min((ulong)blockCap, total - g);
             PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us);
-            if (p.SweepOrder == (int)SweepOrder.Sequential) SequentialSites(g, cnt, n, site);
+            if (sequential) SequentialSites(g, cnt, n, site);
             int stop = DecideBlock<T, TRule, TStop, TBetas>(chain, site, us, cnt, betas, ref progress);
             if (TStop.Enabled && stop >= 0)
                 return new TrialCounts { Trials = (long)g + stop + 1, Accepted = progress.Accepted };
+            g += (ulong)cnt;
         }
         return new TrialCounts { Trials = (long)total, Accepted = progress.Accepted };
     }
 
+    /// <summary>Trials drawn at a time between two frozen-run scans of the sequential order.</summary>
+    private const int SequentialBlock = 8;
+
     /// <summary>
-    /// §4.1 sequential order: trial g visits site g mod n; u stays the draw's. (The native
-    /// executors also skip the draws no decision reads; here the block is drawn whole, which
-    /// gives the same decisions.)
+    /// Sequential order, Metropolis: passes the trials from <paramref name="g"/> on that are
+    /// rejected without a random number (ΔE &gt; 0 and x = β·ΔE ≥ 37, the very ΔE and x the
+    /// decision computes), up to the first trial that may be accepted. Nothing changes while
+    /// trials are rejected, so they need neither a draw nor a decision; the step, β and the
+    /// early stop's run advance exactly as <see cref="DecideBlock{T,TRule,TStop,TBetas}"/> would
+    /// advance them. Returns the next trial; <paramref name="stopped"/> when the early stop fired
+    /// (the return value is then the number of trials run).
     /// </summary>
+    private static ulong SkipFrozen<T, TStop, TBetas>(in Chain<T> chain, ulong g, ulong total, in TBetas betas,
+        ref Progress progress, out bool stopped)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas
+    {
+        int n = chain.N;
+        T* phi = chain.Phi;
+        sbyte* s = chain.S;
+        T* twoS = chain.TwoS;
+        stopped = false;
+        while (g < total)
+        {
+            int i = (int)(g % (ulong)n);
+            // A run ends at the step's end (β changes), the sweep's end (the site wraps),
+            // the schedule's end, or where the early stop would fire.
+            long m = Math.Min(Math.Min(progress.Left, n - i), (long)(total - g));
+            bool counts = TStop.Enabled && !(progress.Beta < chain.BetaStop);
+            if (counts) m = Math.Min(m, chain.Window - progress.Run);
+            double beta = progress.Beta;
+            int r = 0;
+            while (r < m)
+            {
+                double dE = Widen(twoS[s[i + r]] * phi[i + r]);
+                if (!(dE > 0.0) || beta * dE < MetropolisRule.Cut) break;
+                r++;
+            }
+            if (r == 0) return g;
+            g += (ulong)r;
+            if (TStop.Enabled)
+            {
+                progress.Run = counts ? progress.Run + r : 0;
+                if (progress.Run >= chain.Window)
+                {
+                    stopped = true;
+                    return g;
+                }
+            }
+            progress.Left -= r;
+            if (progress.Left == 0)
+            {
+                // As DecideBlock: past the last step the last β is kept (no trial uses it).
+                progress.Left = chain.K;
+                if (progress.T + 1 < chain.Steps) progress.T++;
+                progress.Beta = betas.At(progress.T);
+            }
+            if (r < m) return g;
+        }
+        return g;
+    }
+
+    /// <summary>§4.1 sequential order: trial g visits site g mod n; u stays the draw's.</summary>
     private static void SequentialSites(ulong g, int cnt, int n, int* site)
     {
         int i = (int)(g % (ulong)n);
