@@ -174,7 +174,12 @@ bench() {
   for b in "$NATIVE_BUILD"/native/bench/isn_bench*; do if [ -x "$b" ]; then "$b"; fi; done
   ising bench --backend managed
   if [ -n "$libdir" ]; then ising bench --backend native-cpu; fi
-  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*' --job short --join
+  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*EmpathyLatency*' '*EmotionBatch*' \
+    '*SocialAttention*' '*EmpathyThroughput*' '*QuickEstimate*' '*SwarmMatrix*' '*TrialsPerSecond*' --job short --join
+  # trials/s against n is memory-bound past n = 500: the longer job's median, then the plot.
+  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*TrialsVersusSize*' --job medium
+  mkdir -p artifacts
+  python3 tools/perf/plot-trials.py BenchmarkDotNet.Artifacts/results/*TrialsVersusSize-report.csv artifacts/trials-vs-n.svg
 }
 
 case "${1:-}" in

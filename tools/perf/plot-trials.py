@@ -3,7 +3,7 @@
 
 Input: BenchmarkDotNet's CSV report of the TrialsVersusSize benchmark
 (BenchmarkDotNet.Artifacts/results/*TrialsVersusSize-report.csv); each row is one whole
-50-sweep anneal (50*n trials), so trials/s = 50*n / mean time; one series per backend
+50-sweep anneal (50*n trials), so trials/s = 50*n / median (else mean) time; one series per backend
 and sweep order (an Order column; sequential drawn dashed). The D-Wave neal anchor's
 published figures (PERFORMANCE.md) are drawn as reference points.
 Usage: tools/perf/plot-trials.py REPORT.csv OUT.svg
@@ -30,7 +30,7 @@ def read(path):
             if row.get("Method") != "Anneal" or not row.get("N", "").isdigit():
                 continue   # a joined report also holds the other benchmarks' rows
             n = int(row["N"])
-            mean = seconds(row["Mean"])
+            mean = seconds(row.get("Median") or row["Mean"])   # the median when the job reports it
             name = row["Backend"] + (" sequential" if row.get("Order") == "Sequential" else "")
             series.setdefault(name, []).append((n, SWEEPS * n / mean))
     return {k: sorted(v) for k, v in series.items()}

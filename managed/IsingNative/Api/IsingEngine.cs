@@ -55,26 +55,15 @@ public sealed class IsingEngine : IDisposable
 
     /// <summary>
     /// Auto never fails for want of a device: it tries <see cref="AutoChoice"/>, then the
-    /// CPU choices after it; a GPU it gets is wrapped so that a later device fault replays
-    /// the request on the CPU (<see cref="FallbackBackend"/>).
+    /// CPU path; a GPU it gets is wrapped so that a later device fault replays the request
+    /// on the CPU (<see cref="FallbackBackend"/>).
     /// </summary>
     private static IComputeBackend CreateAuto(int threads)
     {
-        BackendKind cpu = NativeLibraryState.Current.Usable ? BackendKind.NativeCpu : BackendKind.Managed;
         if (AutoChoice == BackendKind.Gpu)
         {
-            try { return new FallbackBackend(CreateBackend(BackendKind.Gpu, threads), () => CreateCpuBackend(cpu, threads)); }
+            try { return new FallbackBackend(CreateBackend(BackendKind.Gpu, threads), () => new ManagedBackend(threads)); }
             catch (Exception e) when (e is BackendUnavailableException or NativeBackendException) { /* CPU below */ }
-        }
-        return CreateCpuBackend(cpu, threads);
-    }
-
-    private static IComputeBackend CreateCpuBackend(BackendKind preferred, int threads)
-    {
-        if (preferred == BackendKind.NativeCpu)
-        {
-            try { return CreateBackend(BackendKind.NativeCpu, threads); }
-            catch (Exception e) when (e is BackendUnavailableException or NativeBackendException) { /* managed below */ }
         }
         return new ManagedBackend(threads);
     }
@@ -126,27 +115,22 @@ public sealed class IsingEngine : IDisposable
 
     /// <summary>
     /// The one place Auto is decided (once per process): the GPU when the native library is
-    /// usable, reports a device and a GPU context can be created; otherwise native CPU when
-    /// the library is usable; otherwise managed.
+    /// usable, reports a device and a GPU context can be created; otherwise the managed engine.
     /// </summary>
     /// <remarks>
-    /// Native CPU over managed is a measurement, not a preference. BenchmarkDotNet 0.15.8,
-    /// <c>--filter '*EmpathyLatency*' '*EmpathyThroughput*' --job medium</c>, n = 20, default
-    /// schedule (1000 trials), 2-core Xeon 2.3 GHz VM shared with other builds, 2026-11-27,
-    /// medians (means): single empathy latency managed 12.44 us (12.43), native-cpu 12.63 us
-    /// (14.08); batch throughput (4096 per call, 2 threads) managed 8.25 us/empathy = 121 k/s
-    /// (9.12 us), native-cpu 7.73 us/empathy = 129 k/s (8.97 us). Latency is a tie within the
-    /// noise, throughput favours native by ~6 %. Longer anneals favour native clearly:
-    /// <c>*TrialsPerSecond*</c> (--job short, one 50-sweep anneal of the dense anchor problem)
-    /// managed 12.2 ns/trial at n = 20 and 40.3 ns at n = 1000, native-cpu 5.8 ns and 33.9 ns.
-    /// Re-measure when either engine is tuned (a --job short run of the empathy benchmarks
-    /// under heavier load gave 13.5 vs 17.9 us latency and 12.2 vs 11.9 us/empathy).
+    /// Managed over native CPU is a measurement, not a preference (it was native CPU until the
+    /// managed engine's tuning of 2026-11-27). BenchmarkDotNet 0.15.8, <c>--job short</c>,
+    /// n = 20, default schedule (1000 trials), 2-core Xeon 2.3 GHz VM, 2026-11-27, mean
+    /// managed / native-cpu: single empathy 3.85 / 5.61 µs; batch throughput (4096 per call,
+    /// 2 threads) 2.67 / 3.12 µs per empathy (374 k/s / 320 k/s); emotion batch of 100
+    /// 11.2 / 20.7 µs; social attention over 5 21.1 / 42.6 µs; one 50-sweep anneal of the
+    /// dense anchor problem 3.7 / 4.9 µs at n = 20. The native CPU path validates every
+    /// matrix at the C boundary on every call (a full extra pass over J), which the managed
+    /// engine did once, when the system was built. Both are bit-identical, so the choice only
+    /// changes speed; <see cref="BackendKind.NativeCpu"/> stays available on request. Re-measure
+    /// (docs/PERFORMANCE.md) when either engine is tuned.
     /// </remarks>
-    private static BackendKind ResolveAuto()
-    {
-        if (NativeGpuProbe.Available) return BackendKind.Gpu;
-        return NativeLibraryState.Current.Usable ? BackendKind.NativeCpu : BackendKind.Managed;
-    }
+    private static BackendKind ResolveAuto() => NativeGpuProbe.Available ? BackendKind.Gpu : BackendKind.Managed;
 
     internal static string NameOf(BackendKind kind) => kind switch
     {
