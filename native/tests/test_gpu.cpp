@@ -1,6 +1,7 @@
 // The GPU backend. Without a device (or without GPU support compiled in):
 // a clear DEVICE_UNAVAILABLE status. With one: bit-identical to the CPU
-// backend in both anneal regimes, both precisions, empathy and observables.
+// backend in both anneal regimes, both precisions and sweep orders, empathy
+// and observables.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -49,25 +50,27 @@ TEST(Gpu, MatchesCpuBitForBit) {
         total += systems[k].n;
     }
     for (int32_t precision : {ISN_PRECISION_DOUBLE, ISN_PRECISION_SINGLE})
-        for (int32_t rule : {ISN_ACCEPTANCE_METROPOLIS, ISN_ACCEPTANCE_SEED_COMPATIBLE}) {
-            isn_anneal_options o = default_anneal();
-            o.precision = precision;
-            o.acceptance = rule;
-            o.early_stop_window = rule == ISN_ACCEPTANCE_METROPOLIS ? 200 : 0;
-            o.early_stop_beta = 10.0;
-            std::vector<int8_t> sg(static_cast<size_t>(total)), sc(static_cast<size_t>(total));
-            std::vector<isn_anneal_stats> tg(views.size()), tc(views.size());
-            const int32_t n = static_cast<int32_t>(views.size());
-            ASSERT_EQ(isn_anneal_batch(gpu, views.data(), n, seeds.data(), &o, sg.data(), tg.data()), ISN_STATUS_OK)
-                << isn_last_error_message();
-            ASSERT_EQ(isn_anneal_batch(cpu.get(), views.data(), n, seeds.data(), &o, sc.data(), tc.data()), ISN_STATUS_OK);
-            EXPECT_EQ(sg, sc) << "precision " << precision << " rule " << rule;
-            for (size_t k = 0; k < views.size(); ++k) {
-                EXPECT_EQ(tg[k].trials, tc[k].trials);
-                EXPECT_EQ(tg[k].accepted, tc[k].accepted);
-                EXPECT_EQ(bits(tg[k].energy), bits(tc[k].energy));
+        for (int32_t rule : {ISN_ACCEPTANCE_METROPOLIS, ISN_ACCEPTANCE_SEED_COMPATIBLE})
+            for (int32_t order : {ISN_SWEEP_RANDOM, ISN_SWEEP_SEQUENTIAL}) {
+                isn_anneal_options o = default_anneal();
+                o.precision = precision;
+                o.acceptance = rule;
+                o.sweep_order = order;
+                o.early_stop_window = rule == ISN_ACCEPTANCE_METROPOLIS ? 200 : 0;
+                o.early_stop_beta = 10.0;
+                std::vector<int8_t> sg(static_cast<size_t>(total)), sc(static_cast<size_t>(total));
+                std::vector<isn_anneal_stats> tg(views.size()), tc(views.size());
+                const int32_t n = static_cast<int32_t>(views.size());
+                ASSERT_EQ(isn_anneal_batch(gpu, views.data(), n, seeds.data(), &o, sg.data(), tg.data()), ISN_STATUS_OK)
+                    << isn_last_error_message();
+                ASSERT_EQ(isn_anneal_batch(cpu.get(), views.data(), n, seeds.data(), &o, sc.data(), tc.data()), ISN_STATUS_OK);
+                EXPECT_EQ(sg, sc) << "precision " << precision << " rule " << rule << " order " << order;
+                for (size_t k = 0; k < views.size(); ++k) {
+                    EXPECT_EQ(tg[k].trials, tc[k].trials);
+                    EXPECT_EQ(tg[k].accepted, tc[k].accepted);
+                    EXPECT_EQ(bits(tg[k].energy), bits(tc[k].energy));
+                }
             }
-        }
     std::vector<isn_pair> pairs;
     for (int k = 0; k < 39; ++k) pairs.push_back(isn_pair{k, k + 1, 1000u + k});
     pairs.push_back(isn_pair{40, 40, 9});
