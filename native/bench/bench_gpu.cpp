@@ -231,19 +231,25 @@ public:
         }
         std::vector<int8_t> spins(static_cast<size_t>(count) * 20);
         std::vector<isn_anneal_stats> stats(static_cast<size_t>(count));
-        isn_anneal_options o = empathy_defaults().anneal;  // 100 steps x 10 trials
-        auto run = [&](int32_t steps) {
-            o.steps = steps;
-            return time_calls([&] { ok(isn_anneal_batch(ctx.get(), views.data(), count, seeds.data(), &o, spins.data(), stats.data()), "anneal batch"); },
-                              1, 3, 9, 3.0);
-        };
-        const Samples s1 = run(100);
-        const Samples s2 = run(long_steps);
-        const double t1 = 100.0 * 10 * count, t2 = static_cast<double>(long_steps) * 10 * count;
-        const std::string tag = "trials-per-second-n20-x" + std::to_string(count);
-        add(tag, t1 / s1.median(), "trials/s", &s1, ctx.describe(), "100x10 schedule, end to end (upload included)");
-        add(tag + "-marginal", marginal_rate(t2 - t1, s1, s2), "trials/s", &s2, ctx.describe(),
-            std::to_string(long_steps) + "x10 minus 100x10 schedule: anneal only");
+        // Both sweep orders: the sequential one (ALGORITHM 4.1) lets a warp skip Philox
+        // wherever all its lanes' decisions need no uniform (GPU.md, kernel version v3).
+        for (const int32_t order : {ISN_SWEEP_RANDOM, ISN_SWEEP_SEQUENTIAL}) {
+            isn_anneal_options o = empathy_defaults().anneal;  // 100 steps x 10 trials
+            o.sweep_order = order;
+            auto run = [&](int32_t steps) {
+                o.steps = steps;
+                return time_calls([&] { ok(isn_anneal_batch(ctx.get(), views.data(), count, seeds.data(), &o, spins.data(), stats.data()), "anneal batch"); },
+                                  1, 3, 9, 3.0);
+            };
+            const Samples s1 = run(100);
+            const Samples s2 = run(long_steps);
+            const double t1 = 100.0 * 10 * count, t2 = static_cast<double>(long_steps) * 10 * count;
+            const std::string tag = "trials-per-second-n20-x" + std::to_string(count) +
+                                    (order == ISN_SWEEP_SEQUENTIAL ? "-sequential" : "");
+            add(tag, t1 / s1.median(), "trials/s", &s1, ctx.describe(), "100x10 schedule, end to end (upload included)");
+            add(tag + "-marginal", marginal_rate(t2 - t1, s1, s2), "trials/s", &s2, ctx.describe(),
+                std::to_string(long_steps) + "x10 minus 100x10 schedule: anneal only");
+        }
     }
 
     // Large n, block per system: isn_empathy_batch over ONE uploaded system
