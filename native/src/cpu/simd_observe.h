@@ -99,6 +99,9 @@ ISN_AVX512_TARGET inline bool observables_if_exact_avx512(int32_t n, const doubl
                 }
                 // Lanes i < j = K + q: below q on the diagonal tile, every live lane elsewhere.
                 const __mmask8 lower = K == I ? static_cast<__mmask8>(live & ((1u << q) - 1u)) : live;
+                // A fused multiply-add, yet the bits of core::energy's separate multiply and
+                // add: s_j is +-1 here (checked: any other spin sends the system to the plain
+                // path), so J_ji * s_j is exact and only the addition rounds, in both.
                 r = _mm512_mask3_fmadd_pd(b[q], _mm512_set1_pd(sj_value[q]), r, lower);
                 const __m512d product = _mm512_castsi512_pd(
                     _mm512_ternarylogic_epi64(_mm512_castpd_si512(b[q]), sign_i, _mm512_set1_epi64(sj_sign[q]), 0x96));
