@@ -245,7 +245,7 @@ ISN_HD ISN_ALWAYS_INLINE double seed_floor(double beta) { return 0.1 / (1.0 + be
 // executor's trial loop calls it. dE = (2 s_i) phi_i in Real, x = beta * dE in
 // double. floor_p = seed_floor(beta) (read only by SeedCompatible, whose
 // u < max(p, floor) is u < floor or u < p). uniform() yields the trial's u
-// (GivenUniform or DrawnUniform); it is called at most once, and only when
+// (GivenUniform or LazyUniform); it is called at most once, and only when
 // the outcome depends on u.
 template <class Real, int32_t Rule, class Uniform>
 ISN_HD ISN_ALWAYS_INLINE bool decide(Real phi_i, int8_t s_i, double beta, double floor_p, const Uniform& uniform,
@@ -375,11 +375,7 @@ ISN_HD ISN_ALWAYS_INLINE bool apply_trial(bool ok, int32_t i, int32_t n, const d
         s[i] = ns;
         update_fields<Real>(i, ns, n, J, phi);
     }
-    if (Stop) {
-        run = (ok || beta < p.beta_stop) ? 0 : run + 1;  // early_stop() with the window known on
-        return run >= p.window;
-    }
-    return false;
+    return Stop && early_stop(p, ok, beta, run);
 }
 
 // The whole anneal of one system by one thread, random sweep order: s (n
