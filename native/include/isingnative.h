@@ -47,10 +47,10 @@ extern "C" {
 
 /* ---- version ----------------------------------------------------------- */
 #define ISN_VERSION_MAJOR 1
-#define ISN_VERSION_MINOR 1
+#define ISN_VERSION_MINOR 2
 #define ISN_VERSION_PATCH 0
 /* isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH */
-#define ISN_VERSION 10100
+#define ISN_VERSION 10200
 
 /* ---- limits (docs/ALGORITHM.md section 12) ----------------------------- */
 #define ISN_MAX_SPINS 16384
@@ -58,6 +58,8 @@ extern "C" {
 #define ISN_MAX_TRIALS_PER_STEP 1000000
 #define ISN_MAX_TOTAL_TRIALS 100000000000LL
 #define ISN_MAX_BATCH 2000000000
+/* Most members of an agent set, and most agents of isn_empathy_matrix. */
+#define ISN_MAX_AGENTS 1048576
 /* A buffer of this many bytes always holds isn_context_describe's text. */
 #define ISN_MESSAGE_CAPACITY 512
 
@@ -69,7 +71,8 @@ typedef enum isn_status {
     ISN_STATUS_DEVICE_UNAVAILABLE = 3,/* no GPU, or built without GPU support */
     ISN_STATUS_DEVICE_ERROR = 4,      /* GPU runtime failure (message has the runtime's text) */
     ISN_STATUS_OUT_OF_MEMORY = 5,
-    ISN_STATUS_INTERNAL = 6           /* a bug: please report the message */
+    ISN_STATUS_INTERNAL = 6,          /* a bug: please report the message */
+    ISN_STATUS_CANCELLED = 7          /* the caller's cancel flag was seen set between two tiles */
 } isn_status;
 
 typedef enum isn_backend {
@@ -105,7 +108,10 @@ typedef enum isn_struct_id {
     ISN_STRUCT_EMOTION = 8,
     ISN_STRUCT_OBSERVABLES = 9,
     ISN_STRUCT_QUICK_ESTIMATE = 10,
-    ISN_STRUCT_SAMPLE_STATS = 11
+    ISN_STRUCT_SAMPLE_STATS = 11,
+    ISN_STRUCT_EDGE = 12,
+    ISN_STRUCT_RUN_CONTROL = 13,
+    ISN_STRUCT_AGENT_SET_INFO = 14
 } isn_struct_id;
 
 /* ---- structs ------------------------------------------------------------- */
@@ -209,6 +215,38 @@ typedef struct isn_sample_stats {
     double acceptance;          /* accepted / trials */
 } isn_sample_stats;
 
+/* One directed edge of a swarm's attention graph: self attends to other
+ * (members of an agent set). Its seed is the matrix entry's (see
+ * isn_set_empathy_edges), so edges are a sparse subset of the K x K matrix. */
+typedef struct isn_edge {
+    int32_t self_index;
+    int32_t other_index;
+} isn_edge;
+
+/* Reports progress: `done` of `total` jobs finished. Called on the calling
+ * thread between tiles (never concurrently, never after the call returns),
+ * with the context locked: it must not call this library on the same context. */
+typedef void (*isn_progress_fn)(void* user_data, int64_t done, int64_t total);
+
+/* Optional controls of a long set call (pass NULL for none). Work is cut into
+ * tiles; between two tiles the library calls progress (when not NULL) and
+ * reads *cancel (when not NULL; an int32_t the caller may set to nonzero from
+ * any thread). A call that sees the flag set returns ISN_STATUS_CANCELLED:
+ * the outputs of the tiles already finished are written, the rest untouched. */
+typedef struct isn_run_control {
+    isn_progress_fn progress;
+    void* user_data;
+    const int32_t* cancel;
+} isn_run_control;
+
+/* What an agent set holds (isn_agent_set_info). */
+typedef struct isn_agent_set_info {
+    int32_t count;              /* members */
+    int32_t max_n;              /* largest member n */
+    int64_t host_bytes;         /* the library's host copy (J, h, spins, per-member data) */
+    int64_t device_bytes;       /* the device-resident copy (0 on CPU contexts) */
+} isn_agent_set_info;
+
 /* ---- library ------------------------------------------------------------- */
 
 /* ISN_VERSION of the loaded library (compare with the header's ISN_VERSION). */
@@ -261,6 +299,11 @@ ISN_API isn_status isn_context_describe(isn_context* context, char* buffer, int3
  * only grow, so peak is what a workload needs). CPU contexts report 0 for
  * both. Either output may be NULL when not wanted. */
 ISN_API isn_status isn_context_memory_stats(isn_context* context, int64_t* current_bytes, int64_t* peak_bytes);
+/* Bytes the context has copied host -> device and device -> host since it was
+ * created (every hipMemcpy counted exactly; CPU contexts report 0 for both).
+ * Either output may be NULL. */
+ISN_API isn_status isn_context_transfer_stats(isn_context* context, int64_t* host_to_device_bytes,
+    int64_t* device_to_host_bytes);
 
 /* ---- work ---------------------------------------------------------------- */
 
@@ -321,6 +364,93 @@ ISN_API isn_status isn_coupling_similarity_batch(isn_context* context,
 ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* system,
     double beta, int32_t samples, int32_t thin, int32_t burn_in, uint64_t seed,
     int32_t acceptance, int8_t* states_out, double* energies_out, isn_sample_stats* stats_out);
+
+/* ---- agent sets: create once, run many ------------------------------------
+ *
+ * An agent set is K member systems copied into the engine once: each member
+ * is validated once, its per-member constants (coupling norm, energy of its
+ * actual spins) computed once, and on a GPU context the whole set is uploaded
+ * once and stays device-resident. Every call below then reads the resident
+ * copy: no re-validation, no re-upload. Updating a member re-validates and
+ * re-copies that member only (on a GPU, the member's bytes only, when its n
+ * is unchanged; a member whose n changes re-lays the set out, one upload).
+ *
+ * A set belongs to the context it was created on: passing it with another
+ * context, or after isn_agent_set_destroy, fails with ISN_STATUS_INVALID_HANDLE
+ * (sets, like contexts, are looked up in a registry, never dereferenced).
+ * Destroy every set before its context; a set outliving its context answers
+ * ISN_STATUS_INVALID_HANDLE to everything except destroy.
+ *
+ * Members are named by index 0..K-1. A member's spins may be NULL at create
+ * or update time ("no spins"); calls that need them (the other of an empathy,
+ * both members of a quick estimate, observe) then fail naming the member.
+ * Results are bit-identical to the borrowed-view calls on the same systems
+ * and seeds, on every backend. Long calls (anneal, empathy, matrix, edges)
+ * are tiled inside the engine and take an optional isn_run_control. */
+typedef struct isn_agent_set isn_agent_set;
+
+/* Copies systems[0..count) into a new set on `context` (1 <= count <= ISN_MAX_AGENTS).
+ * Validation as for the borrowed-view calls; spins are checked when present. */
+ISN_API isn_status isn_agent_set_create(isn_context* context, const isn_system_view* systems, int32_t count,
+    isn_agent_set** out_set);
+/* Replaces member `index` with a copy of *system (any valid n; spins may be NULL).
+ * On failure the set is unchanged. */
+ISN_API isn_status isn_agent_set_update(isn_agent_set* set, int32_t index, const isn_system_view* system);
+/* Replaces only member `index`'s spins (n values, each -1 or +1): the cheap
+ * path after a spin-only change; J and h are neither validated nor copied. */
+ISN_API isn_status isn_agent_set_update_spins(isn_agent_set* set, int32_t index, const int8_t* spins);
+ISN_API isn_status isn_agent_set_info(isn_agent_set* set, isn_agent_set_info* out_info);
+/* Destroys the set; NULL is a no-op returning OK; destroyed or foreign
+ * pointers are ISN_STATUS_INVALID_HANDLE. Waits for a call in progress on it. */
+ISN_API isn_status isn_agent_set_destroy(isn_agent_set* set);
+
+/* Anneals members[k]'s J and h from random spins with seeds[k] (as
+ * isn_anneal_batch). spins_out: concatenated final spins (sum of the members'
+ * n); stats_out: count entries or NULL. */
+ISN_API isn_status isn_set_anneal(isn_context* context, isn_agent_set* set, const int32_t* members,
+    int32_t count, const uint64_t* seeds, const isn_anneal_options* options, int8_t* spins_out,
+    isn_anneal_stats* stats_out, const isn_run_control* control);
+
+/* Observables and emotion of members[0..count) (NULL members: every member in
+ * order, count must then be the set's size). */
+ISN_API isn_status isn_set_observe(isn_context* context, isn_agent_set* set, const int32_t* members,
+    int32_t count, isn_observables* results);
+
+/* Empathy for each pair of member indices (as isn_empathy_batch). */
+ISN_API isn_status isn_set_empathy(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
+    int32_t pair_count, const isn_empathy_options* options, isn_empathy_result* results,
+    const isn_run_control* control);
+
+/* Social attention of member self_index over members others[0..count) with
+ * seeds seed_base + k (as isn_social_attention). */
+ISN_API isn_status isn_set_social_attention(isn_context* context, isn_agent_set* set, int32_t self_index,
+    const int32_t* others, int32_t count, uint64_t seed_base, const isn_empathy_options* options,
+    double* weights_out, isn_empathy_result* results_out, isn_emotion* collective_out,
+    int32_t* most_empathic_out);
+
+/* The K x K matrix of the whole set (as isn_empathy_matrix: seed
+ * seed_base + a*K + b). scores_out: K*K; results_out: K*K or NULL. */
+ISN_API isn_status isn_set_empathy_matrix(isn_context* context, isn_agent_set* set, uint64_t seed_base,
+    const isn_empathy_options* options, double* scores_out, isn_empathy_result* results_out,
+    const isn_run_control* control);
+
+/* The sparse matrix: empathy of edges[e].self_index towards
+ * edges[e].other_index with the matrix entry's seed seed_base + a*K + b
+ * (K = the set's size), so an edge's result equals that matrix entry.
+ * scores_out: edge_count (may be NULL when results_out is not);
+ * results_out: edge_count or NULL. */
+ISN_API isn_status isn_set_empathy_edges(isn_context* context, isn_agent_set* set, const isn_edge* edges,
+    int32_t edge_count, uint64_t seed_base, const isn_empathy_options* options, double* scores_out,
+    isn_empathy_result* results_out, const isn_run_control* control);
+
+/* Quick estimates (Tier 3c) for pairs of members (seeds ignored; as
+ * isn_quick_estimate_batch). */
+ISN_API isn_status isn_set_quick_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
+    int32_t pair_count, double scale, isn_quick_estimate* results);
+
+/* Coupling similarity for pairs of members (seeds ignored; from the cached norms). */
+ISN_API isn_status isn_set_coupling_similarity(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
+    int32_t pair_count, double* results);
 
 #ifdef __cplusplus
 }

@@ -30,6 +30,10 @@ using hipDeviceProp_t = cudaDeviceProp;
 #  define hipGetLastError cudaGetLastError
 #  define hipGetErrorString cudaGetErrorString
 #  define hipGetErrorName cudaGetErrorName
+// Launches are written hipLaunchKernelGGL(kernel, grid, block, shmem, stream, args...)
+// in the one kernel source: hipcc and HIP-CPU define it, nvcc gets the chevrons.
+#  define hipLaunchKernelGGL(kernel, grid, block, shmem, stream, ...) \
+      kernel<<<(grid), (block), (shmem), (stream)>>>(__VA_ARGS__)
 #else
 #  include <hip/hip_runtime.h>
 #  define ISN_GPU_RUNTIME_NAME "hip"

@@ -183,9 +183,9 @@ private:
             d.count = static_cast<int32_t>(small.size());
             const unsigned grid = static_cast<unsigned>((d.count + kThreadsPerBlockSmall - 1) / kThreadsPerBlockSmall);
             if (single)
-                gpu::anneal_threads<float><<<grid, kThreadsPerBlockSmall, 0, stream_>>>(sys, d, static_cast<float*>(phi));
+                hipLaunchKernelGGL(gpu::anneal_threads<float>, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, d, static_cast<float*>(phi));
             else
-                gpu::anneal_threads<double><<<grid, kThreadsPerBlockSmall, 0, stream_>>>(sys, d, static_cast<double*>(phi));
+                hipLaunchKernelGGL(gpu::anneal_threads<double>, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, d, static_cast<double*>(phi));
             check(hipGetLastError(), "anneal_threads launch");
         }
         if (!large.empty()) {
@@ -194,9 +194,9 @@ private:
             d.count = static_cast<int32_t>(large.size());
             const unsigned grid = static_cast<unsigned>(d.count);
             if (single)
-                gpu::anneal_blocks<float><<<grid, kThreadsPerBlockLarge, 0, stream_>>>(sys, d, static_cast<float*>(phi));
+                hipLaunchKernelGGL(gpu::anneal_blocks<float>, dim3(grid), dim3(kThreadsPerBlockLarge), 0, stream_, sys, d, static_cast<float*>(phi));
             else
-                gpu::anneal_blocks<double><<<grid, kThreadsPerBlockLarge, 0, stream_>>>(sys, d, static_cast<double*>(phi));
+                hipLaunchKernelGGL(gpu::anneal_blocks<double>, dim3(grid), dim3(kThreadsPerBlockLarge), 0, stream_, sys, d, static_cast<double*>(phi));
             check(hipGetLastError(), "anneal_blocks launch");
         }
 
@@ -218,7 +218,7 @@ private:
         const gpu::DevSystems sys = upload_systems(systems, count);
         isn_observables* d_out = observables_.get<isn_observables>(static_cast<size_t>(count));
         const unsigned grid = static_cast<unsigned>((count + kThreadsPerBlockSmall - 1) / kThreadsPerBlockSmall);
-        gpu::observe_systems<<<grid, kThreadsPerBlockSmall, 0, stream_>>>(sys, count, d_out);
+        hipLaunchKernelGGL(gpu::observe_systems, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, count, d_out);
         check(hipGetLastError(), "observe_systems launch");
         download(out, d_out, static_cast<size_t>(count));
         check(hipStreamSynchronize(stream_), "observe_systems");
