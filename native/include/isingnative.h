@@ -239,7 +239,7 @@ typedef struct isn_run_control {
     const int32_t* cancel;
 } isn_run_control;
 
-/* What an agent set holds (isn_agent_set_info). */
+/* What an agent set holds (isn_agent_set_get_info). */
 typedef struct isn_agent_set_info {
     int32_t count;              /* members */
     int32_t max_n;              /* largest member n */
@@ -399,7 +399,7 @@ ISN_API isn_status isn_agent_set_update(isn_agent_set* set, int32_t index, const
 /* Replaces only member `index`'s spins (n values, each -1 or +1): the cheap
  * path after a spin-only change; J and h are neither validated nor copied. */
 ISN_API isn_status isn_agent_set_update_spins(isn_agent_set* set, int32_t index, const int8_t* spins);
-ISN_API isn_status isn_agent_set_info(isn_agent_set* set, isn_agent_set_info* out_info);
+ISN_API isn_status isn_agent_set_get_info(isn_agent_set* set, isn_agent_set_info* out_info);
 /* Destroys the set; NULL is a no-op returning OK; destroyed or foreign
  * pointers are ISN_STATUS_INVALID_HANDLE. Waits for a call in progress on it. */
 ISN_API isn_status isn_agent_set_destroy(isn_agent_set* set);

@@ -2,7 +2,7 @@
 // sizes and offsets with their own struct layouts at load time.
 #include <cstddef>
 
-#include "errors.h"
+#include "../common/errors.h"
 #include "validate.h"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "errors.h"
+#include "../common/errors.h"
 #include "validate.h"
 
 namespace isn {

@@ -7,7 +7,7 @@
 #include "../core/observables.h"
 #include "../core/sample.h"
 #include "context.h"
-#include "errors.h"
+#include "../common/errors.h"
 #include "validate.h"
 
 using namespace isn;

@@ -7,7 +7,7 @@
 
 #include "../cpu/simd_checks.h"
 #include "../cpu/simd_observe.h"
-#include "errors.h"
+#include "../common/errors.h"
 
 namespace isn {
 

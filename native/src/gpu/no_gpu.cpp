@@ -1,6 +1,6 @@
 // Built instead of the GPU backend when the library has no GPU support, so the
 // GPU entry points still answer with a clear status.
-#include "../api/errors.h"
+#include "../common/errors.h"
 #include "../backend.h"
 
 namespace isn {

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "../api/errors.h"
+#include "../common/errors.h"
 #include "kernels.h"
 
 namespace isn {
