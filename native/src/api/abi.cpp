@@ -68,6 +68,16 @@ Layout layout_of(int32_t id) {
             return {sizeof(isn_sample_stats), 3,
                     {ISN_OFF(isn_sample_stats, trials), ISN_OFF(isn_sample_stats, accepted),
                      ISN_OFF(isn_sample_stats, acceptance)}};
+        case ISN_STRUCT_EDGE:
+            return {sizeof(isn_edge), 2, {ISN_OFF(isn_edge, self_index), ISN_OFF(isn_edge, other_index)}};
+        case ISN_STRUCT_RUN_CONTROL:
+            return {sizeof(isn_run_control), 3,
+                    {ISN_OFF(isn_run_control, progress), ISN_OFF(isn_run_control, user_data),
+                     ISN_OFF(isn_run_control, cancel)}};
+        case ISN_STRUCT_AGENT_SET_INFO:
+            return {sizeof(isn_agent_set_info), 4,
+                    {ISN_OFF(isn_agent_set_info, count), ISN_OFF(isn_agent_set_info, max_n),
+                     ISN_OFF(isn_agent_set_info, host_bytes), ISN_OFF(isn_agent_set_info, device_bytes)}};
         default:
             return {-1, -1, {}};
     }
@@ -75,13 +85,17 @@ Layout layout_of(int32_t id) {
 
 #undef ISN_OFF
 
-// "+hip"/"+cuda" tell callers which GPU runtime (if any) this build contains.
+// "+hip"/"+cuda" tell callers which GPU runtime (if any) this build contains;
+// the number comes from the header's ISN_VERSION_* (one source).
+#define ISN_STR2(x) #x
+#define ISN_STR(x) ISN_STR2(x)
+#define ISN_VERSION_TEXT ISN_STR(ISN_VERSION_MAJOR) "." ISN_STR(ISN_VERSION_MINOR) "." ISN_STR(ISN_VERSION_PATCH)
 #if defined(ISN_WITH_HIP)
-constexpr const char* kVersionString = "1.1.0+cpu+hip";
+constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+hip";
 #elif defined(ISN_WITH_CUDA)
-constexpr const char* kVersionString = "1.1.0+cpu+cuda";
+constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+cuda";
 #else
-constexpr const char* kVersionString = "1.1.0+cpu";
+constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu";
 #endif
 
 }  // namespace

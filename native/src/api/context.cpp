@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "../common/errors.h"
+#include "agent_set.h"
 #include "validate.h"
 
 namespace isn {
@@ -48,7 +49,10 @@ ContextRef acquire(isn_context* context) {
         if (it == registry().end()) not_live();
         state = it->second;
     }
-    return ContextRef(std::move(state));  // locks the context outside the registry lock
+    ContextRef ref(std::move(state));  // locks the context outside the registry lock
+    // Destroyed between the look-up and the lock: its backend is gone.
+    if (ref.state()->backend == nullptr) not_live();
+    return ref;
 }
 
 }  // namespace isn
@@ -88,6 +92,11 @@ ISN_API isn_status isn_context_destroy(isn_context* context) {
         }
         delete context;  // the token; the state goes with its last reference
         std::lock_guard<std::mutex> wait_for_calls(state->mutex);
+        // Sets still alive answer INVALID_HANDLE from now on; their executor
+        // copies go before the executor that made them.
+        for (AgentSet* set : state->sets) release_executor_copy(*set);
+        state->sets.clear();
+        state->backend.reset();
     });
 }
 
@@ -118,6 +127,17 @@ ISN_API isn_status isn_context_memory_stats(isn_context* context, int64_t* curre
         ref.backend().memory_stats(current, peak);
         if (current_bytes != nullptr) *current_bytes = current;
         if (peak_bytes != nullptr) *peak_bytes = peak;
+    });
+}
+
+ISN_API isn_status isn_context_transfer_stats(isn_context* context, int64_t* host_to_device_bytes,
+                                              int64_t* device_to_host_bytes) {
+    return guard("isn_context_transfer_stats", [&] {
+        const ContextRef ref = acquire(context);
+        int64_t h2d = 0, d2h = 0;
+        ref.backend().transfer_stats(h2d, d2h);
+        if (host_to_device_bytes != nullptr) *host_to_device_bytes = h2d;
+        if (device_to_host_bytes != nullptr) *device_to_host_bytes = d2h;
     });
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 
 #include "../backend.h"
 
@@ -18,9 +19,15 @@ struct isn_context {
 
 namespace isn {
 
+class AgentSet;
+
+// Everything below is guarded by `mutex`. isn_context_destroy releases the
+// sets' executor copies and then the backend (null from then on: the state
+// itself lives on while a set still refers to it).
 struct ContextState {
     std::mutex mutex;
     std::unique_ptr<Backend> backend;
+    std::unordered_set<AgentSet*> sets;  // live sets created on this context
 };
 
 // A live context held for the duration of one call (locked, kept alive).
@@ -28,6 +35,8 @@ class ContextRef {
 public:
     explicit ContextRef(std::shared_ptr<ContextState> state) : state_(std::move(state)), lock_(state_->mutex) {}
     Backend& backend() const { return *state_->backend; }
+    ContextState* state() const { return state_.get(); }
+    const std::shared_ptr<ContextState>& shared_state() const { return state_; }
 
 private:
     std::shared_ptr<ContextState> state_;

@@ -6,18 +6,15 @@
 #include "../core/empathy.h"
 #include "../core/observables.h"
 #include "../core/sample.h"
+#include "../core/social.h"
 #include "context.h"
 #include "../common/errors.h"
+#include "runs.h"
 #include "validate.h"
 
 using namespace isn;
 
 namespace {
-
-constexpr int32_t kMaxAgents = 1 << 20;
-// Empathy-matrix jobs per backend call when the caller wants scores only, so
-// the temporary results stay small (about 20 MB) however big the swarm.
-constexpr int64_t kMatrixChunk = 1 << 18;
 
 std::string item(const char* name, int64_t k) { return std::string(name) + "[" + std::to_string(k) + "]"; }
 
@@ -29,7 +26,6 @@ struct PlanScratch {
     std::vector<Job> jobs;
     std::vector<isn_system_view> systems;
     std::vector<isn_empathy_result> results;
-    std::vector<double> weights;
     std::vector<isn_observables> observables;
     std::vector<char> passed;
 };
@@ -58,7 +54,6 @@ struct TrimScratchOnExit {
         trim(s.jobs);
         trim(s.systems);
         trim(s.results);
-        trim(s.weights);
         trim(s.observables);
         trim(s.passed);
     }
@@ -90,17 +85,16 @@ void validate_systems(const isn_system_view* systems, int32_t count, const char*
     for (int32_t k = 0; k < count; ++k) validate_system(systems[k], name, k, need_spins[static_cast<size_t>(k)] != 0);
 }
 
-void validate_empathy_options(const isn_empathy_options* options) {
-    require_not_null(options, "options");
-    validate_anneal_options(options->anneal, "options.anneal");
-    validate_weights(options->weights, "options.weights");
-}
-
-// Runs pair jobs as empathy (scores into results).
+// Runs pair jobs of borrowed views as empathy (scores into results).
 void run_empathy(Backend& b, const isn_system_view* systems, int32_t system_count, const std::vector<Job>& jobs,
                  const isn_empathy_options& options, isn_empathy_result* results) {
-    b.run_anneal(systems, system_count, jobs.data(), static_cast<int32_t>(jobs.size()), options.anneal,
-                 &options.weights, nullptr, nullptr, results);
+    SystemSet set;
+    set.views = systems;
+    set.count = system_count;
+    JobRange range;
+    range.list = jobs.data();
+    range.count = static_cast<int32_t>(jobs.size());
+    b.run_anneal(set, range, options.anneal, &options.weights, nullptr, nullptr, results, nullptr);
 }
 
 // Below this many coupling elements in a whole batch (the managed backend's
@@ -165,7 +159,13 @@ ISN_API isn_status isn_anneal_batch(isn_context* context, const isn_system_view*
             jobs[static_cast<size_t>(k)] = Job{k, -1, seeds[k], offset};
             offset += systems[k].n;
         }
-        b.run_anneal(systems, count, jobs.data(), count, *options, nullptr, spins_out, stats_out, nullptr);
+        SystemSet set;
+        set.views = systems;
+        set.count = count;
+        JobRange range;
+        range.list = jobs.data();
+        range.count = count;
+        b.run_anneal(set, range, *options, nullptr, spins_out, stats_out, nullptr, nullptr);
     });
 }
 
@@ -225,30 +225,13 @@ ISN_API isn_status isn_social_attention(isn_context* context, const isn_system_v
         std::vector<isn_empathy_result>& results = scratch.results;
         results.resize(static_cast<size_t>(count));
         run_empathy(b, systems.data(), count + 1, jobs, *options, results.data());
-
-        double total = 0.0;
-        for (const auto& r : results) total = total + r.score;
-        std::vector<double>& w = scratch.weights;
-        w.resize(static_cast<size_t>(count));
-        for (int32_t k = 0; k < count; ++k)
-            w[static_cast<size_t>(k)] = total <= 1e-8 ? 1.0 / static_cast<double>(count) : results[static_cast<size_t>(k)].score / total;
-        isn_emotion acc{0.0, 0.0, 0.0, 0.0};
-        int32_t best = 0;
-        for (int32_t k = 0; k < count; ++k) {
-            const isn_system_view& o = others[k];
-            const isn_emotion e = core::observe(o.n, o.couplings, o.fields, o.spins).emotion;
-            const double wk = w[static_cast<size_t>(k)];
-            acc.valence = acc.valence + wk * e.valence;
-            acc.arousal = acc.arousal + wk * e.arousal;
-            acc.tension = acc.tension + wk * e.tension;
-            acc.coherence = acc.coherence + wk * e.coherence;
-            if (results[static_cast<size_t>(k)].score > results[static_cast<size_t>(best)].score) best = k;
-        }
-        for (int32_t k = 0; k < count; ++k) weights_out[k] = w[static_cast<size_t>(k)];
+        // The outputs are written from here on (every check passed, the run finished).
+        core::social_attention(
+            count, results.data(),
+            [&](int32_t k) { return core::observe(others[k].n, others[k].couplings, others[k].fields, others[k].spins).emotion; },
+            weights_out, *collective_out, *most_empathic_out);
         if (results_out != nullptr)
             for (int32_t k = 0; k < count; ++k) results_out[k] = results[static_cast<size_t>(k)];
-        *collective_out = acc;
-        *most_empathic_out = best;
     });
 }
 
@@ -258,7 +241,7 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context, const isn_system_vie
     return guard("isn_empathy_matrix", [&] {
         const ContextRef ref = acquire(context);
         Backend& b = ref.backend();
-        require_range(count, 1, kMaxAgents, "count");
+        require_range(count, 1, ISN_MAX_AGENTS, "count");
         require_not_null(agents, "agents");
         require_not_null(scores_out, "scores_out");
         validate_empathy_options(options);
@@ -268,23 +251,15 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context, const isn_system_vie
                 invalid("argument '" + item("agents", k) + ".n' = " + std::to_string(agents[k].n) +
                         " differs from agents[0].n = " + std::to_string(agents[0].n));
         }
-        const int64_t K = count, total = K * K;
-        std::vector<isn_empathy_result> temp;
-        std::vector<Job> jobs;
-        for (int64_t begin = 0; begin < total; begin += kMatrixChunk) {
-            const int64_t end = begin + kMatrixChunk < total ? begin + kMatrixChunk : total;
-            jobs.resize(static_cast<size_t>(end - begin));
-            for (int64_t e = begin; e < end; ++e)
-                jobs[static_cast<size_t>(e - begin)] =
-                    Job{static_cast<int32_t>(e % K), static_cast<int32_t>(e / K), seed_base + static_cast<uint64_t>(e), 0};
-            isn_empathy_result* out = results_out != nullptr ? results_out + begin : nullptr;
-            if (out == nullptr) {
-                temp.resize(jobs.size());
-                out = temp.data();
-            }
-            run_empathy(b, agents, count, jobs, *options, out);
-            for (int64_t e = begin; e < end; ++e) scores_out[e] = out[e - begin].score;
-        }
+        // One executor copy for the whole matrix (on a GPU: one upload, then
+        // implicit jobs per tile), the agent-set path with borrowed systems.
+        SystemSet set;
+        set.views = agents;
+        set.count = count;
+        set.max_n = agents[0].n;
+        const std::unique_ptr<ResidentSet> resident = b.make_resident(agents, count, nullptr, nullptr);
+        set.resident = resident.get();
+        run_matrix(b, set, seed_base, *options, scores_out, results_out, nullptr);
     });
 }
 

@@ -219,6 +219,12 @@ void validate_weights(const isn_weights& w, const char* name) {
         invalid(std::string("argument '") + name + "' has all weights 0");
 }
 
+void validate_empathy_options(const isn_empathy_options* options) {
+    require_not_null(options, "options");
+    validate_anneal_options(options->anneal, "options.anneal");
+    validate_weights(options->weights, "options.weights");
+}
+
 void validate_pairs(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
                     int32_t pair_count, const char* name) {
     for (int32_t k = 0; k < pair_count; ++k) {

@@ -132,12 +132,13 @@ public:
         return "cpu, " + std::to_string(pool_.size()) + (pool_.size() == 1 ? " thread" : " threads");
     }
 
-    void run_anneal(const isn_system_view* systems, int32_t, const Job* jobs, int32_t job_count,
-                    const isn_anneal_options& options, const isn_weights* weights, int8_t* spins_out,
-                    isn_anneal_stats* stats, isn_empathy_result* results) override {
-        pool_.run(job_count, [&](int64_t k, int32_t worker) {
-            const Job& job = jobs[k];
-            const isn_system_view& o = systems[job.other];
+    void run_anneal(const SystemSet& systems, const JobRange& jobs, const isn_anneal_options& options,
+                    const isn_weights* weights, int8_t* spins_out, isn_anneal_stats* stats,
+                    isn_empathy_result* results, double* scores) override {
+        const bool scoring = results != nullptr || scores != nullptr;
+        pool_.run(jobs.count, [&](int64_t k, int32_t worker) {
+            const Job job = jobs.at(static_cast<int32_t>(k));
+            const isn_system_view& o = systems.views[job.other];
             const int32_t n = o.n;
             Scratch& sc = scratch_[static_cast<size_t>(worker)];
             int8_t* s;
@@ -165,13 +166,16 @@ public:
                 st.accepted = c.accepted;
                 st.energy = core::energy(n, o.couplings, o.fields, s);
             }
-            if (results != nullptr) {
-                isn_empathy_result& r = results[k];
-                core::score_empathy(n, o.couplings, o.fields, o.spins, systems[job.self].couplings, s, *weights, r);
+            if (scoring) {
+                isn_empathy_result r;
+                core::score_job(n, o.couplings, o.fields, o.spins, systems.views[job.self].couplings, s, *weights,
+                                systems.norms, systems.energies, job.self, job.other, r);
                 r.steps = plan.steps;
                 r.reserved0 = 0;
                 r.trials = c.trials;
                 r.accepted = c.accepted;
+                if (results != nullptr) results[k] = r;
+                if (scores != nullptr) scores[k] = r.score;
             }
         });
     }

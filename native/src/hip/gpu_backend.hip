@@ -1,7 +1,10 @@
 // The GPU executor (HIP; also compiled by nvcc through gpu/gpu_runtime.h):
-// uploads a call's systems once, runs every job of the batch in one launch per
-// regime, copies results back. Device buffers belong to the context and only
-// grow, so steady-state calls allocate nothing.
+// runs every job of a call in one launch per regime, against either the
+// call's borrowed systems (staged and uploaded per call) or an agent set's
+// resident copy (uploaded once at create, patched per member on update).
+// Work buffers belong to the context and only grow, so steady-state calls
+// allocate nothing. Every host<->device copy goes through upload()/download(),
+// which count the bytes (isn_context_transfer_stats).
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -70,10 +73,31 @@ public:
         return static_cast<T*>(ptr_);
     }
 
+    template <class T>
+    T* data() const {
+        return static_cast<T*>(ptr_);
+    }
+
 private:
     MemoryTally* tally_;
     void* ptr_ = nullptr;
     size_t capacity_ = 0;
+};
+
+// An agent set on the device: the systems concatenated as in a borrowed
+// call, plus the per-member constants, in buffers of its own.
+class GpuResidentSet final : public ResidentSet {
+public:
+    explicit GpuResidentSet(MemoryTally* tally)
+        : J(tally), h(tally), spins(tally), j_offset(tally), v_offset(tally), n(tally), norm(tally), energy(tally) {}
+    int64_t bytes() const override { return bytes_; }
+
+    DeviceBuffer J, h, spins, j_offset, v_offset, n, norm, energy;
+    gpu::DevSystems dev{};
+    std::vector<int64_t> host_j_offset, host_v_offset;  // where each member lives
+    std::vector<int32_t> host_n;
+    int32_t min_n = 0, max_n = 0;
+    int64_t bytes_ = 0;
 };
 
 class GpuBackend final : public Backend {
@@ -104,10 +128,31 @@ public:
     isn_backend kind() const override { return ISN_BACKEND_GPU; }
     std::string describe() const override { return description_; }
 
-    void run_anneal(const isn_system_view* systems, int32_t system_count, const Job* jobs, int32_t job_count,
-                    const isn_anneal_options& options, const isn_weights* weights, int8_t* spins_out,
-                    isn_anneal_stats* stats, isn_empathy_result* results) override {
-        synchronized([&] { anneal_on_device(systems, system_count, jobs, job_count, options, weights, spins_out, stats, results); });
+    void run_anneal(const SystemSet& systems, const JobRange& jobs, const isn_anneal_options& options,
+                    const isn_weights* weights, int8_t* spins_out, isn_anneal_stats* stats,
+                    isn_empathy_result* results, double* scores) override {
+        synchronized([&] { anneal_on_device(systems, jobs, options, weights, spins_out, stats, results, scores); });
+    }
+
+    std::unique_ptr<ResidentSet> make_resident(const isn_system_view* views, int32_t count, const double* norms,
+                                               const double* energies) override {
+        auto set = std::make_unique<GpuResidentSet>(&tally_);
+        synchronized([&] { upload_resident(*set, views, count, norms, energies); });
+        return set;
+    }
+
+    bool update_resident(ResidentSet& resident, const isn_system_view* views, int32_t, int32_t index,
+                         const double* norms, const double* energies, bool spins_only) override {
+        auto& set = static_cast<GpuResidentSet&>(resident);
+        const isn_system_view& v = views[index];
+        if (v.n != set.host_n[static_cast<size_t>(index)]) return false;  // a new layout: the caller re-uploads
+        synchronized([&] { patch_resident(set, v, index, norms, energies, spins_only); });
+        return true;
+    }
+
+    void transfer_stats(int64_t& host_to_device, int64_t& device_to_host) const override {
+        host_to_device = host_to_device_;
+        device_to_host = device_to_host_;
     }
 
     void observe(const isn_system_view* systems, int32_t count, isn_observables* out) override {
@@ -135,52 +180,77 @@ private:
         }
     }
 
-    void anneal_on_device(const isn_system_view* systems, int32_t system_count, const Job* jobs, int32_t job_count,
-                          const isn_anneal_options& options, const isn_weights* weights, int8_t* spins_out,
-                          isn_anneal_stats* stats, isn_empathy_result* results) {
+    void anneal_on_device(const SystemSet& systems, const JobRange& jobs, const isn_anneal_options& options,
+                          const isn_weights* weights, int8_t* spins_out, isn_anneal_stats* stats,
+                          isn_empathy_result* results, double* scores) {
         check(hipSetDevice(device_), "hipSetDevice");
-        const gpu::DevSystems sys = upload_systems(systems, system_count);
+        const auto* resident = static_cast<const GpuResidentSet*>(systems.resident);
+        const gpu::DevSystems sys = resident != nullptr ? resident->dev : upload_systems(systems.views, systems.count);
+        const int32_t job_count = jobs.count;
+        const bool scoring = results != nullptr || scores != nullptr;
 
-        // Work layout: job k's spins and phi start at the prefix sum of n.
-        // Members, not locals: queued copies read them until the stream synchronises.
+        gpu::DevJobs dj{};
+        dj.range = jobs;
+        dj.count = job_count;
+        dj.split = kBlockRegimeMinN;
+        dj.score = scoring ? 1 : 0;
+        dj.options = options;
+        if (weights != nullptr) dj.weights = *weights;
+        // Work layout. Explicit job lists (request data, uploaded): job k's
+        // spins and phi start at the prefix sum of n, and each regime gets its
+        // list of job ids. Edges and implicit matrix jobs (agent sets only):
+        // a fixed slot of max_n per job, each launch skipping the other
+        // regime's jobs, so nothing but the edges is uploaded per tile.
+        int64_t total = 0;
+        bool any_small = false, any_large = false;
         std::vector<int64_t>& work = h_work_;
         std::vector<int32_t>& small = h_small_;
         std::vector<int32_t>& large = h_large_;
-        work.resize(static_cast<size_t>(job_count));
         small.clear();
         large.clear();
-        int64_t total = 0;
-        for (int32_t k = 0; k < job_count; ++k) {
-            work[static_cast<size_t>(k)] = total;
-            const int32_t n = systems[jobs[k].other].n;
-            total += n;
-            (n >= kBlockRegimeMinN ? large : small).push_back(k);
+        if (jobs.list != nullptr) {
+            work.resize(static_cast<size_t>(job_count));
+            for (int32_t k = 0; k < job_count; ++k) {
+                work[static_cast<size_t>(k)] = total;
+                const int32_t n = systems.views[jobs.list[k].other].n;
+                total += n;
+                (n >= kBlockRegimeMinN ? large : small).push_back(k);
+            }
+            Job* d_jobs = jobs_.get<Job>(static_cast<size_t>(job_count));
+            int64_t* d_work = work_offsets_.get<int64_t>(work.size());
+            int32_t* d_ids = ids_.get<int32_t>(static_cast<size_t>(job_count));
+            upload(d_jobs, jobs.list, static_cast<size_t>(job_count));
+            upload(d_work, work.data(), work.size());
+            upload(d_ids, small.data(), small.size());
+            upload(d_ids + small.size(), large.data(), large.size());
+            dj.range.list = d_jobs;
+            dj.work_offset = d_work;
+            dj.ids = d_ids;
+            any_small = !small.empty();
+            any_large = !large.empty();
+        } else {
+            if (resident == nullptr) fail(ISN_STATUS_INTERNAL, "edge/matrix jobs need the systems resident on the device");
+            dj.slot_n = resident->max_n;
+            total = static_cast<int64_t>(job_count) * resident->max_n;
+            if (jobs.edges != nullptr) {
+                isn_edge* d_edges = jobs_.get<isn_edge>(static_cast<size_t>(job_count));
+                upload(d_edges, jobs.edges, static_cast<size_t>(job_count));
+                dj.range.edges = d_edges;
+            }
+            any_small = resident->min_n < kBlockRegimeMinN;
+            any_large = resident->max_n >= kBlockRegimeMinN;
         }
-        Job* d_jobs = jobs_.get<Job>(static_cast<size_t>(job_count));
-        int64_t* d_work = work_offsets_.get<int64_t>(work.size());
-        int32_t* d_ids = ids_.get<int32_t>(static_cast<size_t>(job_count));
-        upload(d_jobs, jobs, static_cast<size_t>(job_count));
-        upload(d_work, work.data(), work.size());
-        upload(d_ids, small.data(), small.size());
-        upload(d_ids + small.size(), large.data(), large.size());
-
-        gpu::DevJobs dj{};
-        dj.jobs = d_jobs;
-        dj.work_offset = d_work;
-        dj.score = results != nullptr ? 1 : 0;
-        dj.options = options;
-        if (weights != nullptr) dj.weights = *weights;
         dj.spins = work_spins_.get<int8_t>(static_cast<size_t>(total));
-        dj.stats = results != nullptr ? nullptr : stats_.get<isn_anneal_stats>(static_cast<size_t>(job_count));
+        dj.stats = scoring ? nullptr : stats_.get<isn_anneal_stats>(static_cast<size_t>(job_count));
         dj.results = results != nullptr ? results_.get<isn_empathy_result>(static_cast<size_t>(job_count)) : nullptr;
+        dj.scores = scores != nullptr ? scores_.get<double>(static_cast<size_t>(job_count)) : nullptr;
         const bool single = options.precision == ISN_PRECISION_SINGLE;
         void* phi = single ? static_cast<void*>(phi_.get<float>(static_cast<size_t>(total)))
                            : static_cast<void*>(phi_.get<double>(static_cast<size_t>(total)));
 
-        if (!small.empty()) {
+        if (any_small) {
             gpu::DevJobs d = dj;
-            d.ids = d_ids;
-            d.count = static_cast<int32_t>(small.size());
+            if (dj.ids != nullptr) d.count = static_cast<int32_t>(small.size());
             const unsigned grid = static_cast<unsigned>((d.count + kThreadsPerBlockSmall - 1) / kThreadsPerBlockSmall);
             if (single)
                 hipLaunchKernelGGL(gpu::anneal_threads<float>, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, d, static_cast<float*>(phi));
@@ -188,10 +258,12 @@ private:
                 hipLaunchKernelGGL(gpu::anneal_threads<double>, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, d, static_cast<double*>(phi));
             check(hipGetLastError(), "anneal_threads launch");
         }
-        if (!large.empty()) {
+        if (any_large) {
             gpu::DevJobs d = dj;
-            d.ids = d_ids + small.size();
-            d.count = static_cast<int32_t>(large.size());
+            if (dj.ids != nullptr) {
+                d.ids = dj.ids + small.size();
+                d.count = static_cast<int32_t>(large.size());
+            }
             const unsigned grid = static_cast<unsigned>(d.count);
             if (single)
                 hipLaunchKernelGGL(gpu::anneal_blocks<float>, dim3(grid), dim3(kThreadsPerBlockLarge), 0, stream_, sys, d, static_cast<float*>(phi));
@@ -201,16 +273,18 @@ private:
         }
 
         if (results != nullptr) download(results, dj.results, static_cast<size_t>(job_count));
-        if (stats != nullptr && results == nullptr) download(stats, dj.stats, static_cast<size_t>(job_count));
-        if (spins_out != nullptr) {
+        if (scores != nullptr) download(scores, dj.scores, static_cast<size_t>(job_count));
+        if (stats != nullptr && !scoring) download(stats, dj.stats, static_cast<size_t>(job_count));
+        const bool want_spins = spins_out != nullptr && jobs.list != nullptr;
+        if (want_spins) {
             host_spins_.resize(static_cast<size_t>(total));
             download(host_spins_.data(), dj.spins, host_spins_.size());
         }
         check(hipStreamSynchronize(stream_), "anneal kernels");
-        if (spins_out != nullptr)
+        if (want_spins)
             for (int32_t k = 0; k < job_count; ++k)
-                std::memcpy(spins_out + jobs[k].spin_offset, host_spins_.data() + work[static_cast<size_t>(k)],
-                            static_cast<size_t>(systems[jobs[k].other].n));
+                std::memcpy(spins_out + jobs.list[k].spin_offset, host_spins_.data() + work[static_cast<size_t>(k)],
+                            static_cast<size_t>(systems.views[jobs.list[k].other].n));
     }
 
     void observe_on_device(const isn_system_view* systems, int32_t count, isn_observables* out) {
@@ -228,16 +302,19 @@ private:
     void upload(T* dst, const T* src, size_t count) {
         if (count == 0) return;
         check(hipMemcpyAsync(dst, src, count * sizeof(T), hipMemcpyHostToDevice, stream_), "hipMemcpyAsync (upload)");
+        host_to_device_ += static_cast<int64_t>(count * sizeof(T));
     }
 
     template <class T>
     void download(T* dst, const T* src, size_t count) {
         if (count == 0) return;
         check(hipMemcpyAsync(dst, src, count * sizeof(T), hipMemcpyDeviceToHost, stream_), "hipMemcpyAsync (download)");
+        device_to_host_ += static_cast<int64_t>(count * sizeof(T));
     }
 
-    // Concatenates the systems into pinned-size host staging and uploads them.
-    gpu::DevSystems upload_systems(const isn_system_view* systems, int32_t count) {
+    // Concatenates the systems into host staging (offsets, n, J, h, spins;
+    // zeros where a system has no spins).
+    void stage_systems(const isn_system_view* systems, int32_t count) {
         h_j_offset_.resize(static_cast<size_t>(count));
         h_v_offset_.resize(static_cast<size_t>(count));
         h_n_.resize(static_cast<size_t>(count));
@@ -260,13 +337,18 @@ private:
             std::memcpy(h_h_.data() + h_v_offset_[static_cast<size_t>(k)], v.fields, n * sizeof(double));
             if (v.spins != nullptr) std::memcpy(h_s_.data() + h_v_offset_[static_cast<size_t>(k)], v.spins, n);
         }
+    }
+
+    // Uploads the staged systems into the given buffers.
+    gpu::DevSystems upload_staged(DeviceBuffer& J, DeviceBuffer& h, DeviceBuffer& spins, DeviceBuffer& j_offset,
+                                  DeviceBuffer& v_offset, DeviceBuffer& n) {
         gpu::DevSystems d{};
-        double* dJ = J_.get<double>(h_J_.size());
-        double* dh = h_.get<double>(h_h_.size());
-        int8_t* ds = spins_.get<int8_t>(h_s_.size());
-        int64_t* djo = j_offset_.get<int64_t>(h_j_offset_.size());
-        int64_t* dvo = v_offset_.get<int64_t>(h_v_offset_.size());
-        int32_t* dn = n_.get<int32_t>(h_n_.size());
+        double* dJ = J.get<double>(h_J_.size());
+        double* dh = h.get<double>(h_h_.size());
+        int8_t* ds = spins.get<int8_t>(h_s_.size());
+        int64_t* djo = j_offset.get<int64_t>(h_j_offset_.size());
+        int64_t* dvo = v_offset.get<int64_t>(h_v_offset_.size());
+        int32_t* dn = n.get<int32_t>(h_n_.size());
         upload(dJ, h_J_.data(), h_J_.size());
         upload(dh, h_h_.data(), h_h_.size());
         upload(ds, h_s_.data(), h_s_.size());
@@ -282,6 +364,63 @@ private:
         return d;
     }
 
+    // A borrowed call's systems, into the context's reused buffers.
+    gpu::DevSystems upload_systems(const isn_system_view* systems, int32_t count) {
+        stage_systems(systems, count);
+        return upload_staged(J_, h_, spins_, j_offset_, v_offset_, n_);
+    }
+
+    // An agent set, into its own buffers (exact sizes: they live as long as the set).
+    void upload_resident(GpuResidentSet& set, const isn_system_view* views, int32_t count, const double* norms,
+                         const double* energies) {
+        check(hipSetDevice(device_), "hipSetDevice");
+        stage_systems(views, count);
+        set.dev = upload_staged(set.J, set.h, set.spins, set.j_offset, set.v_offset, set.n);
+        if (norms != nullptr) {
+            double* d = set.norm.get<double>(static_cast<size_t>(count));
+            upload(d, norms, static_cast<size_t>(count));
+            set.dev.norm = d;
+        }
+        if (energies != nullptr) {
+            double* d = set.energy.get<double>(static_cast<size_t>(count));
+            upload(d, energies, static_cast<size_t>(count));
+            set.dev.energy = d;
+        }
+        set.host_j_offset = h_j_offset_;
+        set.host_v_offset = h_v_offset_;
+        set.host_n = h_n_;
+        set.min_n = *std::min_element(h_n_.begin(), h_n_.end());
+        set.max_n = *std::max_element(h_n_.begin(), h_n_.end());
+        const size_t K = static_cast<size_t>(count);
+        set.bytes_ = static_cast<int64_t>(h_J_.size() * sizeof(double) + h_h_.size() * sizeof(double) + h_s_.size() +
+                                          K * (2 * sizeof(int64_t) + sizeof(int32_t)) +
+                                          (norms != nullptr ? K * sizeof(double) : 0) +
+                                          (energies != nullptr ? K * sizeof(double) : 0));
+        check(hipStreamSynchronize(stream_), "agent set upload");
+    }
+
+    // One member of the same n: its own bytes only (J, h, spins, constants).
+    void patch_resident(GpuResidentSet& set, const isn_system_view& v, int32_t index, const double* norms,
+                        const double* energies, bool spins_only) {
+        check(hipSetDevice(device_), "hipSetDevice");
+        const size_t k = static_cast<size_t>(index), n = static_cast<size_t>(v.n);
+        const int64_t jo = set.host_j_offset[k], vo = set.host_v_offset[k];
+        int8_t* ds = set.spins.data<int8_t>();
+        if (!spins_only) {
+            upload(set.J.data<double>() + jo, v.couplings, n * n);
+            upload(set.h.data<double>() + vo, v.fields, n);
+            if (norms != nullptr && set.dev.norm != nullptr) upload(set.norm.data<double>() + k, norms + k, 1);
+        }
+        if (v.spins != nullptr) {
+            upload(ds + vo, v.spins, n);
+        } else {
+            h_s_.assign(n, 0);  // "no spins" is zeros on the device
+            upload(ds + vo, h_s_.data(), n);
+        }
+        if (energies != nullptr && set.dev.energy != nullptr) upload(set.energy.data<double>() + k, energies + k, 1);
+        check(hipStreamSynchronize(stream_), "agent set update");
+    }
+
     int32_t device_;
     std::string description_;
     hipStream_t stream_ = nullptr;
@@ -292,7 +431,9 @@ private:
     MemoryTally tally_;
     DeviceBuffer J_{&tally_}, h_{&tally_}, spins_{&tally_}, j_offset_{&tally_}, v_offset_{&tally_}, n_{&tally_};
     DeviceBuffer jobs_{&tally_}, work_offsets_{&tally_}, ids_{&tally_}, work_spins_{&tally_}, phi_{&tally_},
-        stats_{&tally_}, results_{&tally_}, observables_{&tally_};
+        stats_{&tally_}, results_{&tally_}, scores_{&tally_}, observables_{&tally_};
+    // Bytes copied each way (only touched under the context's lock).
+    int64_t host_to_device_ = 0, device_to_host_ = 0;
     // Host staging (asynchronous copies read them until the stream synchronises).
     std::vector<double> h_J_, h_h_;
     std::vector<int8_t> h_s_, host_spins_;

@@ -22,38 +22,47 @@ struct DevSystems {
     const int64_t* j_offset;  // per system: start in J
     const int64_t* v_offset;  // per system: start in h and spins
     const int32_t* n;         // per system
+    const double* norm;       // per system core::coupling_norm, or null (computed per job)
+    const double* energy;     // per system energy of its actual spins, or null (computed per job)
 };
 
 // Per-call constants of a launch.
 struct DevJobs {
-    const Job* jobs;
-    const int64_t* work_offset;  // per job: start of its spins and phi in the work buffers
-    const int32_t* ids;          // the jobs this launch runs
-    int32_t count;
-    int32_t score;               // 1: fill results (empathy), 0: fill stats (anneal)
+    JobRange range;              // the jobs of the call; its list/edges point to device copies
+    const int64_t* work_offset;  // per job: start of its spins and phi in the work buffers, or
+    int64_t slot_n;              //   null: job k's start is k * slot_n
+    const int32_t* ids;          // the jobs this launch runs, or null: every job of the range
+    int32_t count;               //   whose n is in this launch's regime (see split)
+    int32_t split;               // n < split: thread regime, else block regime (when ids is null)
+    int32_t score;               // 1: fill results/scores (empathy), 0: fill stats (anneal)
     isn_anneal_options options;
     isn_weights weights;
     int8_t* spins;               // work buffer: final spins of every job
     isn_anneal_stats* stats;
-    isn_empathy_result* results;
+    isn_empathy_result* results;  // or null
+    double* scores;               // or null (results[k].score only)
 };
 
+__device__ inline int64_t work_offset_of(const DevJobs& dj, int32_t k) {
+    return dj.work_offset != nullptr ? dj.work_offset[k] : static_cast<int64_t>(k) * dj.slot_n;
+}
+
 // Energy and (when scoring) the empathy result of a finished job.
-__device__ inline void finish_job(const DevSystems& sys, const DevJobs& dj, int32_t k, const int8_t* s,
-                                  int32_t steps, core::AnnealCounts c) {
-    const Job& job = dj.jobs[k];
+__device__ inline void finish_job(const DevSystems& sys, const DevJobs& dj, int32_t k, const Job& job,
+                                  const int8_t* s, int32_t steps, core::AnnealCounts c) {
     const int32_t n = sys.n[job.other];
     const double* J = sys.J + sys.j_offset[job.other];
     const double* h = sys.h + sys.v_offset[job.other];
     if (dj.score) {
         isn_empathy_result r;
-        core::score_empathy(n, J, h, sys.spins + sys.v_offset[job.other], sys.J + sys.j_offset[job.self], s,
-                            dj.weights, r);
+        core::score_job(n, J, h, sys.spins + sys.v_offset[job.other], sys.J + sys.j_offset[job.self], s, dj.weights,
+                        sys.norm, sys.energy, job.self, job.other, r);
         r.steps = steps;
         r.reserved0 = 0;
         r.trials = c.trials;
         r.accepted = c.accepted;
-        dj.results[k] = r;
+        if (dj.results != nullptr) dj.results[k] = r;
+        if (dj.scores != nullptr) dj.scores[k] = r.score;
     } else {
         isn_anneal_stats st;
         st.steps = steps;
@@ -69,10 +78,11 @@ template <class Real>
 __global__ void anneal_threads(DevSystems sys, DevJobs dj, Real* phi) {
     const int32_t idx = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
     if (idx >= dj.count) return;
-    const int32_t k = dj.ids[idx];
-    const Job job = dj.jobs[k];
+    const int32_t k = dj.ids != nullptr ? dj.ids[idx] : idx;
+    const Job job = dj.range.at(k);
     const int32_t n = sys.n[job.other];
-    const int64_t off = dj.work_offset[k];
+    if (dj.ids == nullptr && n >= dj.split) return;  // the block regime's job
+    const int64_t off = work_offset_of(dj, k);
     const core::AnnealPlan plan = core::make_plan(dj.options, n);
     // The CPU backend's loop itself: betas computed per step (no table to
     // keep per thread), no bracket table (det_exp decides: same decisions),
@@ -80,15 +90,16 @@ __global__ void anneal_threads(DevSystems sys, DevJobs dj, Real* phi) {
     const core::AnnealCounts c = core::anneal_system_dispatch<Real>(
         n, sys.J + sys.j_offset[job.other], sys.h + sys.v_offset[job.other], job.seed, plan,
         core::ComputedBetas{plan}, nullptr, dj.spins + off, phi + off, core::CoreProposer{});
-    finish_job(sys, dj, k, dj.spins + off, plan.steps, c);
+    finish_job(sys, dj, k, job, dj.spins + off, plan.steps, c);
 }
 
 template <class Real>
 __global__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
-    const int32_t k = dj.ids[blockIdx.x];
-    const Job job = dj.jobs[k];
+    const int32_t k = dj.ids != nullptr ? dj.ids[blockIdx.x] : static_cast<int32_t>(blockIdx.x);
+    const Job job = dj.range.at(k);
     const int32_t n = sys.n[job.other];
-    const int64_t off = dj.work_offset[k];
+    if (dj.ids == nullptr && n < dj.split) return;  // the thread regime's job (uniform across the block)
+    const int64_t off = work_offset_of(dj, k);
     const double* J = sys.J + sys.j_offset[job.other];
     const double* h = sys.h + sys.v_offset[job.other];
     int8_t* s = dj.spins + off;
@@ -128,7 +139,7 @@ __global__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
         }
     }
     __syncthreads();
-    if (tid == 0) finish_job(sys, dj, k, s, plan.steps, c);
+    if (tid == 0) finish_job(sys, dj, k, job, s, plan.steps, c);
 }
 
 // Observables of every system, one thread per system, one launch.
