@@ -28,6 +28,7 @@ public class AbiLayoutTests
             [IsnStructId.EmpathyOptions] = 88, [IsnStructId.Pair] = 16, [IsnStructId.AnnealStats] = 32,
             [IsnStructId.EmpathyResult] = 80, [IsnStructId.Emotion] = 32, [IsnStructId.Observables] = 56,
             [IsnStructId.QuickEstimate] = 24, [IsnStructId.SampleStats] = 24,
+            [IsnStructId.Edge] = 8, [IsnStructId.RunControl] = 24, [IsnStructId.AgentSetInfo] = 24,
         };
         foreach (NativeAbi.ManagedLayout l in NativeAbi.ManagedLayouts())
         {
@@ -40,6 +41,24 @@ public class AbiLayoutTests
         Assert.That(view.Offsets, Is.EqualTo(new[] { 0, 4, 8, 16, 24 }), "n, reserved0, couplings, fields, spins");
         var result = NativeAbi.ManagedLayouts().Single(l => l.Id == IsnStructId.EmpathyResult);
         Assert.That(result.Offsets, Is.EqualTo(new[] { 0, 8, 16, 24, 32, 40, 48, 56, 60, 64, 72 }));
+    }
+
+    [Test]
+    public void TheNewSetStructsHaveTheHeaderLayout()
+    {
+        var layouts = NativeAbi.ManagedLayouts();
+        Assert.That(layouts.Single(l => l.Id == IsnStructId.Edge).Offsets, Is.EqualTo(new[] { 0, 4 }), "self_index, other_index");
+        Assert.That(layouts.Single(l => l.Id == IsnStructId.RunControl).Offsets, Is.EqualTo(new[] { 0, 8, 16 }), "progress, user_data, cancel");
+        Assert.That(layouts.Single(l => l.Id == IsnStructId.AgentSetInfo).Offsets, Is.EqualTo(new[] { 0, 4, 8, 16 }), "count, max_n, host_bytes, device_bytes");
+    }
+
+    [Test]
+    public void PublicSetValuesShareTheCStructsLayout()
+    {
+        // AgentPair, AgentEdge and the result records are handed to the library without copies.
+        Assert.That(IsingNative.Backends.Native.SetLayouts.Mismatches(), Is.Empty);
+        Assert.That(System.Runtime.CompilerServices.Unsafe.SizeOf<AgentPair>(), Is.EqualTo(16));
+        Assert.That(System.Runtime.CompilerServices.Unsafe.SizeOf<AgentEdge>(), Is.EqualTo(8));
     }
 
     [Test]

@@ -45,6 +45,36 @@ public class AllocationTests
         Assert.That(allocated, Is.EqualTo(0), "bytes allocated by 100 Anneal + Quick calls");
     }
 
+    [TestCase(BackendKind.Managed)]
+    [TestCase(BackendKind.NativeCpu)]
+    [TestCase(BackendKind.Gpu)]
+    public void EmpathyOnAnAgentSetAllocatesNothingInSteadyState(BackendKind backend)
+    {
+        if (backend != BackendKind.Managed) Support.NativeBackends.RequireAvailable(backend);
+        using var engine = IsingEngine.Create(backend);
+        var agents = new[] { IsingSystem.SeedPattern(20, 1), IsingSystem.SeedPattern(20, 2), IsingSystem.SpinGlass(20, 3) };
+        using AgentSet set = engine.CreateAgentSet(agents);
+        var options = new EmpathyOptions { Anneal = new AnnealOptions { Steps = 50 } };
+        double sink = 0;
+        long allocated = -1;
+        for (int round = 0; round < Rounds; round++)
+        {
+            agents[2].SetSpins(agents[1].Spins);   // a spin push per round: the push path is steady-state too
+            allocated = AllocatedBy100SetCalls(set, options, ref sink);
+        }
+        Assert.That(sink, Is.Not.NaN.And.Not.EqualTo(0.0));
+        Assert.That(allocated, Is.EqualTo(0), "bytes allocated by 100 AgentSet.Empathy + Observe + Quick calls");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long AllocatedBy100SetCalls(AgentSet set, EmpathyOptions options, ref double sink)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 100; k++)
+            sink += set.Empathy(k % 3, (k + 1) % 3, (ulong)k, options).Score + set.Observe(k % 3).Energy + set.Quick(0, 2).Score;
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long AllocatedBy100Empathies(IsingEngine engine, IsingSystem self, IsingSystem other,
         EmpathyOptions options, ref double sink)

@@ -26,7 +26,35 @@ public class AutoFallbackTests
         public double CouplingSimilarity(SystemView a, SystemView b, double na, double nb) => _inner.CouplingSimilarity(a, b, na, nb);
         public unsafe TrialCounts Sample(SystemView s, double beta, int m, int thin, int burn, ulong seed, AcceptanceRule rule,
             sbyte* start, sbyte* states, double* energies) { Hit(); return _inner.Sample(s, beta, m, thin, burn, seed, rule, start, states, energies); }
+        public IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> m, ReadOnlySpan<double> norms) { Hit(); return new FaultingSet(this, _inner.CreateSet(m, norms)); }
         public void Dispose() => _inner.Dispose();
+        internal void HitFromSet() => Hit();
+    }
+
+    /// <summary>The fake GPU's agent set: faults whenever its backend is armed.</summary>
+    private sealed class FaultingSet(FaultingGpu gpu, IBackendAgentSet inner) : IBackendAgentSet
+    {
+        public int Count => inner.Count;
+        public AgentSetInfo Info() { gpu.HitFromSet(); return inner.Info(); }
+        public void Update(int i, SystemView s, double norm) { gpu.HitFromSet(); inner.Update(i, s, norm); }
+        public void UpdateSpins(int i, SystemView s) { gpu.HitFromSet(); inner.UpdateSpins(i, s); }
+        public void Anneal(ReadOnlySpan<int> m, ReadOnlySpan<ulong> seeds, in AnnealParams p, Span<sbyte> spins, Span<AnnealStats> stats, in RunControl c)
+        { gpu.HitFromSet(); inner.Anneal(m, seeds, p, spins, stats, c); }
+        public void Observe(ReadOnlySpan<int> m, Span<Observables> r) { gpu.HitFromSet(); inner.Observe(m, r); }
+        public void ObserveAll(Span<Observables> r) { gpu.HitFromSet(); inner.ObserveAll(r); }
+        public void Empathy(ReadOnlySpan<AgentPair> pairs, in AnnealParams p, in ScoreWeights w, Span<EmpathyResult> r, in RunControl c)
+        { gpu.HitFromSet(); inner.Empathy(pairs, p, w, r, c); }
+        public int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams p, in ScoreWeights w,
+            Span<double> weights, Span<EmpathyResult> r, out EmotionVector collective)
+        { gpu.HitFromSet(); return inner.SocialAttention(self, others, seedBase, p, w, weights, r, out collective); }
+        public void EmpathyMatrix(ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores, Span<EmpathyResult> r, in RunControl c)
+        { gpu.HitFromSet(); inner.EmpathyMatrix(seedBase, p, w, scores, r, c); }
+        public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores,
+            Span<EmpathyResult> r, in RunControl c)
+        { gpu.HitFromSet(); inner.EmpathyEdges(edges, seedBase, p, w, scores, r, c); }
+        public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> r) { gpu.HitFromSet(); inner.Quick(pairs, scale, r); }
+        public void CouplingSimilarity(ReadOnlySpan<AgentPair> pairs, Span<double> r) { gpu.HitFromSet(); inner.CouplingSimilarity(pairs, r); }
+        public void Dispose() => inner.Dispose();
     }
 
     private static (IsingEngine Engine, FaultingGpu Gpu) EngineWithFaultingGpu(Exception fault)
@@ -62,6 +90,38 @@ public class AutoFallbackTests
             Assert.That(engine.Backend, Is.EqualTo(BackendKind.Managed), "the engine now reports the CPU backend");
             Assert.That(engine.FallbackReason, Does.Contain("hipErrorLaunchFailure").And.Contain("managed"));
             Assert.That(gpu.Calls, Is.EqualTo(callsAtSwitch), "the faulted GPU is retired, not retried");
+        });
+    }
+
+    [Test]
+    public void ADeviceFaultDuringASetCallRebuildsTheSetOnTheCpuAndReplaysIt()
+    {
+        var (engine, gpu) = EngineWithFaultingGpu(new NativeBackendException((int)IsnStatus.DeviceError,
+            "hipErrorLaunchFailure (native status 4 DeviceError)"));
+        using var _ = engine;
+        using var reference = IsingEngine.Create(BackendKind.Managed);
+        var agents = Enumerable.Range(0, 6).Select(i => IsingSystem.SeedPattern(12, (ulong)(40 + i))).ToArray();
+        var options = new EmpathyOptions { Anneal = new AnnealOptions { Steps = 30 } };
+        using AgentSet set = engine.CreateAgentSet(agents);
+        EmpathyResult before = set.Empathy(0, 1, 3, options);
+
+        gpu.Armed = true;
+        agents[2].SetSpins(Support.Systems.Negated(agents[2].Spins));   // a pending push, replayed too
+        var scores = new double[36];
+        set.EmpathyMatrix(11, scores, options);                          // faults on the "GPU", completes on the CPU
+        int callsAtSwitch = gpu.Calls;
+        EmpathyResult after = set.Empathy(2, 3, 4, options);
+
+        var expected = new double[36];
+        reference.EmpathyMatrix(agents, 11, expected, options);
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.EqualTo(reference.Empathy(agents[0], agents[1], 3, options)));
+            Assert.That(scores, Is.EqualTo(expected), "the faulted matrix is not lost");
+            Assert.That(after, Is.EqualTo(reference.Empathy(agents[2], agents[3], 4, options)));
+            Assert.That(engine.Backend, Is.EqualTo(BackendKind.Managed));
+            Assert.That(engine.FallbackReason, Does.Contain("hipErrorLaunchFailure"));
+            Assert.That(gpu.Calls, Is.EqualTo(callsAtSwitch), "the faulted GPU set is retired, not retried");
         });
     }
 

@@ -84,6 +84,14 @@ internal sealed class CouplingSimilarityCache
         return e is not null && e.Version == version ? e.Norm : ComputeNorm(s, version, backend);
     }
 
+    /// <summary>The system's cached norm when it is current, else NaN (nothing is computed).</summary>
+    public static double CachedNormOrNaN(IsingSystem s)
+    {
+        long version = s.Version;
+        NormEntry? e = s.CachedNorm;
+        return e is not null && e.Version == version ? e.Norm : double.NaN;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static double ComputeNorm(IsingSystem s, long version, IComputeBackend backend)
     {

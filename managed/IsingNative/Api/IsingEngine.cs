@@ -19,9 +19,6 @@ public sealed class IsingEngine : IDisposable
     private readonly CouplingSimilarityCache _similarity = new(CouplingSimilarityCache.DefaultCapacity);
     private volatile bool _disposed;
 
-    /// <summary>Tasks handed to the backend at once by the empathy matrix (bounds its memory).</summary>
-    private const int MatrixChunk = 16384;
-
     private IsingEngine(IComputeBackend backend, int threads)
     {
         _backend = backend;
@@ -253,51 +250,60 @@ public sealed class IsingEngine : IDisposable
             if (others[k].Size != self.Size)
                 throw new ArgumentException($"others: others[{k}] has n={others[k].Size} but self has n={self.Size}; equal n is required.", nameof(others));
         }
+        options ??= EmpathyOptions.Default;
+        options.Validate();
         int count = others.Length;
-        var pairs = new EmpathyPair[count];
-        for (int k = 0; k < count; k++) pairs[k] = new EmpathyPair(self, others[k], unchecked(seedBase + (ulong)k));
-        var results = new EmpathyResult[count];
-        EmpathyBatch(pairs, results, options);
-
-        var emotions = new Observables[count];
-        ObserveBatch(others, emotions);
-        var scores = new double[count];
-        double sum = 0.0;
-        int best = 0;
-        for (int k = 0; k < count; k++)
-        {
-            scores[k] = results[k].Score;
-            sum += scores[k];
-            if (scores[k] > scores[best]) best = k;
-        }
+        // Member 0 is self, members 1..count the others: the backend's set does the
+        // empathies, the emotions and the §7 aggregation (written once per backend).
+        var members = new IsingSystem[count + 1];
+        members[0] = self;
+        others.CopyTo(members.AsSpan(1));
+        var indices = new int[count];
+        for (int k = 0; k < count; k++) indices[k] = k + 1;
         var weights = new double[count];
-        for (int k = 0; k < count; k++) weights[k] = sum <= 1e-8 ? 1.0 / count : scores[k] / sum;
-        double v = 0, a = 0, t = 0, c = 0;
-        for (int k = 0; k < count; k++)
+        var results = new EmpathyResult[count];
+        int best;
+        EmotionVector collective;
+        using (IBackendAgentSet set = CreateBackendSet(members))
         {
-            EmotionVector e = emotions[k].Emotion;
-            v = v + weights[k] * e.Valence;
-            a = a + weights[k] * e.Arousal;
-            t = t + weights[k] * e.Tension;
-            c = c + weights[k] * e.Coherence;
+            best = set.SocialAttention(0, indices, seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights),
+                weights, results, out collective);
+            GC.KeepAlive(members);
         }
-        return new SocialAttentionResult(weights, scores, new EmotionVector(v, a, t, c), best, results);
+        var scores = new double[count];
+        for (int k = 0; k < count; k++) scores[k] = results[k].Score;
+        return new SocialAttentionResult(weights, scores, collective, best, results);
     }
 
     /// <summary>
     /// The K×K empathy matrix of a swarm (ALGORITHM.md §7): entry (a, b), row-major, is the
     /// score of agent a towards agent b with seed <c>seedBase + a·K + b</c>. The diagonal is
     /// computed like every other entry (an agent simulating itself). All agents need equal n.
+    /// The agents go to the backend once, as a transient agent set; for repeated work on the
+    /// same swarm keep an <see cref="AgentSet"/> instead.
     /// </summary>
     /// <param name="agents">K ≥ 1 systems of equal n.</param>
     /// <param name="seedBase">The seed of entry (0, 0).</param>
     /// <param name="scores">K*K scores, row-major.</param>
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public void EmpathyMatrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options = null)
+        => EmpathyMatrix(agents, seedBase, scores, options, CancellationToken.None, null);
+
+    /// <summary>The K×K empathy matrix with cancellation and progress (see the other overload).</summary>
+    /// <param name="agents">K ≥ 1 systems of equal n.</param>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="scores">K*K scores, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles (<see cref="OperationCanceledException"/>; finished tiles stay written).</param>
+    /// <param name="progress">Told the entries finished after each tile, on the calling thread.</param>
+    public void EmpathyMatrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options,
+        CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
     {
         ThrowIfDisposed();
         if (agents.IsEmpty) throw new ArgumentException("agents: at least one agent is required, got 0.", nameof(agents));
         int k = agents.Length;
+        if (k > MaxAgents)
+            throw new ArgumentOutOfRangeException(nameof(agents), k, $"agents: at most {MaxAgents} agents, got {k}.");
         long cells = (long)k * k;
         if (scores.Length != cells)
             throw new ArgumentException($"scores: expected {cells} elements (K*K with K={k}), got {scores.Length}.", nameof(scores));
@@ -309,39 +315,73 @@ public sealed class IsingEngine : IDisposable
         }
         options ??= EmpathyOptions.Default;
         options.Validate();
-        AnnealParams p = AnnealParams.From(options.Anneal);
-        ScoreWeights w = ScoreWeights.From(options.Weights);
+        cancellationToken.ThrowIfCancellationRequested();
+        using IBackendAgentSet set = CreateBackendSet(agents);
+        set.EmpathyMatrix(seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights), scores, default,
+            new RunControl(cancellationToken, progress));
+        for (int a = 0; a < k; a++) GC.KeepAlive(agents[a]);
+    }
 
-        var views = new SystemView[k];
-        var norms = new double[k];
-        for (int a = 0; a < k; a++)
-        {
-            views[a] = agents[a].View();
-            norms[a] = CouplingSimilarityCache.Norm(agents[a], _backend);
-        }
-        int chunk = (int)Math.Min(MatrixChunk, cells);
-        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(chunk);
-        EmpathyResult[] results = ArrayPool<EmpathyResult>.Shared.Rent(chunk);
+    /// <summary>Most members of an agent set (the C API's ISN_MAX_AGENTS).</summary>
+    public const int MaxAgents = Interop.IsingNativeApi.ISN_MAX_AGENTS;
+
+    /// <summary>
+    /// Creates an <see cref="AgentSet"/> of <paramref name="members"/> in this engine: each
+    /// member is handed to the backend once (copied into the native library, uploaded once
+    /// to a GPU), and the set's calls then name members by index. The set keeps the
+    /// members (not copies): mutate one and the next call that involves it pushes it again.
+    /// </summary>
+    /// <param name="members">1 ≤ K ≤ <see cref="MaxAgents"/> systems (any sizes; repeats allowed).</param>
+    /// <returns>The set; dispose it before or after the engine.</returns>
+    public AgentSet CreateAgentSet(ReadOnlySpan<IsingSystem> members)
+    {
+        ThrowIfDisposed();
+        if (members.IsEmpty) throw new ArgumentException("members: at least one member is required, got 0.", nameof(members));
+        if (members.Length > MaxAgents)
+            throw new ArgumentOutOfRangeException(nameof(members), members.Length, $"members: at most {MaxAgents} members, got {members.Length}.");
+        for (int i = 0; i < members.Length; i++)
+            if (members[i] is null) throw new ArgumentNullException(nameof(members), $"members[{i}] is null.");
+        var systems = members.ToArray();
+        var versions = new long[systems.Length];
+        var structure = new long[systems.Length];
+        // Versions are read before the views are taken: a mutation in between is pushed by the first call.
+        for (int i = 0; i < systems.Length; i++) { versions[i] = systems[i].Version; structure[i] = systems[i].StructureVersion; }
+        IBackendAgentSet set = CreateBackendSet(systems, cachedNormsOnly: true);
+        return new AgentSet(this, set, systems, versions, structure);
+    }
+
+    /// <summary>Creates an <see cref="AgentSet"/> of the members in order (see the span overload).</summary>
+    /// <param name="members">1 ≤ K ≤ <see cref="MaxAgents"/> systems.</param>
+    public AgentSet CreateAgentSet(IEnumerable<IsingSystem> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        return CreateAgentSet(members.ToArray().AsSpan());
+    }
+
+    /// <summary>
+    /// A backend set over the systems' views, with their §6 norms: from (and into) the
+    /// per-system norm cache for transient sets, only the already cached ones for long-lived sets.
+    /// </summary>
+    private IBackendAgentSet CreateBackendSet(ReadOnlySpan<IsingSystem> systems, bool cachedNormsOnly = false)
+    {
+        int k = systems.Length;
+        SystemView[] views = ArrayPool<SystemView>.Shared.Rent(k);
+        double[] norms = ArrayPool<double>.Shared.Rent(k);
         try
         {
-            for (long start = 0; start < cells; start += chunk)
+            for (int a = 0; a < k; a++)
             {
-                int len = (int)Math.Min(chunk, cells - start);
-                for (int q = 0; q < len; q++)
-                {
-                    long cell = start + q;
-                    int a = (int)(cell / k), b = (int)(cell % k);
-                    tasks[q] = new EmpathyTask(views[a], views[b], unchecked(seedBase + (ulong)cell), norms[a], norms[b], double.NaN);
-                }
-                _backend.Empathy(tasks.AsSpan(0, len), p, w, results.AsSpan(0, len));
-                for (int q = 0; q < len; q++) scores[(int)(start + q)] = results[q].Score;
+                views[a] = systems[a].View();
+                norms[a] = cachedNormsOnly ? CouplingSimilarityCache.CachedNormOrNaN(systems[a]) : CouplingSimilarityCache.Norm(systems[a], _backend);
             }
-            for (int a = 0; a < k; a++) GC.KeepAlive(agents[a]);
+            IBackendAgentSet set = _backend.CreateSet(views.AsSpan(0, k), norms.AsSpan(0, k));
+            for (int a = 0; a < k; a++) GC.KeepAlive(systems[a]);
+            return set;
         }
         finally
         {
-            ArrayPool<EmpathyTask>.Shared.Return(tasks);
-            ArrayPool<EmpathyResult>.Shared.Return(results);
+            ArrayPool<SystemView>.Shared.Return(views);
+            ArrayPool<double>.Shared.Return(norms);
         }
     }
 
@@ -485,7 +525,7 @@ public sealed class IsingEngine : IDisposable
         {
             double b = strength * score;
             Compassion.Blend(self.Size, self.CouplingArray, other.CouplingArray, b);
-            self.BumpVersion();
+            self.MarkStructureChanged();
             return b;
         }
         double tau = noise * (1.0 - score);
@@ -504,4 +544,10 @@ public sealed class IsingEngine : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>An agent set's calls need a live engine (its backend).</summary>
+    internal void ThrowIfDisposedFor(AgentSet set)
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(IsingEngine), "the engine this agent set belongs to was disposed.");
+    }
 }

@@ -40,7 +40,7 @@ internal sealed class FallbackBackend : IComputeBackend
     public string Name => _current.Name;
 
     /// <summary>Device faults worth a replay on the CPU: a lost device, a runtime error, device memory exhausted.</summary>
-    private static bool IsDeviceFault(Exception e) => e is BackendUnavailableException
+    internal static bool IsDeviceFault(Exception e) => e is BackendUnavailableException
         || (e is NativeBackendException n && (n.Status == (int)IsnStatus.DeviceError || n.Status == (int)IsnStatus.OutOfMemory));
 
     /// <summary>Switches to the CPU backend once; returns the backend to replay on.</summary>
@@ -106,6 +106,22 @@ internal sealed class FallbackBackend : IComputeBackend
         try { return b.Sample(system, beta, samples, thin, burnIn, seed, acceptance, start, states, energies); }
         catch (Exception e) when (IsDeviceFault(e) && !ReferenceEquals(b, _fallback))
         { return SwitchOver(b, e).Sample(system, beta, samples, thin, burnIn, seed, acceptance, start, states, energies); }
+    }
+
+    /// <summary>Leaves the primary after a device fault seen by an agent set; returns the CPU backend.</summary>
+    internal IComputeBackend SwitchOverFrom(Exception fault) => SwitchOver(_primary, fault);
+
+    public IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> members, ReadOnlySpan<double> norms)
+    {
+        IComputeBackend b = _current;
+        IBackendAgentSet set;
+        try { set = b.CreateSet(members, norms); }
+        catch (Exception e) when (IsDeviceFault(e) && !ReferenceEquals(b, _fallback))
+        {
+            b = SwitchOver(b, e);
+            set = b.CreateSet(members, norms);
+        }
+        return new FallbackAgentSet(this, set, members, onFallback: !ReferenceEquals(b, _primary));
     }
 
     public void Dispose()

@@ -22,7 +22,7 @@ internal readonly unsafe struct AnnealTask(SystemView system, ulong seed, sbyte*
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal readonly struct EmpathyTask(SystemView self, SystemView other, ulong seed,
-    double selfNorm, double otherNorm, double similarity)
+    double selfNorm, double otherNorm, double similarity, double otherEnergy = double.NaN)
 {
     /// <summary>The empathising system (only its couplings are read).</summary>
     public readonly SystemView Self = self;
@@ -36,6 +36,8 @@ internal readonly struct EmpathyTask(SystemView self, SystemView other, ulong se
     public readonly double OtherNorm = otherNorm;
     /// <summary>The §6 similarity, or NaN.</summary>
     public readonly double Similarity = similarity;
+    /// <summary>The §3 energy of Other's actual spins when already known (an agent set caches it), or NaN.</summary>
+    public readonly double OtherEnergy = otherEnergy;
 }
 
 /// <summary>
@@ -75,4 +77,11 @@ internal interface IComputeBackend : IDisposable
     /// </summary>
     unsafe TrialCounts Sample(SystemView system, double beta, int samples, int thin, int burnIn, ulong seed,
         AcceptanceRule acceptance, sbyte* start, sbyte* states, double* energies);
+
+    /// <summary>
+    /// An agent set over <paramref name="members"/> (already validated systems, each with
+    /// spins). <paramref name="norms"/>: the members' §6 norms when known (NaN entries, or
+    /// empty, are computed). The members' arrays must stay alive and pinned for the set's life.
+    /// </summary>
+    IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> members, ReadOnlySpan<double> norms);
 }

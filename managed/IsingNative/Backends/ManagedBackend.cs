@@ -131,6 +131,9 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
         finally { _pool.Return(scratch); }
     }
 
+    public IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> members, ReadOnlySpan<double> norms)
+        => new ManagedAgentSet(this, members, norms);
+
     public void Dispose() => _pool.Clear();
 
     /// <summary>§4 for one task, writing the final spins to <c>task.SpinsOut</c>.</summary>
@@ -156,7 +159,8 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
             double nb = double.IsNaN(task.OtherNorm) ? CouplingNormSquared(other) : task.OtherNorm;
             c = CouplingSimilarity(task.Self, other, na, nb);
         }
-        return Scoring.Empathy(other, scratch.ActualEnergy(other), predicted, c, w, steps, counts);
+        double actual = double.IsNaN(task.OtherEnergy) ? scratch.ActualEnergy(other) : task.OtherEnergy;
+        return Scoring.Empathy(other, actual, predicted, c, w, steps, counts);
     }
 
     /// <summary>Runs the anneal in the requested precision with the cached schedule.</summary>

@@ -23,6 +23,8 @@ internal enum IsnStatus : int
     OutOfMemory = 5,
     /// <summary>a bug: please report the message</summary>
     Internal = 6,
+    /// <summary>the caller's cancel flag was seen set between two tiles</summary>
+    Cancelled = 7,
 }
 
 internal enum IsnBackend : int
@@ -69,6 +71,9 @@ internal enum IsnStructId : int
     Observables = 9,
     QuickEstimate = 10,
     SampleStats = 11,
+    Edge = 12,
+    RunControl = 13,
+    AgentSetInfo = 14,
 }
 
 /// <summary>
@@ -267,6 +272,56 @@ internal unsafe partial struct IsnSampleStats
     public double acceptance;
 }
 
+/// <summary>
+/// One directed edge of a swarm's attention graph: self attends to other
+/// (members of an agent set). Its seed is the matrix entry's (see
+/// isn_set_empathy_edges), so edges are a sparse subset of the K x K matrix.
+/// </summary>
+// C: struct isn_edge; sizeof 8, alignof 4 as parsed by libclang.
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe partial struct IsnEdge
+{
+    public int self_index;
+
+    public int other_index;
+}
+
+/// <summary>
+/// Optional controls of a long set call (pass NULL for none). Work is cut into
+/// tiles; between two tiles the library calls progress (when not NULL) and
+/// reads *cancel (when not NULL; an int32_t the caller may set to nonzero from
+/// any thread). A call that sees the flag set returns ISN_STATUS_CANCELLED:
+/// the outputs of the tiles already finished are written, the rest untouched.
+/// </summary>
+// C: struct isn_run_control; sizeof 24, alignof 8 as parsed by libclang.
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe partial struct IsnRunControl
+{
+    public delegate* unmanaged[Cdecl]<void*, long, long, void> progress;
+
+    public void* user_data;
+
+    public int* cancel;
+}
+
+/// <summary>What an agent set holds (isn_agent_set_get_info).</summary>
+// C: struct isn_agent_set_info; sizeof 24, alignof 8 as parsed by libclang.
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe partial struct IsnAgentSetInfo
+{
+    /// <summary>members</summary>
+    public int count;
+
+    /// <summary>largest member n</summary>
+    public int max_n;
+
+    /// <summary>the library's host copy (J, h, spins, per-member data)</summary>
+    public long host_bytes;
+
+    /// <summary>the device-resident copy (0 on CPU contexts)</summary>
+    public long device_bytes;
+}
+
 /// <summary>Opaque handle wrapping the native pointer <c>isn_context*</c>; only the native library looks behind it.</summary>
 internal readonly partial struct IsnContextHandle : System.IEquatable<IsnContextHandle>
 {
@@ -298,6 +353,60 @@ internal readonly partial struct IsnContextHandle : System.IEquatable<IsnContext
     public static bool operator !=(IsnContextHandle left, IsnContextHandle right) => left.Value != right.Value;
 }
 
+/// <summary>
+/// An agent set is K member systems copied into the engine once: each member
+/// is validated once, its per-member constants (coupling norm, energy of its
+/// actual spins) computed once, and on a GPU context the whole set is uploaded
+/// once and stays device-resident. Every call below then reads the resident
+/// copy: no re-validation, no re-upload. Updating a member re-validates and
+/// re-copies that member only (on a GPU, the member's bytes only, when its n
+/// is unchanged; a member whose n changes re-lays the set out, one upload).
+///
+/// A set belongs to the context it was created on: passing it with another
+/// context, or after isn_agent_set_destroy, fails with ISN_STATUS_INVALID_HANDLE
+/// (sets, like contexts, are looked up in a registry, never dereferenced).
+/// Destroy every set before its context; a set outliving its context answers
+/// ISN_STATUS_INVALID_HANDLE to everything except destroy.
+///
+/// Members are named by index 0..K-1. A member's spins may be NULL at create
+/// or update time ("no spins"); calls that need them (the other of an empathy,
+/// both members of a quick estimate, observe) then fail naming the member.
+/// Results are bit-identical to the borrowed-view calls on the same systems
+/// and seeds, on every backend. Long calls (anneal, empathy, matrix, edges)
+/// are tiled inside the engine and take an optional isn_run_control.
+///
+/// Opaque handle wrapping the native pointer <c>isn_agent_set*</c>; only the native library looks behind it.
+/// </summary>
+internal readonly partial struct IsnAgentSetHandle : System.IEquatable<IsnAgentSetHandle>
+{
+    /// <summary>The native pointer.</summary>
+    public readonly nint Value;
+
+    /// <summary>Wraps a native pointer.</summary>
+    public IsnAgentSetHandle(nint value) => Value = value;
+
+    /// <summary>The null handle.</summary>
+    public static IsnAgentSetHandle Null => default;
+
+    /// <summary>True when the pointer is NULL.</summary>
+    public bool IsNull => Value == 0;
+
+    /// <inheritdoc/>
+    public bool Equals(IsnAgentSetHandle other) => Value == other.Value;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is IsnAgentSetHandle other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Value.GetHashCode();
+
+    /// <summary>Compares the native pointers.</summary>
+    public static bool operator ==(IsnAgentSetHandle left, IsnAgentSetHandle right) => left.Value == right.Value;
+
+    /// <summary>Compares the native pointers.</summary>
+    public static bool operator !=(IsnAgentSetHandle left, IsnAgentSetHandle right) => left.Value != right.Value;
+}
+
 /// <summary>P/Invoke declarations for the C API in isingnative.h, generated from the header.</summary>
 internal static unsafe partial class IsingNativeApi
 {
@@ -306,12 +415,12 @@ internal static unsafe partial class IsingNativeApi
 
     public const int ISN_VERSION_MAJOR = 1;
 
-    public const int ISN_VERSION_MINOR = 1;
+    public const int ISN_VERSION_MINOR = 2;
 
     public const int ISN_VERSION_PATCH = 0;
 
     /// <summary>isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH</summary>
-    public const int ISN_VERSION = 10100;
+    public const int ISN_VERSION = 10200;
 
     public const int ISN_MAX_SPINS = 16384;
 
@@ -322,6 +431,9 @@ internal static unsafe partial class IsingNativeApi
     public const long ISN_MAX_TOTAL_TRIALS = 100000000000;
 
     public const int ISN_MAX_BATCH = 2000000000;
+
+    /// <summary>Most members of an agent set, and most agents of isn_empathy_matrix.</summary>
+    public const int ISN_MAX_AGENTS = 1048576;
 
     /// <summary>A buffer of this many bytes always holds isn_context_describe's text.</summary>
     public const int ISN_MESSAGE_CAPACITY = 512;
@@ -432,6 +544,15 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_context_memory_stats(IsnContextHandle context, long* current_bytes, long* peak_bytes);
 
     /// <summary>
+    /// Bytes the context has copied host -&gt; device and device -&gt; host since it was
+    /// created (every hipMemcpy counted exactly; CPU contexts report 0 for both).
+    /// Either output may be NULL.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_context_transfer_stats")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_context_transfer_stats(IsnContextHandle context, long* host_to_device_bytes, long* device_to_host_bytes);
+
+    /// <summary>
     /// Anneal each systems[k]'s J and h (spins ignored, may be NULL) from random
     /// spins with seeds[k]. spins_out: concatenated (sum of n) final spins;
     /// stats_out: count entries (may be NULL). One kernel launch on the GPU.
@@ -500,4 +621,102 @@ internal static unsafe partial class IsingNativeApi
     [LibraryImport(LibraryName, EntryPoint = "isn_sample")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial IsnStatus isn_sample(IsnContextHandle context, IsnSystemView* system, double beta, int samples, int thin, int burn_in, ulong seed, int acceptance, sbyte* states_out, double* energies_out, IsnSampleStats* stats_out);
+
+    /// <summary>
+    /// Copies systems[0..count) into a new set on <c>context</c> (1 &lt;= count &lt;= ISN_MAX_AGENTS).
+    /// Validation as for the borrowed-view calls; spins are checked when present.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_agent_set_create")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_agent_set_create(IsnContextHandle context, IsnSystemView* systems, int count, IsnAgentSetHandle* out_set);
+
+    /// <summary>
+    /// Replaces member <c>index</c> with a copy of *system (any valid n; spins may be NULL).
+    /// On failure the set is unchanged.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_agent_set_update")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_agent_set_update(IsnAgentSetHandle set, int index, IsnSystemView* system);
+
+    /// <summary>
+    /// Replaces only member <c>index</c>'s spins (n values, each -1 or +1): the cheap
+    /// path after a spin-only change; J and h are neither validated nor copied.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_agent_set_update_spins")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_agent_set_update_spins(IsnAgentSetHandle set, int index, sbyte* spins);
+
+    [LibraryImport(LibraryName, EntryPoint = "isn_agent_set_get_info")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_agent_set_get_info(IsnAgentSetHandle set, IsnAgentSetInfo* out_info);
+
+    /// <summary>
+    /// Destroys the set; NULL is a no-op returning OK; destroyed or foreign
+    /// pointers are ISN_STATUS_INVALID_HANDLE. Waits for a call in progress on it.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_agent_set_destroy")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_agent_set_destroy(IsnAgentSetHandle set);
+
+    /// <summary>
+    /// Anneals members[k]'s J and h from random spins with seeds[k] (as
+    /// isn_anneal_batch). spins_out: concatenated final spins (sum of the members'
+    /// n); stats_out: count entries or NULL.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_anneal")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_anneal(IsnContextHandle context, IsnAgentSetHandle set, int* members, int count, ulong* seeds, IsnAnnealOptions* options, sbyte* spins_out, IsnAnnealStats* stats_out, IsnRunControl* control);
+
+    /// <summary>
+    /// Observables and emotion of members[0..count) (NULL members: every member in
+    /// order, count must then be the set's size).
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_observe")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_observe(IsnContextHandle context, IsnAgentSetHandle set, int* members, int count, IsnObservables* results);
+
+    /// <summary>Empathy for each pair of member indices (as isn_empathy_batch).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_empathy")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_empathy(IsnContextHandle context, IsnAgentSetHandle set, IsnPair* pairs, int pair_count, IsnEmpathyOptions* options, IsnEmpathyResult* results, IsnRunControl* control);
+
+    /// <summary>
+    /// Social attention of member self_index over members others[0..count) with
+    /// seeds seed_base + k (as isn_social_attention).
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_social_attention")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_social_attention(IsnContextHandle context, IsnAgentSetHandle set, int self_index, int* others, int count, ulong seed_base, IsnEmpathyOptions* options, double* weights_out, IsnEmpathyResult* results_out, IsnEmotion* collective_out, int* most_empathic_out);
+
+    /// <summary>
+    /// The K x K matrix of the whole set (as isn_empathy_matrix: seed
+    /// seed_base + a*K + b). scores_out: K*K; results_out: K*K or NULL.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_empathy_matrix")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_empathy_matrix(IsnContextHandle context, IsnAgentSetHandle set, ulong seed_base, IsnEmpathyOptions* options, double* scores_out, IsnEmpathyResult* results_out, IsnRunControl* control);
+
+    /// <summary>
+    /// The sparse matrix: empathy of edges[e].self_index towards
+    /// edges[e].other_index with the matrix entry's seed seed_base + a*K + b
+    /// (K = the set's size), so an edge's result equals that matrix entry.
+    /// scores_out: edge_count (may be NULL when results_out is not);
+    /// results_out: edge_count or NULL.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_empathy_edges")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_empathy_edges(IsnContextHandle context, IsnAgentSetHandle set, IsnEdge* edges, int edge_count, ulong seed_base, IsnEmpathyOptions* options, double* scores_out, IsnEmpathyResult* results_out, IsnRunControl* control);
+
+    /// <summary>
+    /// Quick estimates (Tier 3c) for pairs of members (seeds ignored; as
+    /// isn_quick_estimate_batch).
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_quick_estimate")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_quick_estimate(IsnContextHandle context, IsnAgentSetHandle set, IsnPair* pairs, int pair_count, double scale, IsnQuickEstimate* results);
+
+    /// <summary>Coupling similarity for pairs of members (seeds ignored; from the cached norms).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_coupling_similarity")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_coupling_similarity(IsnContextHandle context, IsnAgentSetHandle set, IsnPair* pairs, int pair_count, double* results);
 }

@@ -35,6 +35,9 @@ internal static class NativeAbi
         Layout<IsnObservables>(IsnStructId.Observables),
         Layout<IsnQuickEstimate>(IsnStructId.QuickEstimate),
         Layout<IsnSampleStats>(IsnStructId.SampleStats),
+        Layout<IsnEdge>(IsnStructId.Edge),
+        Layout<IsnRunControl>(IsnStructId.RunControl),
+        Layout<IsnAgentSetInfo>(IsnStructId.AgentSetInfo),
     ];
 
     /// <summary>

@@ -25,6 +25,7 @@ public sealed class IsingSystem
     private readonly double[] _fields;
     private readonly sbyte[] _spins;
     private long _version;
+    private long _structureVersion;
     private bool _hasSpins;
 
     /// <summary>Per-system cache of the §6 norm of the upper triangle, keyed by version.</summary>
@@ -48,6 +49,13 @@ public sealed class IsingSystem
 
     /// <summary>Incremented by every mutation.</summary>
     public long Version => Volatile.Read(ref _version);
+
+    /// <summary>
+    /// Incremented by every mutation of J or h (not of the spins alone), so an
+    /// <see cref="AgentSet"/> can push a spin-only change without re-copying the matrix.
+    /// Bumped before <see cref="Version"/>: a reader that sees a new Version also sees it.
+    /// </summary>
+    internal long StructureVersion => Volatile.Read(ref _structureVersion);
 
     /// <summary>The coupling matrix, n*n row-major, symmetric, zero diagonal.</summary>
     public ReadOnlySpan<double> Couplings => _couplings;
@@ -136,7 +144,7 @@ public sealed class IsingSystem
     {
         Validation.CheckCouplings(Size, couplings, nameof(couplings));
         Validation.StoreCouplings(Size, couplings, _couplings);
-        BumpVersion();
+        MarkStructureChanged();
     }
 
     /// <summary>Replaces the fields (each finite).</summary>
@@ -145,7 +153,7 @@ public sealed class IsingSystem
     {
         Validation.CheckFields(Size, fields, nameof(fields));
         fields.CopyTo(_fields);
-        BumpVersion();
+        MarkStructureChanged();
     }
 
     /// <summary>A deep copy with a new <see cref="Id"/>.</summary>
@@ -196,6 +204,13 @@ public sealed class IsingSystem
 
     /// <summary>Bumps the version after an internal mutation of the arrays.</summary>
     internal void BumpVersion() => Interlocked.Increment(ref _version);
+
+    /// <summary>Bumps both versions after a mutation of J or h.</summary>
+    internal void MarkStructureChanged()
+    {
+        Interlocked.Increment(ref _structureVersion);
+        BumpVersion();
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"IsingSystem(n={Size}, id={Id}, version={Version})";

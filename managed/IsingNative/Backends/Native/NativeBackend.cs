@@ -310,6 +310,13 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         return new TrialCounts { Trials = stats.trials, Accepted = stats.accepted };
     }
 
+    /// <remarks>Sets live on the batch context (a set belongs to the context it was created on).</remarks>
+    public IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> members, ReadOnlySpan<double> norms)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new NativeAgentSet(_batch, members, Kind);
+    }
+
     public void Dispose()
     {
         if (_disposed) return;

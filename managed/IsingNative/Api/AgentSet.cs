@@ -1,0 +1,566 @@
+using System.Buffers;
+using IsingNative.Backends;
+using IsingNative.Core;
+
+namespace IsingNative;
+
+/// <summary>
+/// K member systems that live in an engine: created once (<see cref="IsingEngine.CreateAgentSet(ReadOnlySpan{IsingSystem})"/>),
+/// run many times. The backend validates and copies each member once (native: into the
+/// library; GPU: uploaded once and kept on the device; managed: views onto the members'
+/// own arrays plus their cached norm and observables), and every call below names members
+/// by index and reads that resident copy: no per-call re-validation or re-upload.
+/// </summary>
+/// <remarks>
+/// <para>Mutations are noticed: the set remembers each member's <see cref="IsingSystem.Version"/>
+/// as pushed, and before a call compares the versions of the members the call involves
+/// (self and other for one empathy, O(1); every member for a matrix or <see cref="ObserveAll"/>),
+/// pushing only the changed ones — just the spins when only the spins changed.</para>
+/// <para>Results are bit-identical to the engine's borrowed-view calls on the same systems
+/// and seeds, on every backend. Arguments are validated before anything happens: a bad
+/// one throws, naming the argument and the value, and nothing is pushed or computed.
+/// Calls on one set are serialised (the set is safe to share between threads; concurrent
+/// calls queue). Long calls take a <see cref="CancellationToken"/> (checked between tiles:
+/// <see cref="OperationCanceledException"/>, with the finished tiles' outputs written) and an
+/// <see cref="IProgress{T}"/> told on the calling thread after each tile. Dispose the set
+/// (it owns native memory on native backends); it may outlive its engine only to be disposed.</para>
+/// </remarks>
+public sealed class AgentSet : IDisposable
+{
+    private readonly IsingEngine _engine;
+    private readonly IBackendAgentSet _set;
+    private readonly IsingSystem[] _members;
+    private readonly long[] _versions;
+    private readonly long[] _structureVersions;
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    internal AgentSet(IsingEngine engine, IBackendAgentSet set, IsingSystem[] members, long[] versions, long[] structureVersions)
+    {
+        _engine = engine;
+        _set = set;
+        _members = members;
+        _versions = versions;
+        _structureVersions = structureVersions;
+    }
+
+    /// <summary>The engine the set lives in.</summary>
+    public IsingEngine Engine => _engine;
+
+    /// <summary>The number of members K.</summary>
+    public int Count => _members.Length;
+
+    /// <summary>Member <paramref name="index"/> (the system itself, not a copy: mutate it and the set notices).</summary>
+    public IsingSystem this[int index]
+    {
+        get
+        {
+            CheckIndex(index, nameof(index));
+            return _members[index];
+        }
+    }
+
+    /// <summary>Members pushed in full (J, h, spins) after a mutation or a <see cref="Replace"/> (tests count them).</summary>
+    internal long MemberPushes { get; private set; }
+
+    /// <summary>Members whose spins alone were pushed.</summary>
+    internal long SpinPushes { get; private set; }
+
+    /// <summary>The backend's own set (tests inspect it).</summary>
+    internal IBackendAgentSet BackendSet => _set;
+
+    /// <summary>Count, largest n, and the bytes the backend holds for the set.</summary>
+    public AgentSetInfo Info
+    {
+        get
+        {
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                return _set.Info();
+            }
+        }
+    }
+
+    /// <summary>Makes <paramref name="system"/> member <paramref name="index"/> (any n); only that member is copied.</summary>
+    /// <param name="index">The member to replace, 0 ≤ index &lt; <see cref="Count"/>.</param>
+    /// <param name="system">The new member.</param>
+    public void Replace(int index, IsingSystem system)
+    {
+        CheckIndex(index, nameof(index));
+        ArgumentNullException.ThrowIfNull(system);
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            long version = system.Version, structure = system.StructureVersion;
+            _set.Update(index, system.View(), CouplingSimilarityCache.CachedNormOrNaN(system));
+            GC.KeepAlive(system);
+            _members[index] = system;
+            _versions[index] = version;
+            _structureVersions[index] = structure;
+            MemberPushes++;
+        }
+    }
+
+    // ---- anneal and observe ------------------------------------------------------------------
+
+    /// <summary>The §4 anneal of member <paramref name="member"/>'s J and h (see <see cref="IsingEngine.Anneal"/>).</summary>
+    /// <param name="member">The member.</param>
+    /// <param name="seed">The seed of the starting spins and of every trial.</param>
+    /// <param name="spinsOut">n bytes receiving the final spins.</param>
+    /// <param name="options">The schedule; null for the defaults.</param>
+    public AnnealStats Anneal(int member, ulong seed, Span<sbyte> spinsOut, AnnealOptions? options = null)
+    {
+        CheckIndex(member, nameof(member));
+        options ??= AnnealOptions.Default;
+        options.Validate();
+        int n = _members[member].Size;
+        if (spinsOut.Length != n)
+            throw new ArgumentException($"spinsOut: expected {n} elements (member {member}'s n), got {spinsOut.Length}.", nameof(spinsOut));
+        AnnealParams p = AnnealParams.From(options);
+        AnnealStats stats = default;
+        lock (_lock)
+        {
+            Enter();
+            Sync(member);
+            _set.Anneal(new ReadOnlySpan<int>(in member), new ReadOnlySpan<ulong>(in seed), p, spinsOut,
+                new Span<AnnealStats>(ref stats), RunControl.None);
+        }
+        return stats;
+    }
+
+    /// <summary>Anneals <c>members[k]</c> with <c>seeds[k]</c>, on all the engine's threads.</summary>
+    /// <param name="members">Member indices (repeats allowed).</param>
+    /// <param name="seeds">One seed per entry of <paramref name="members"/>.</param>
+    /// <param name="spinsOut">The final spins, concatenated in order (Σ n of the listed members).</param>
+    /// <param name="stats">One entry per member listed (at least as long as <paramref name="members"/>).</param>
+    /// <param name="options">The schedule; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the anneals finished after each tile.</param>
+    public void AnnealBatch(ReadOnlySpan<int> members, ReadOnlySpan<ulong> seeds, Span<sbyte> spinsOut, Span<AnnealStats> stats,
+        AnnealOptions? options = null, CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        if (seeds.Length != members.Length)
+            throw new ArgumentException($"seeds: expected {members.Length} elements (one per member listed), got {seeds.Length}.", nameof(seeds));
+        if (stats.Length < members.Length)
+            throw new ArgumentException($"stats: needs room for {members.Length} entries, has {stats.Length}.", nameof(stats));
+        long spins = 0;
+        for (int k = 0; k < members.Length; k++)
+        {
+            CheckListed(members[k], nameof(members), k);
+            spins += _members[members[k]].Size;
+        }
+        if (spinsOut.Length != spins)
+            throw new ArgumentException($"spinsOut: expected {spins} elements (the listed members' n summed), got {spinsOut.Length}.", nameof(spinsOut));
+        options ??= AnnealOptions.Default;
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (members.IsEmpty) return;
+        AnnealParams p = AnnealParams.From(options);
+        lock (_lock)
+        {
+            Enter();
+            for (int k = 0; k < members.Length; k++) Sync(members[k]);
+            _set.Anneal(members, seeds, p, spinsOut, stats[..members.Length], new RunControl(cancellationToken, progress));
+        }
+    }
+
+    /// <summary>Energy, magnetization, frustration and emotion of member <paramref name="member"/>'s current spins.</summary>
+    /// <param name="member">The member.</param>
+    public Observables Observe(int member)
+    {
+        CheckIndex(member, nameof(member));
+        Observables result = default;
+        lock (_lock)
+        {
+            Enter();
+            Sync(member);
+            _set.Observe(new ReadOnlySpan<int>(in member), new Span<Observables>(ref result));
+        }
+        return result;
+    }
+
+    /// <summary>The observables (and emotion) of every member, in order: one call for the whole set.</summary>
+    /// <param name="results">At least <see cref="Count"/> entries.</param>
+    public void ObserveAll(Span<Observables> results)
+    {
+        if (results.Length < Count)
+            throw new ArgumentException($"results: needs room for {Count} results (one per member), has {results.Length}.", nameof(results));
+        lock (_lock)
+        {
+            Enter();
+            SyncAll();
+            _set.ObserveAll(results[..Count]);
+        }
+    }
+
+    // ---- empathy -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The empathy of member <paramref name="self"/> towards member <paramref name="other"/>
+    /// (ALGORITHM.md §5), as <see cref="IsingEngine.Empathy"/> on the two systems. Allocation-free
+    /// in steady state.
+    /// </summary>
+    /// <param name="self">The empathising member.</param>
+    /// <param name="other">The simulated member (same n).</param>
+    /// <param name="seed">The anneal's seed.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    public EmpathyResult Empathy(int self, int other, ulong seed, EmpathyOptions? options = null)
+    {
+        CheckIndex(self, nameof(self));
+        CheckIndex(other, nameof(other));
+        CheckSameSize(self, other);
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        AnnealParams p = AnnealParams.From(options.Anneal);
+        ScoreWeights w = ScoreWeights.From(options.Weights);
+        var pair = new AgentPair(self, other, seed);
+        EmpathyResult result = default;
+        lock (_lock)
+        {
+            Enter();
+            Sync(self);
+            Sync(other);
+            _set.Empathy(new ReadOnlySpan<AgentPair>(in pair), p, w, new Span<EmpathyResult>(ref result), RunControl.None);
+        }
+        return result;
+    }
+
+    /// <summary>Many empathies between members as one call (tiled inside the backend).</summary>
+    /// <param name="pairs">The (self, other, seed) requests; each pair must have equal n.</param>
+    /// <param name="results">One result per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the pairs finished after each tile.</param>
+    public void EmpathyBatch(ReadOnlySpan<AgentPair> pairs, Span<EmpathyResult> results, EmpathyOptions? options = null,
+        CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        if (results.Length < pairs.Length)
+            throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
+        for (int k = 0; k < pairs.Length; k++) CheckPair(pairs[k].Self, pairs[k].Other, nameof(pairs), k);
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (pairs.IsEmpty) return;
+        AnnealParams p = AnnealParams.From(options.Anneal);
+        ScoreWeights w = ScoreWeights.From(options.Weights);
+        lock (_lock)
+        {
+            Enter();
+            SyncPairs(pairs);
+            _set.Empathy(pairs, p, w, results[..pairs.Length], new RunControl(cancellationToken, progress));
+        }
+    }
+
+    /// <summary>
+    /// Social attention (ALGORITHM.md §7) of member <paramref name="self"/> over members
+    /// <paramref name="others"/> with seeds <c>seedBase + k</c>, as
+    /// <see cref="IsingEngine.SocialAttention"/> on the same systems.
+    /// </summary>
+    /// <param name="self">The attending member.</param>
+    /// <param name="others">At least one member, each with self's n (repeats and self allowed).</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    public SocialAttentionResult SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options = null)
+    {
+        CheckIndex(self, nameof(self));
+        if (others.IsEmpty) throw new ArgumentException("others: at least one other member is required, got 0.", nameof(others));
+        for (int k = 0; k < others.Length; k++)
+        {
+            CheckListed(others[k], nameof(others), k);
+            if (_members[others[k]].Size != _members[self].Size)
+                throw new ArgumentException($"others: others[{k}] = {others[k]} has n={_members[others[k]].Size} but self = {self} has n={_members[self].Size}; equal n is required.", nameof(others));
+        }
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        AnnealParams p = AnnealParams.From(options.Anneal);
+        ScoreWeights w = ScoreWeights.From(options.Weights);
+        int count = others.Length;
+        var weights = new double[count];
+        var results = new EmpathyResult[count];
+        int best;
+        EmotionVector collective;
+        lock (_lock)
+        {
+            Enter();
+            Sync(self);
+            for (int k = 0; k < count; k++) Sync(others[k]);
+            best = _set.SocialAttention(self, others, seedBase, p, w, weights, results, out collective);
+        }
+        var scores = new double[count];
+        for (int k = 0; k < count; k++) scores[k] = results[k].Score;
+        return new SocialAttentionResult(weights, scores, collective, best, results);
+    }
+
+    /// <summary>
+    /// The K×K empathy matrix of the whole set as one call: entry (a, b), row-major, is member
+    /// a's score towards member b with seed <c>seedBase + a·K + b</c> (as
+    /// <see cref="IsingEngine.EmpathyMatrix(ReadOnlySpan{IsingSystem}, ulong, Span{double}, EmpathyOptions?)"/>).
+    /// Every member needs the same n.
+    /// </summary>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="scores">K*K scores, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the entries finished after each tile.</param>
+    public void EmpathyMatrix(ulong seedBase, Span<double> scores, EmpathyOptions? options = null,
+        CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        CheckMatrix(scores.Length, nameof(scores));
+        Matrix(seedBase, scores, default, options, cancellationToken, progress);
+    }
+
+    /// <summary>The K×K matrix with every result field (see the scores overload).</summary>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="results">K*K results, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the entries finished after each tile.</param>
+    public void EmpathyMatrix(ulong seedBase, Span<EmpathyResult> results, EmpathyOptions? options = null,
+        CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        CheckMatrix(results.Length, nameof(results));
+        Matrix(seedBase, default, results, options, cancellationToken, progress);
+    }
+
+    private void Matrix(ulong seedBase, Span<double> scores, Span<EmpathyResult> results, EmpathyOptions? options,
+        CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
+    {
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        AnnealParams p = AnnealParams.From(options.Anneal);
+        ScoreWeights w = ScoreWeights.From(options.Weights);
+        lock (_lock)
+        {
+            Enter();
+            SyncAll();
+            _set.EmpathyMatrix(seedBase, p, w, scores, results, new RunControl(cancellationToken, progress));
+        }
+    }
+
+    /// <summary>
+    /// The sparse matrix as one call: the empathy of <c>edges[e].Self</c> towards
+    /// <c>edges[e].Other</c> with the matrix entry's seed <c>seedBase + Self·K + Other</c>, so
+    /// each score equals that entry of <see cref="EmpathyMatrix(ulong, Span{double}, EmpathyOptions?, CancellationToken, IProgress{BatchProgress}?)"/>.
+    /// </summary>
+    /// <param name="edges">The (self, other) edges; each pair must have equal n.</param>
+    /// <param name="seedBase">The seed of matrix entry (0, 0).</param>
+    /// <param name="scores">One score per edge (at least as long as <paramref name="edges"/>).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the edges finished after each tile.</param>
+    public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, Span<double> scores, EmpathyOptions? options = null,
+        CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        if (scores.Length < edges.Length)
+            throw new ArgumentException($"scores: needs room for {edges.Length} scores, has {scores.Length}.", nameof(scores));
+        Edges(edges, seedBase, scores[..edges.Length], default, options, cancellationToken, progress);
+    }
+
+    /// <summary>The edges' full results (see the scores overload).</summary>
+    /// <param name="edges">The (self, other) edges; each pair must have equal n.</param>
+    /// <param name="seedBase">The seed of matrix entry (0, 0).</param>
+    /// <param name="results">One result per edge (at least as long as <paramref name="edges"/>).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the edges finished after each tile.</param>
+    public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, Span<EmpathyResult> results, EmpathyOptions? options = null,
+        CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        if (results.Length < edges.Length)
+            throw new ArgumentException($"results: needs room for {edges.Length} results, has {results.Length}.", nameof(results));
+        Edges(edges, seedBase, default, results[..edges.Length], options, cancellationToken, progress);
+    }
+
+    private void Edges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, Span<double> scores, Span<EmpathyResult> results,
+        EmpathyOptions? options, CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
+    {
+        for (int e = 0; e < edges.Length; e++) CheckPair(edges[e].Self, edges[e].Other, nameof(edges), e);
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (edges.IsEmpty) return;
+        AnnealParams p = AnnealParams.From(options.Anneal);
+        ScoreWeights w = ScoreWeights.From(options.Weights);
+        lock (_lock)
+        {
+            Enter();
+            if ((long)edges.Length * 2 >= Count) SyncAll();
+            else
+                for (int e = 0; e < edges.Length; e++) { Sync(edges[e].Self); Sync(edges[e].Other); }
+            _set.EmpathyEdges(edges, seedBase, p, w, scores, results, new RunControl(cancellationToken, progress));
+        }
+    }
+
+    // ---- estimates ---------------------------------------------------------------------------
+
+    /// <summary>The annealing-free estimate (ALGORITHM.md §7) of two members, as <see cref="IsingEngine.Quick"/>.</summary>
+    /// <param name="self">One member.</param>
+    /// <param name="other">The other (same n).</param>
+    /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
+    public QuickEstimate Quick(int self, int other, double scale = 100)
+    {
+        CheckIndex(self, nameof(self));
+        CheckIndex(other, nameof(other));
+        CheckSameSize(self, other);
+        CheckScale(scale);
+        var pair = new AgentPair(self, other, 0);
+        QuickEstimate result = default;
+        lock (_lock)
+        {
+            Enter();
+            Sync(self);
+            Sync(other);
+            _set.Quick(new ReadOnlySpan<AgentPair>(in pair), scale, new Span<QuickEstimate>(ref result));
+        }
+        return result;
+    }
+
+    /// <summary>Quick estimates of many member pairs (their seeds are ignored).</summary>
+    /// <param name="pairs">The pairs; each must have equal n.</param>
+    /// <param name="results">One estimate per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
+    public void QuickBatch(ReadOnlySpan<AgentPair> pairs, Span<QuickEstimate> results, double scale = 100)
+    {
+        if (results.Length < pairs.Length)
+            throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
+        for (int k = 0; k < pairs.Length; k++) CheckPair(pairs[k].Self, pairs[k].Other, nameof(pairs), k);
+        CheckScale(scale);
+        if (pairs.IsEmpty) return;
+        lock (_lock)
+        {
+            Enter();
+            SyncPairs(pairs);
+            _set.Quick(pairs, scale, results[..pairs.Length]);
+        }
+    }
+
+    /// <summary>The §6 coupling similarity of two members (from the set's per-member norms).</summary>
+    /// <param name="a">One member.</param>
+    /// <param name="b">The other (same n).</param>
+    public double CouplingSimilarity(int a, int b)
+    {
+        CheckIndex(a, nameof(a));
+        CheckIndex(b, nameof(b));
+        if (_members[a].Size != _members[b].Size)
+            throw new ArgumentException($"b: member {b} has n={_members[b].Size} but member {a} has n={_members[a].Size}; equal n is required.", nameof(b));
+        var pair = new AgentPair(a, b, 0);
+        double result = 0;
+        lock (_lock)
+        {
+            Enter();
+            Sync(a);
+            Sync(b);
+            _set.CouplingSimilarity(new ReadOnlySpan<AgentPair>(in pair), new Span<double>(ref result));
+        }
+        return result;
+    }
+
+    /// <summary>Releases the backend's copy of the members (the members themselves are untouched).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _set.Dispose();
+        }
+    }
+
+    // ---- pushes --------------------------------------------------------------------------------
+
+    /// <summary>Pushes member i if it changed since it was last pushed: only its spins when J and h did not change.</summary>
+    private void Sync(int i)
+    {
+        IsingSystem s = _members[i];
+        long version = s.Version;
+        if (version == _versions[i]) return;
+        Push(i, s, version);
+    }
+
+    private void Push(int i, IsingSystem s, long version)
+    {
+        // StructureVersion is bumped before Version, so reading it second never misses a J/h change.
+        long structure = s.StructureVersion;
+        if (structure == _structureVersions[i])
+        {
+            _set.UpdateSpins(i, s.View());
+            SpinPushes++;
+        }
+        else
+        {
+            _set.Update(i, s.View(), CouplingSimilarityCache.CachedNormOrNaN(s));
+            MemberPushes++;
+        }
+        GC.KeepAlive(s);
+        _versions[i] = version;
+        _structureVersions[i] = structure;
+    }
+
+    private void SyncAll()
+    {
+        for (int i = 0; i < _members.Length; i++) Sync(i);
+    }
+
+    private void SyncPairs(ReadOnlySpan<AgentPair> pairs)
+    {
+        if ((long)pairs.Length * 2 >= Count) { SyncAll(); return; }
+        for (int k = 0; k < pairs.Length; k++) { Sync(pairs[k].Self); Sync(pairs[k].Other); }
+    }
+
+    // ---- validation ----------------------------------------------------------------------------
+
+    private void Enter()
+    {
+        ThrowIfDisposed();
+        _engine.ThrowIfDisposedFor(this);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private void CheckIndex(int index, string name)
+    {
+        if ((uint)index >= (uint)_members.Length)
+            throw new ArgumentOutOfRangeException(name, index, $"{name} must be a member index in 0..{_members.Length - 1}, got {index}.");
+    }
+
+    private void CheckListed(int index, string name, int k)
+    {
+        if ((uint)index >= (uint)_members.Length)
+            throw new ArgumentOutOfRangeException(name, index, $"{name}[{k}] = {index} is not a member index (0..{_members.Length - 1}).");
+    }
+
+    private void CheckPair(int self, int other, string name, int k)
+    {
+        if ((uint)self >= (uint)_members.Length)
+            throw new ArgumentOutOfRangeException(name, self, $"{name}[{k}].Self = {self} is not a member index (0..{_members.Length - 1}).");
+        if ((uint)other >= (uint)_members.Length)
+            throw new ArgumentOutOfRangeException(name, other, $"{name}[{k}].Other = {other} is not a member index (0..{_members.Length - 1}).");
+        if (_members[self].Size != _members[other].Size)
+            throw new ArgumentException($"{name}[{k}]: Other = {other} has n={_members[other].Size} but Self = {self} has n={_members[self].Size}; equal n is required.", name);
+    }
+
+    private void CheckSameSize(int self, int other)
+    {
+        if (_members[self].Size != _members[other].Size)
+            throw new ArgumentException($"other: member {other} has n={_members[other].Size} but self = member {self} has n={_members[self].Size}; equal n is required.", nameof(other));
+    }
+
+    private void CheckMatrix(int length, string name)
+    {
+        long cells = (long)Count * Count;
+        if (length != cells)
+            throw new ArgumentException($"{name}: expected {cells} elements (K*K with K={Count}), got {length}.", name);
+        int n = _members[0].Size;
+        for (int a = 1; a < _members.Length; a++)
+            if (_members[a].Size != n)
+                throw new InvalidOperationException($"the matrix needs members of equal n: member {a} has n={_members[a].Size} but member 0 has n={n} (use EmpathyEdges for a mixed set).");
+    }
+
+    private static void CheckScale(double scale)
+    {
+        if (!double.IsFinite(scale) || scale <= 0)
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be finite and > 0, got {Validation.Fmt(scale)}.");
+    }
+}
