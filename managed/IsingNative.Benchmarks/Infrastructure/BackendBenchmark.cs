@@ -40,10 +40,17 @@ public abstract class BackendBenchmark
         Prepare();
     }
 
-    /// <summary>Disposes the engine (native handles, device memory).</summary>
+    /// <summary>Lets the workload release what it made, then disposes the engine (native handles, device memory).</summary>
     [GlobalCleanup]
-    public void GlobalCleanup() => Engine?.Dispose();
+    public void GlobalCleanup()
+    {
+        Release();
+        Engine?.Dispose();
+    }
 
     /// <summary>Builds the workload's systems and buffers; not measured.</summary>
     protected abstract void Prepare();
+
+    /// <summary>Releases what <see cref="Prepare"/> made that needs it (agent sets); nothing by default.</summary>
+    protected virtual void Release() { }
 }
