@@ -234,5 +234,17 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
         }
     }
 
+    /// <summary>Bytes the set's context has copied host → device and device → host (0 on CPU contexts; tests read it).</summary>
+    internal (long HostToDevice, long DeviceToHost) TransferStats()
+    {
+        long h2d, d2h;
+        using var l = new Leases(_set);
+        NativeErrors.Check(IsingNativeApi.isn_context_transfer_stats(l.Context, &h2d, &d2h), _kind);
+        return (h2d, d2h);
+    }
+
+    /// <summary>The raw handles (tests pass them to the C API directly).</summary>
+    internal NativeAgentSetHandle Handle => _set;
+
     public void Dispose() => _set.Dispose();
 }
