@@ -63,10 +63,11 @@ internal static class SwarmCommand
         var scores = new double[(long)k * k];
         var pairs = (long)k * k;
         TimeSpan elapsed;
-        using (new Progress($"swarm: {pairs:N0} empathies on {engine.BackendName}"))
+        using (var progress = new Progress($"swarm: {pairs:N0} empathies on {engine.BackendName}"))
         {
             var clock = Stopwatch.StartNew();
-            engine.EmpathyMatrix(agents, seed, scores, options);
+            // One library call, tiled inside; each finished tile updates the status line.
+            engine.EmpathyMatrix(agents, seed, scores, options, CancellationToken.None, new TileProgress(progress, engine.BackendName));
             elapsed = clock.Elapsed;
         }
 
@@ -141,4 +142,11 @@ internal static class SwarmCommand
         for (var a = 0; a < k; a++) diagonal += scores[a * k + a];
         return new Stats(sum / scores.Length, min, max, diagonal / k);
     }
+}
+
+/// <summary>Shows a matrix's finished tiles on the status line (reported on the calling thread).</summary>
+internal sealed class TileProgress(Progress line, string backend) : IProgress<BatchProgress>
+{
+    public void Report(BatchProgress value) =>
+        line.Update($"swarm: {value.Done:N0} of {value.Total:N0} empathies on {backend}");
 }
