@@ -229,10 +229,12 @@ typedef struct isn_edge {
 typedef void (*isn_progress_fn)(void* user_data, int64_t done, int64_t total);
 
 /* Optional controls of a long set call (pass NULL for none). Work is cut into
- * tiles; between two tiles the library calls progress (when not NULL) and
- * reads *cancel (when not NULL; an int32_t the caller may set to nonzero from
- * any thread). A call that sees the flag set returns ISN_STATUS_CANCELLED:
- * the outputs of the tiles already finished are written, the rest untouched. */
+ * tiles (2^16 jobs, fewer for large n); before every tile the library reads
+ * *cancel (when not NULL; an int32_t the caller may set to nonzero from any
+ * thread), after every tile, the last one included (done == total), it calls
+ * progress (when not NULL). A call that sees the flag set returns
+ * ISN_STATUS_CANCELLED: the outputs of the tiles already finished are written,
+ * the rest untouched (a flag set before the call: nothing is written). */
 typedef struct isn_run_control {
     isn_progress_fn progress;
     void* user_data;

@@ -97,6 +97,9 @@ isn_observables observe_one(const isn_system_view& v) {
 
 // Coupling elements per observe batch below which it runs without the pool.
 constexpr int64_t kInlineObserveWork = int64_t{1} << 17;
+// Trials per anneal batch below which it runs without the pool (about 20 us
+// at n = 20; waking a worker on a busy 2-core machine costs about as much).
+constexpr int64_t kInlineAnnealTrials = int64_t{1} << 13;
 
 enum class Isa { generic, avx2, avx512 };
 
@@ -136,7 +139,7 @@ public:
                     const isn_weights* weights, int8_t* spins_out, isn_anneal_stats* stats,
                     isn_empathy_result* results, double* scores) override {
         const bool scoring = results != nullptr || scores != nullptr;
-        pool_.run(jobs.count, [&](int64_t k, int32_t worker) {
+        const auto one = [&](int64_t k, int32_t worker) {
             const Job job = jobs.at(static_cast<int32_t>(k));
             const isn_system_view& o = systems.views[job.other];
             const int32_t n = o.n;
@@ -177,7 +180,17 @@ public:
                 if (results != nullptr) results[k] = r;
                 if (scores != nullptr) scores[k] = r.score;
             }
-        });
+        };
+        // A few small anneals (social attention over a handful of agents)
+        // finish on the calling thread before a woken pool worker would
+        // start; the estimate is the first job's trial count times the jobs.
+        const int32_t n0 = systems.views[jobs.at(0).other].n;
+        const int64_t per_job = static_cast<int64_t>(core::steps_for(options, n0)) * options.trials_per_step;
+        if (per_job < kInlineAnnealTrials && per_job * jobs.count < kInlineAnnealTrials) {
+            for (int32_t k = 0; k < jobs.count; ++k) one(k, 0);
+            return;
+        }
+        pool_.run(jobs.count, one);
     }
 
     void observe(const isn_system_view* systems, int32_t count, isn_observables* out) override {
