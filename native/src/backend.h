@@ -22,14 +22,17 @@ struct Job {
     int64_t spin_offset;
 };
 
-// The jobs of one run: an explicit list, a list of edges, or the implicit
-// matrix range. Edges and matrix jobs always score. Job k of the run is
+// The jobs of one run: an explicit list, pairs, edges, or the implicit matrix
+// range. Pairs, edges and matrix jobs always score. Job k of the run is
 //  - list:     list[k];
+//  - pairs:    self = pairs[k].self_index, other = pairs[k].other_index, seed = pairs[k].seed;
 //  - edges:    self = edges[k].self_index, other = edges[k].other_index,
 //              seed = seed_base + self * K + other (the matrix entry's seed);
 //  - implicit: e = first + k, self = e / K, other = e % K, seed = seed_base + e.
+// Only lists carry spin offsets (the others never return spins).
 struct JobRange {
     const Job* list = nullptr;
+    const isn_pair* pairs = nullptr;
     const isn_edge* edges = nullptr;
     int64_t first = 0;
     int32_t count = 0;
@@ -39,6 +42,7 @@ struct JobRange {
     // Host and device (the kernels hold a JobRange whose pointers are device copies).
     ISN_HD Job at(int32_t k) const {
         if (list != nullptr) return list[k];
+        if (pairs != nullptr) return Job{pairs[k].other_index, pairs[k].self_index, pairs[k].seed, 0};
         if (edges != nullptr) {
             const isn_edge& e = edges[k];
             return Job{e.other_index, e.self_index,

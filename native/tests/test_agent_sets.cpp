@@ -823,6 +823,18 @@ TEST_P(AgentSets, GpuCopiesTheSetOnceAndResultsExactly) {
     EXPECT_EQ(h4 - h3, 1000 * static_cast<int64_t>(sizeof(isn_edge)));
     EXPECT_EQ(d4 - d3, 1000 * 8);
 
+    // Pairs: the pair list up, the results down.
+    std::vector<isn_pair> pairs;
+    for (int32_t k = 0; k < 500; ++k) pairs.push_back(isn_pair{(k * 5) % K, (k * 11) % K, static_cast<uint64_t>(k)});
+    std::vector<isn_empathy_result> pr(pairs.size());
+    ASSERT_EQ(isn_set_empathy(ctx(), set.get(), pairs.data(), 500, &eo, pr.data(), nullptr), ISN_STATUS_OK);
+    int64_t hp = 0, dp = 0;
+    ASSERT_EQ(isn_context_transfer_stats(ctx(), &hp, &dp), ISN_STATUS_OK);
+    EXPECT_EQ(hp - h4, 500 * static_cast<int64_t>(sizeof(isn_pair)));
+    EXPECT_EQ(dp - d4, 500 * static_cast<int64_t>(sizeof(isn_empathy_result)));
+    h4 = hp;
+    d4 = dp;
+
     // One member updated, same n: its couplings, fields, spins, norm and energy.
     const HostSystem changed = spin_glass(n, 4242);
     const isn_system_view cv = changed.view();

@@ -106,6 +106,22 @@ void fill_member(Member& m, const isn_system_view& v) {
     m.observables = m.has_spins() ? observables_of(m.view()) : isn_observables{};
 }
 
+// Member k's entries of views/norms/energies, and max_n.
+void refresh_member(AgentSet& s, int32_t index) {
+    const size_t k = static_cast<size_t>(index);
+    const Member& m = s.members[k];
+    const int32_t old_n = s.views[k].n;
+    s.views[k] = m.view();
+    s.norms[k] = m.norm;
+    s.energies[k] = m.observables.energy;
+    if (m.n >= s.max_n) {
+        s.max_n = m.n;
+    } else if (old_n == s.max_n) {  // the largest may have shrunk: one scan
+        s.max_n = 0;
+        for (const Member& o : s.members) s.max_n = std::max(s.max_n, o.n);
+    }
+}
+
 // views/norms/energies/max_n from the members.
 void refresh_tables(AgentSet& s) {
     const size_t K = s.members.size();
@@ -179,7 +195,7 @@ void require_count(int64_t count, int64_t hi, const char* name) { require_range(
 // next run makes a fresh one from the host data).
 template <class Undo>
 void commit_member(Backend& b, AgentSet& s, int32_t index, bool spins_only, Undo&& undo) {
-    refresh_tables(s);
+    refresh_member(s, index);
     try {
         if (s.resident_valid && s.resident != nullptr) {
             bool patched = false;
@@ -194,7 +210,7 @@ void commit_member(Backend& b, AgentSet& s, int32_t index, bool spins_only, Undo
         }
     } catch (...) {
         undo();
-        refresh_tables(s);
+        refresh_member(s, index);
         throw;
     }
 }
@@ -419,13 +435,9 @@ ISN_API isn_status isn_set_empathy(isn_context* context, isn_agent_set* set, con
         validate_member_pairs(s, pairs, pair_count, "pairs", false, true);
         Backend& b = ref.backend();
         const SystemSet systems = s.systems(b);
-        std::vector<Job>& jobs = job_scratch();
         for_each_tile(pair_count, tile_jobs(s.max_n), control, [&](int64_t begin, int64_t end) {
-            jobs.resize(static_cast<size_t>(end - begin));
-            for (int64_t k = begin; k < end; ++k)
-                jobs[static_cast<size_t>(k - begin)] = Job{pairs[k].other_index, pairs[k].self_index, pairs[k].seed, 0};
             JobRange range;
-            range.list = jobs.data();
+            range.pairs = pairs + begin;
             range.count = static_cast<int32_t>(end - begin);
             b.run_anneal(systems, range, options->anneal, &options->weights, nullptr, nullptr, results + begin, nullptr);
         });

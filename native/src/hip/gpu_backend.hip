@@ -198,9 +198,10 @@ private:
         if (weights != nullptr) dj.weights = *weights;
         // Work layout. Explicit job lists (request data, uploaded): job k's
         // spins and phi start at the prefix sum of n, and each regime gets its
-        // list of job ids. Edges and implicit matrix jobs (agent sets only):
-        // a fixed slot of max_n per job, each launch skipping the other
-        // regime's jobs, so nothing but the edges is uploaded per tile.
+        // list of job ids. Pairs, edges and implicit matrix jobs (agent sets,
+        // resident): a fixed slot of max_n per job, each launch skipping the
+        // other regime's jobs, so nothing but the pairs or edges (16 or 8
+        // bytes a job) is uploaded per tile, and nothing for the matrix.
         int64_t total = 0;
         bool any_small = false, any_large = false;
         std::vector<int64_t>& work = h_work_;
@@ -229,10 +230,14 @@ private:
             any_small = !small.empty();
             any_large = !large.empty();
         } else {
-            if (resident == nullptr) fail(ISN_STATUS_INTERNAL, "edge/matrix jobs need the systems resident on the device");
+            if (resident == nullptr) fail(ISN_STATUS_INTERNAL, "pair/edge/matrix jobs need the systems resident on the device");
             dj.slot_n = resident->max_n;
             total = static_cast<int64_t>(job_count) * resident->max_n;
-            if (jobs.edges != nullptr) {
+            if (jobs.pairs != nullptr) {
+                isn_pair* d_pairs = jobs_.get<isn_pair>(static_cast<size_t>(job_count));
+                upload(d_pairs, jobs.pairs, static_cast<size_t>(job_count));
+                dj.range.pairs = d_pairs;
+            } else if (jobs.edges != nullptr) {
                 isn_edge* d_edges = jobs_.get<isn_edge>(static_cast<size_t>(job_count));
                 upload(d_edges, jobs.edges, static_cast<size_t>(job_count));
                 dj.range.edges = d_edges;
