@@ -1,5 +1,5 @@
 // isn_observe_batch on the CPU, where validation and observables share one
-// pass per system (cpu/simd_observe.h on AVX-512 hosts, the plain route
+// pass per system (host/simd_observe.h on AVX-512 hosts, the plain route
 // elsewhere): results equal core::observe bit for bit, and every defect, in
 // any position (inside whole 8x8 tiles and in the partial tiles of an n that
 // is no multiple of 8), is still rejected with the plain route's message,

@@ -1,4 +1,4 @@
-// The vectorised fast paths of src/cpu/simd_checks.h against their scalar
+// The vectorised fast paths of src/host/simd_checks.h against their scalar
 // definitions: the exact-symmetry tier of validation (ALGORITHM section 12:
 // every J_ij bitwise equal to J_ji and finite, diagonal +0/-0) and the
 // frustration counts of section 3 (nz, fr over i < j with core::frustration's
@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/observables.h"
-#include "cpu/simd_checks.h"
-#include "cpu/simd_observe.h"
+#include "host/simd_checks.h"
+#include "host/simd_observe.h"
 
 #ifdef ISN_HAVE_AVX2_CHECKS
 

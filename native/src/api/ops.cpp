@@ -102,7 +102,7 @@ void run_empathy(Backend& b, const isn_system_view* systems, int32_t system_coun
 constexpr int64_t kInlineWork = int64_t{1} << 17;
 
 // isn_observe_batch on the host with AVX-512: validation and observables in
-// one pass per system (cpu/simd_observe.h) while its J is in cache, into
+// one pass per system (host/simd_observe.h) while its J is in cache, into
 // scratch, copied out only when every system passed. If any did not, the
 // ordinary validation runs in order (and throws the first error, the same
 // message the plain route gives); a system that is valid but only symmetric

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "../cpu/simd_checks.h"
-#include "../cpu/simd_observe.h"
+#include "../host/simd_checks.h"
+#include "../host/simd_observe.h"
 #include "../common/errors.h"
 
 namespace isn {

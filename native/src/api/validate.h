@@ -22,7 +22,7 @@ void require_finite_positive(double value, const char* name);
 // named `name` or, when index >= 0, `name[index]`; the name is only built
 // when a check fails (a valid call allocates nothing).
 void validate_system(const isn_system_view& v, const char* name, int64_t index, bool need_spins);
-// The one-pass route of isn_observe_batch on the host (cpu/simd_observe.h):
+// The one-pass route of isn_observe_batch on the host (host/simd_observe.h):
 // available only where the CPU has AVX-512.
 bool one_pass_observe_available();
 // True iff `v` passes validate_system(v, .., need_spins = true) on its fast

@@ -10,7 +10,7 @@
 #include "../core/empathy.h"
 #include "../core/observables.h"
 #include "philox_avx2.h"
-#include "simd_checks.h"
+#include "../host/simd_checks.h"
 #include "thread_pool.h"
 
 namespace isn {
