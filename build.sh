@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # IsingNative build driver (Linux/macOS). Verbs:
 #   ./build.sh demo       build everything and run a short tour through the `ising` command line
-#   ./build.sh test       build everything and run every test (native CTest, binding drift, NUnit, CLI, benchmark smoke)
+#   ./build.sh test       build everything and run every test (native CTest, binding drift, NUnit, CLI, benchmark smoke,
+#                         and the GPU tests on an emulated device: the test-only HIP-CPU flavour in build/emu)
 #   ./build.sh native     configure + build the native library (HIP when a ROCm toolchain is found)
+#   ./build.sh emu        configure + build the emulated-GPU flavour (build/emu; test-only, never shipped)
 #   ./build.sh managed    build the .NET solution (Release)
 #   ./build.sh bindings   regenerate managed/IsingNative/Interop/*.generated.cs from native/include
 #   ./build.sh bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
-#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs) and python3
+#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs), python3
+#                         and libtbb-dev (HIP-CPU, for the emulated-GPU flavour)
 #   ./build.sh clean      remove build outputs
 # Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default "gfx90a;gfx1030"),
-#              CONFIG=Release|Debug (default Release).
+#              CONFIG=Release|Debug (default Release), ISN_HIP_CPU_DIR (default ../shared/third_party/hip-cpu).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 CONFIG="${CONFIG:-Release}"
 NATIVE_BUILD="$ROOT/build/native"
+EMU_BUILD="$ROOT/build/emu"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 CLI_PROJECT=managed/IsingNative.Cli/IsingNative.Cli.csproj
 GEN_PROJECT=managed/IsingNative.BindingGen/IsingNative.BindingGen.csproj
@@ -37,6 +41,83 @@ native_lib_dir() {
   local lib
   lib="$(find "$NATIVE_BUILD" -name 'libisingnative.so' -print -quit 2>/dev/null || true)"
   [ -n "$lib" ] && dirname "$lib"
+}
+
+# ---- emulated GPU (test-only) ----------------------------------------------------------------
+# The GPU backend's one kernel source compiled by the host compiler against HIP-CPU (cmake/IsnGpu.cmake,
+# ISN_GPU_EMULATION): its kernels, buffers and error paths run on the CPU, so the GPU tests run in every
+# CI run instead of skipping. A second copy of the library in build/emu, never the one shipped or packaged.
+# NUnit's GPU cases: the backend-parameterised ones, "(Gpu)" in the name, and the fault tests.
+EMU_NUNIT_FILTER='FullyQualifiedName~\(Gpu\)|FullyQualifiedName~EmulatedGpu'
+EMU_SKIPPED=""   # why the emulated flavour was not built (empty: it was)
+
+emu_build() {
+  EMU_SKIPPED=""
+  if ! command -v cmake >/dev/null; then EMU_SKIPPED="cmake not found"; log "emulated GPU flavour skipped: $EMU_SKIPPED"; return 0; fi
+  log "emulated GPU: configure + build ($EMU_BUILD, HIP-CPU)"
+  # Library and CTest suite only: no valgrind (HIP-CPU's fibers and TBB), no benchmarks.
+  cmake -S . -B "$EMU_BUILD" -DCMAKE_BUILD_TYPE="$CONFIG" -DISN_GPU_EMULATION=ON -DISN_ENABLE_HIP=OFF \
+        -DISN_ENABLE_VALGRIND_TEST=OFF -DISN_BUILD_BENCHMARKS=OFF ${ISN_HIP_CPU_DIR:+-DISN_HIP_CPU_DIR="$ISN_HIP_CPU_DIR"} >/dev/null
+  if ! grep -q '^ISN_GPU_BUILT:INTERNAL=emulated$' "$EMU_BUILD/CMakeCache.txt"; then
+    EMU_SKIPPED="$(sed -n 's/^ISN_GPU_EMULATION_SKIPPED:INTERNAL=//p' "$EMU_BUILD/CMakeCache.txt")"
+    log "emulated GPU flavour skipped: ${EMU_SKIPPED:-not configured}"
+    EMU_SKIPPED="${EMU_SKIPPED:-not configured}"
+    return 0
+  fi
+  cmake --build "$EMU_BUILD" -j"$(nproc)"
+}
+
+emu_lib_dir() {
+  local lib
+  lib="$(find "$EMU_BUILD" -name 'libisingnative.so' -print -quit 2>/dev/null || true)"
+  [ -n "$lib" ] && dirname "$lib"
+}
+
+# Every CTest test against the emulated library (the GPU ones now run).
+emu_native_tests() { ctest --test-dir "$EMU_BUILD" --output-on-failure -j2; }
+
+# Only NUnit's GPU cases, on the emulated device.
+emu_nunit_tests() {
+  local libdir; libdir="$(emu_lib_dir || true)"
+  [ -n "$libdir" ] || { echo "no emulated library in $EMU_BUILD"; return 1; }
+  ISINGNATIVE_LIBRARY_PATH="$libdir" dotnet test tests/IsingNative.Tests/IsingNative.Tests.csproj -c "$CONFIG" --no-build \
+    -nologo --filter "$EMU_NUNIT_FILTER" --logger "console;verbosity=normal"
+}
+
+# Counts of the GPU tests in a stage's output: CTest tests with "gpu" in the name (any case), or every test
+# of the NUnit GPU filter. Adds to E_PASSED/E_FAILED/E_SKIPPED and E_DETAIL.
+E_PASSED=0; E_FAILED=0; E_SKIPPED=0; E_DETAIL=()
+count_emu_gpu_tests() {
+  local f="$1" what="$2" p=0 x=0 k=0
+  if [ "$what" = ctest ]; then
+    local counts
+    # "12/67 Test #12: Gpu.MatchesCpuBitForBit .....   Passed    0.53 sec" (or ***Failed, ***Skipped, ...)
+    counts="$(grep -E 'Test +#[0-9]+: ' "$f" | awk '{
+        name = $0; sub(/.*Test +#[0-9]+: +/, "", name); sub(/ .*/, "", name)
+        if (tolower(name) !~ /gpu/) next
+        if ($0 ~ /[ *]Passed +[0-9.]+ sec/) p++; else if ($0 ~ /Skipped/) k++; else x++
+      } END { printf "%d %d %d", p, x, k }')"
+    read -r p x k <<<"$counts"
+  elif grep -q -E '^\s*Total tests: [0-9]+' "$f"; then
+    p="$(sed -n -E 's/^\s*Passed: ([0-9]+).*/\1/p' "$f" | tail -1)"; x="$(sed -n -E 's/^\s*Failed: ([0-9]+).*/\1/p' "$f" | tail -1)"
+    k="$(sed -n -E 's/^\s*Skipped: ([0-9]+).*/\1/p' "$f" | tail -1)"
+  fi
+  p=${p:-0}; x=${x:-0}; k=${k:-0}
+  E_PASSED=$((E_PASSED + p)); E_FAILED=$((E_FAILED + x)); E_SKIPPED=$((E_SKIPPED + k))
+  E_DETAIL+=("$what $p/$x/$k")
+}
+
+# The emulated-GPU summary line; fails when a GPU test skipped there (under emulation a skip means the
+# device was not found) or when none ran at all.
+emu_summary() {
+  if [ -n "$EMU_SKIPPED" ]; then
+    echo "emulated GPU: not run ($EMU_SKIPPED)"
+    return 0
+  fi
+  echo "emulated GPU: $E_PASSED passed, $E_FAILED failed, $E_SKIPPED skipped (passed/failed/skipped: ${E_DETAIL[*]})"
+  if [ "$E_SKIPPED" -gt 0 ]; then echo "emulated GPU: $E_SKIPPED GPU test(s) SKIPPED on the emulated device: that is a failure"; return 1; fi
+  if [ "$E_PASSED" -eq 0 ]; then echo "emulated GPU: no GPU test ran"; return 1; fi
+  [ "$E_FAILED" -eq 0 ]
 }
 
 # ---- managed ----------------------------------------------------------------------------------
@@ -84,7 +165,9 @@ stage() { # stage NAME COMMAND... : run one test stage, record the outcome and i
   log "test stage: $name"
   local out; out="$(mktemp)"
   if "$@" 2>&1 | tee "$out"; then PASSED=$((PASSED+1)); else FAILED=$((FAILED+1)); FAILED_STAGES+=("$name"); fi
-  count_tests "$out"; rm -f "$out"
+  count_tests "$out"
+  if [ -n "${STAGE_EMU:-}" ]; then count_emu_gpu_tests "$out" "$STAGE_EMU"; fi
+  rm -f "$out"
 }
 
 # Adds the counts a stage's runner printed (CTest, dotnet test, the CLI checks) to the totals.
@@ -143,27 +226,36 @@ test_all() {
     stage "native tests (CTest, incl. valgrind)" native_tests
     stage "HIP code objects (roc-obj-ls)" hip_targets_check
   fi
+  stage "emulated GPU build (HIP-CPU, build/emu)" emu_build
+  if [ -z "$EMU_SKIPPED" ] && [ -f "$EMU_BUILD/CTestTestfile.cmake" ]; then
+    STAGE_EMU=ctest stage "emulated GPU: native tests (CTest)" emu_native_tests
+  fi
   stage "managed build" managed_build
   stage "binding drift" bindings_check
   stage "NUnit suite" nunit_tests
+  if [ -z "$EMU_SKIPPED" ]; then STAGE_EMU=nunit stage "emulated GPU: NUnit GPU cases" emu_nunit_tests; fi
   stage "command line" cli_tests
   stage "benchmark smoke (dry)" bench_smoke
   log "test stages: $PASSED passed, $FAILED failed${FAILED_STAGES:+ (failed: ${FAILED_STAGES[*]})}"
+  local emu_ok=0
+  emu_summary || emu_ok=1
   # Every stage must pass; a failed stage with no countable test (a build) still fails the run.
   [ "$FAILED" -gt 0 ] && [ "$T_FAILED" -eq 0 ] && T_FAILED=$FAILED
   echo "tests: $T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
-  [ "$FAILED" -eq 0 ]
+  [ "$FAILED" -eq 0 ] && [ "$emu_ok" -eq 0 ]
 }
 
 deps() {
-  # python3 reads the JSON of the command-line checks (tests/cli).
-  if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null && command -v python3 >/dev/null; then
-    log "ROCm toolchain and python3 present"; return 0
+  # python3 reads the JSON of the command-line checks (tests/cli); libtbb-dev is HIP-CPU's parallel
+  # runtime (the emulated-GPU flavour).
+  if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null && command -v python3 >/dev/null &&
+     { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; }; then
+    log "ROCm toolchain, python3 and TBB present"; return 0
   fi
-  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs) and python3"
+  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3 and libtbb-dev"
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 libtbb-dev >/dev/null
 }
 
 bench() {
@@ -186,10 +278,11 @@ case "${1:-}" in
   demo) demo ;;
   test) test_all ;;
   native) native_build ;;
+  emu) emu_build ;;
   managed) managed_build ;;
   bindings) bindings ;;
   bench) bench ;;
   deps) deps ;;
   clean) rm -rf build artifacts; find managed tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

@@ -11,6 +11,13 @@
 #   (src/hip/gpu_backend.hip, included by src/cuda/gpu_backend.cu) through the
 #   thin src/gpu/gpu_runtime.h mapping; nvcc gets --fmad=false.
 # ISN_CUDA_ARCHITECTURES (default 90).
+# ISN_GPU_EMULATION = ON | OFF (default OFF): TEST-ONLY flavour, never shipped.
+#   The same .hip source compiled by the host C++17 compiler against HIP-CPU
+#   (AMD's header-only HIP runtime for CPUs, needs TBB: libtbb-dev), so the GPU
+#   backend's kernels, buffers and error paths run on the host, with fault
+#   hooks for the tests (src/gpu/emulated_device.h). build.sh test builds it
+#   in build/emu. Exclusive with the HIP and CUDA flavours.
+# ISN_HIP_CPU_DIR (default <repo>/../shared/third_party/hip-cpu): HIP-CPU.
 include_guard(GLOBAL)
 
 set(ISN_ENABLE_HIP AUTO CACHE STRING "Build the HIP (ROCm) backend: AUTO, ON or OFF")
@@ -19,9 +26,32 @@ set(ISN_HIP_TARGETS "gfx90a;gfx1030" CACHE STRING "AMD GPU architectures for the
 option(ISN_ENABLE_CUDA "Build the CUDA backend (NVIDIA) from the same kernel source" OFF)
 set(ISN_CUDA_ARCHITECTURES "90" CACHE STRING "CUDA architectures for the CUDA backend")
 
-set(ISN_GPU_FLAVOUR "none")
+option(ISN_GPU_EMULATION "Test-only: build the GPU backend against HIP-CPU (emulated device on the host)" OFF)
+get_filename_component(_isn_hip_cpu_default "${CMAKE_SOURCE_DIR}/../shared/third_party/hip-cpu" ABSOLUTE)
+set(ISN_HIP_CPU_DIR "${_isn_hip_cpu_default}" CACHE PATH "HIP-CPU (header-only HIP runtime for CPUs) for ISN_GPU_EMULATION")
 
-if(ISN_ENABLE_CUDA)
+set(ISN_GPU_FLAVOUR "none")
+set(ISN_GPU_EMULATION_NOTE "")
+
+if(ISN_GPU_EMULATION)
+  if(ISN_ENABLE_CUDA OR ISN_ENABLE_HIP STREQUAL "ON")
+    message(FATAL_ERROR "ISN_GPU_EMULATION is a flavour of its own: configure it without ISN_ENABLE_CUDA / ISN_ENABLE_HIP=ON")
+  endif()
+  if(NOT EXISTS "${ISN_HIP_CPU_DIR}/include/hip/hip_runtime.h")
+    set(ISN_GPU_EMULATION_NOTE "HIP-CPU not found at ${ISN_HIP_CPU_DIR} (set ISN_HIP_CPU_DIR)")
+  else()
+    find_package(TBB QUIET)
+    if(NOT TARGET TBB::tbb)
+      set(ISN_GPU_EMULATION_NOTE "TBB not found (HIP-CPU needs it: apt-get install libtbb-dev, or ./build.sh deps)")
+    endif()
+  endif()
+  if(ISN_GPU_EMULATION_NOTE)
+    message(STATUS "isingnative: emulated GPU flavour skipped: ${ISN_GPU_EMULATION_NOTE}")
+  else()
+    set(ISN_GPU_FLAVOUR "emulated")
+    message(STATUS "isingnative: emulated GPU flavour ON (test-only; HIP-CPU at ${ISN_HIP_CPU_DIR}, TBB ${TBB_VERSION})")
+  endif()
+elseif(ISN_ENABLE_CUDA)
   if(ISN_ENABLE_HIP STREQUAL "ON")
     message(FATAL_ERROR "ISN_ENABLE_CUDA and ISN_ENABLE_HIP=ON are exclusive: pick one GPU runtime")
   endif()
@@ -63,7 +93,23 @@ endif()
 
 # Recorded in the cache so scripts can tell what was built (build.sh test checks the
 # HIP code objects with roc-obj-ls when this says hip).
-set(ISN_GPU_BUILT "${ISN_GPU_FLAVOUR}" CACHE INTERNAL "GPU backend compiled into isingnative: hip, cuda or none")
+set(ISN_GPU_BUILT "${ISN_GPU_FLAVOUR}" CACHE INTERNAL "GPU backend compiled into isingnative: hip, cuda, emulated or none")
+set(ISN_GPU_EMULATION_SKIPPED "${ISN_GPU_EMULATION_NOTE}" CACHE INTERNAL "Why ISN_GPU_EMULATION=ON built no emulated flavour (empty: it did, or it was not asked for)")
+
+# isn_add_emulated_gpu(<target> SOURCE_DIR <native/src>): the GPU backend and
+# the emulated device's wrappers and test hooks, compiled as C++ against HIP-CPU.
+function(isn_add_emulated_gpu target)
+  cmake_parse_arguments(ARG "" "SOURCE_DIR" "" ${ARGN})
+  set(srcs "${ARG_SOURCE_DIR}/gpu/gpu_backend_emulated.cpp" "${ARG_SOURCE_DIR}/gpu/emulated_device.cpp")
+  target_sources(${target} PRIVATE ${srcs} "${ARG_SOURCE_DIR}/gpu/emulated_device.h" "${ARG_SOURCE_DIR}/gpu/emulated_hooks.h")
+  # The .hip file is #included by gpu_backend_emulated.cpp: rebuild when it changes.
+  set_source_files_properties("${ARG_SOURCE_DIR}/gpu/gpu_backend_emulated.cpp" PROPERTIES
+    OBJECT_DEPENDS "${ARG_SOURCE_DIR}/hip/gpu_backend.hip;${ARG_SOURCE_DIR}/hip/kernels.h")
+  # SYSTEM: HIP-CPU's headers are not held to the library's warning flags.
+  target_include_directories(${target} SYSTEM PRIVATE "${ISN_HIP_CPU_DIR}/include")
+  target_compile_definitions(${target} PRIVATE ISN_WITH_GPU_EMULATION)
+  target_link_libraries(${target} PRIVATE TBB::tbb)
+endfunction()
 
 # isn_add_hip_sources(<target> SOURCES <.hip files> INCLUDES <dirs> DEPENDS <headers>)
 # Compiles each source with hipcc into an object of the target.

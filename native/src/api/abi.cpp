@@ -94,6 +94,8 @@ Layout layout_of(int32_t id) {
 constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+hip";
 #elif defined(ISN_WITH_CUDA)
 constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+cuda";
+#elif defined(ISN_WITH_GPU_EMULATION)  // test-only build (docs/GPU.md): never shipped
+constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+hip-cpu-emulated";
 #else
 constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu";
 #endif

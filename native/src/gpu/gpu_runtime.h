@@ -36,14 +36,23 @@ using hipDeviceProp_t = cudaDeviceProp;
       kernel<<<(grid), (block), (shmem), (stream)>>>(__VA_ARGS__)
 #else
 #  include <hip/hip_runtime.h>
-#  define ISN_GPU_RUNTIME_NAME "hip"
+#  if defined(__HIP_CPU_RT__)
+#    include "emulated_device.h"
+#  else
+#    define ISN_GPU_RUNTIME_NAME "hip"
+#  endif
 #endif
 
-// Architecture text of a device: gcnArchName on AMD, "sm_XY" on NVIDIA.
+// Architecture text of a device: gcnArchName on AMD, "sm_XY" on NVIDIA; the
+// emulated device (HIP-CPU's hipDeviceProp_t has no gcnArchName) says so, and
+// the backend's description, isn_context_describe and `ising info` with it.
 #include <string>
 inline std::string isn_gpu_arch_name(const hipDeviceProp_t& p) {
 #if defined(ISN_GPU_IS_CUDA)
     return "sm_" + std::to_string(p.major) + std::to_string(p.minor);
+#elif defined(ISN_GPU_IS_EMULATED)
+    (void)p;
+    return "emulated on the host CPU";
 #else
     return p.gcnArchName;
 #endif
