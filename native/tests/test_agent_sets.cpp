@@ -21,6 +21,7 @@ namespace {
 enum class Kind { cpu, gpu };
 
 std::string kind_name(const testing::TestParamInfo<Kind>& info) { return info.param == Kind::cpu ? "Cpu" : "Gpu"; }
+void PrintTo(Kind k, std::ostream* os) { *os << (k == Kind::cpu ? "CPU context" : "GPU context"); }
 
 int32_t gpu_count() {
     int32_t count = 0;

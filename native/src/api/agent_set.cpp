@@ -215,7 +215,8 @@ void commit_member(Backend& b, AgentSet& s, int32_t index, bool spins_only, Undo
     }
 }
 
-// Scratch for the job lists of one tile (request data), kept per thread.
+// Scratch for the job lists of one tile (request data) and social
+// attention's results, kept per thread so steady calls allocate nothing.
 std::vector<Job>& job_scratch() {
     thread_local std::vector<Job> jobs;
     return jobs;
@@ -224,6 +225,20 @@ std::vector<isn_empathy_result>& result_scratch() {
     thread_local std::vector<isn_empathy_result> results;
     return results;
 }
+
+// Declared first in a call that uses the scratch: on the way out, a buffer
+// grown past one tile is released (a huge social attention does not pin its
+// results to the thread).
+struct TrimScratchOnExit {
+    TrimScratchOnExit() = default;
+    TrimScratchOnExit(const TrimScratchOnExit&) = delete;
+    TrimScratchOnExit& operator=(const TrimScratchOnExit&) = delete;
+    ~TrimScratchOnExit() {
+        constexpr size_t kKeep = size_t{1} << 16;
+        if (job_scratch().capacity() > kKeep) std::vector<Job>().swap(job_scratch());
+        if (result_scratch().capacity() > kKeep) std::vector<isn_empathy_result>().swap(result_scratch());
+    }
+};
 
 }  // namespace
 
@@ -450,6 +465,7 @@ ISN_API isn_status isn_set_social_attention(isn_context* context, isn_agent_set*
                                             isn_empathy_result* results_out, isn_emotion* collective_out,
                                             int32_t* most_empathic_out) {
     return guard("isn_set_social_attention", [&] {
+        const TrimScratchOnExit trim_scratch;
         const SetRef ref = acquire_set(context, set);
         AgentSet& s = *ref.set;
         require_member(s, self_index, ArgName{"self_index"});
