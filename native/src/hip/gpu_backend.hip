@@ -402,6 +402,14 @@ private:
                                           (norms != nullptr ? K * sizeof(double) : 0) +
                                           (energies != nullptr ? K * sizeof(double) : 0));
         check(hipStreamSynchronize(stream_), "agent set upload");
+        // A set is uploaded once: staging as big as a large set is not kept
+        // for the borrowed calls, which regrow what they need.
+        constexpr size_t kKeepStaging = size_t{64} << 20;
+        if (h_J_.capacity() * sizeof(double) > kKeepStaging) {
+            std::vector<double>().swap(h_J_);
+            std::vector<double>().swap(h_h_);
+            std::vector<int8_t>().swap(h_s_);
+        }
     }
 
     // One member of the same n: its own bytes only (J, h, spins, constants).
