@@ -592,6 +592,33 @@ TEST_P(AgentSets, HandlesAreCheckedAndBelongToTheirContext) {
               ISN_STATUS_INVALID_HANDLE);
     EXPECT_NE(last_error().find("'set' belongs to another context"), std::string::npos) << last_error();
     for (double x : sc) EXPECT_EQ(x, -3.0);
+    // Every entry point that names a context checks the set's owner first.
+    {
+        isn_context* o = other.get();
+        isn_agent_set* s = set.get();
+        const isn_pair pair{0, 1, 1};
+        const isn_edge edge{0, 1};
+        const int32_t member = 0, others[1] = {1};
+        const uint64_t seed = 1;
+        const isn_anneal_options ao = default_anneal();
+        int8_t spins[5];
+        isn_observables ob;
+        isn_empathy_result r;
+        isn_quick_estimate q;
+        isn_emotion e;
+        double wt = 0, d = 0;
+        int32_t best = 0;
+        const isn_status got[] = {
+            isn_set_anneal(o, s, &member, 1, &seed, &ao, spins, nullptr, nullptr),
+            isn_set_observe(o, s, &member, 1, &ob),
+            isn_set_empathy(o, s, &pair, 1, &eo, &r, nullptr),
+            isn_set_social_attention(o, s, 0, others, 1, 1, &eo, &wt, &r, &e, &best),
+            isn_set_empathy_edges(o, s, &edge, 1, 1, &eo, &d, nullptr, nullptr),
+            isn_set_quick_estimate(o, s, &pair, 1, 100.0, &q),
+            isn_set_coupling_similarity(o, s, &pair, 1, &d),
+        };
+        for (size_t k = 0; k < sizeof got / sizeof got[0]; ++k) EXPECT_EQ(got[k], ISN_STATUS_INVALID_HANDLE) << "call " << k;
+    }
 
     // Destroyed: every call, destroy again included.
     isn_agent_set* gone = nullptr;
