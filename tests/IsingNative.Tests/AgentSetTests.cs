@@ -395,6 +395,28 @@ public class AgentSetTests(BackendKind backend)
         Bits.Same(_reference.Empathy(set[0], set[1], 3, options), set.Empathy(0, 1, 3, options), "after the failed call");
     }
 
+    [Test]
+    public void CallingTheSetOrItsContextFromAProgressCallbackIsRefusedNotADeadlock()
+    {
+        var (set, options) = BigCheapSet(_engine, 300);
+        using var _ = set;
+        var scores = new double[300 * 300];
+        var e = Assert.Throws<InvalidOperationException>(() => set.EmpathyMatrix(7, scores, options, default,
+            new SyncProgress(_ => set.Empathy(0, 1, 1, options))))!;
+        Assert.That(e.Message, Does.Contain("progress callback"));
+        var pairs = new[] { new EmpathyPair(set[0], set[1], 1), new EmpathyPair(set[2], set[3], 2) };
+        var results = new EmpathyResult[2];
+        // The engine's batch context is the set's: a native engine refuses it too; the managed one may run it.
+        TestDelegate viaEngine = () => set.EmpathyMatrix(7, scores, options, default,
+            new SyncProgress(_ => _engine.EmpathyBatch(pairs, results, options)));
+        if (backend == BackendKind.Managed) Assert.DoesNotThrow(viaEngine);
+        else Assert.That(Assert.Throws<InvalidOperationException>(viaEngine)!.Message, Does.Contain("progress callback"));
+        // Afterwards the set and the engine work.
+        Bits.Same(_reference.Empathy(set[0], set[1], 3, options), set.Empathy(0, 1, 3, options), "after the refused calls");
+        _engine.EmpathyBatch(pairs, results, options);
+        Bits.Same(_reference.Empathy(set[2], set[3], 2, options), results[1], "engine batch after the refused calls");
+    }
+
     // ---- bad arguments -------------------------------------------------------------------------
 
     [Test]

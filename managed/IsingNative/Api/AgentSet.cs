@@ -34,6 +34,7 @@ public sealed class AgentSet : IDisposable
     private readonly long[] _structureVersions;
     private readonly Lock _lock = new();
     private bool _disposed;
+    private bool _running;   // a long call is in progress on this thread (its progress sink may try to re-enter)
 
     internal AgentSet(IsingEngine engine, IBackendAgentSet set, IsingSystem[] members, long[] versions, long[] structureVersions)
     {
@@ -161,7 +162,9 @@ public sealed class AgentSet : IDisposable
         {
             Enter();
             for (int k = 0; k < members.Length; k++) Sync(members[k]);
-            _set.Anneal(members, seeds, p, spinsOut, stats[..members.Length], new RunControl(cancellationToken, progress));
+            _running = true;
+            try { _set.Anneal(members, seeds, p, spinsOut, stats[..members.Length], new RunControl(cancellationToken, progress)); }
+            finally { _running = false; }
         }
     }
 
@@ -248,7 +251,9 @@ public sealed class AgentSet : IDisposable
         {
             Enter();
             SyncPairs(pairs);
-            _set.Empathy(pairs, p, w, results[..pairs.Length], new RunControl(cancellationToken, progress));
+            _running = true;
+            try { _set.Empathy(pairs, p, w, results[..pairs.Length], new RunControl(cancellationToken, progress)); }
+            finally { _running = false; }
         }
     }
 
@@ -335,7 +340,9 @@ public sealed class AgentSet : IDisposable
         {
             Enter();
             SyncAll();
-            _set.EmpathyMatrix(seedBase, p, w, scores, results, new RunControl(cancellationToken, progress));
+            _running = true;
+            try { _set.EmpathyMatrix(seedBase, p, w, scores, results, new RunControl(cancellationToken, progress)); }
+            finally { _running = false; }
         }
     }
 
@@ -389,7 +396,9 @@ public sealed class AgentSet : IDisposable
             if ((long)edges.Length * 2 >= Count) SyncAll();
             else
                 for (int e = 0; e < edges.Length; e++) { Sync(edges[e].Self); Sync(edges[e].Other); }
-            _set.EmpathyEdges(edges, seedBase, p, w, scores, results, new RunControl(cancellationToken, progress));
+            _running = true;
+            try { _set.EmpathyEdges(edges, seedBase, p, w, scores, results, new RunControl(cancellationToken, progress)); }
+            finally { _running = false; }
         }
     }
 
@@ -463,6 +472,8 @@ public sealed class AgentSet : IDisposable
         lock (_lock)
         {
             if (_disposed) return;
+            if (_running)
+                throw new InvalidOperationException("this AgentSet cannot be disposed from the progress callback of a call in progress on it.");
             _disposed = true;
             _set.Dispose();
         }
@@ -515,6 +526,10 @@ public sealed class AgentSet : IDisposable
     {
         ThrowIfDisposed();
         _engine.ThrowIfDisposedFor(this);
+        // Calls on one set are serialised by a reentrant lock; only a progress sink, running on
+        // the calling thread between two tiles, can get here while a call is in progress.
+        if (_running)
+            throw new InvalidOperationException("this AgentSet was called from the progress callback of a call in progress on it; report progress only, and call the set after the call returns.");
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -90,7 +90,7 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
                     (IsnAnnealStats*)st, null), _kind);
                 return;
             }
-            using var scope = new NativeRunScope(control);
+            using var scope = new NativeRunScope(control, _set);
             IsnRunControl rc = scope.Control;
             IsnStatus status;
             using (var l = new Leases(_set))
@@ -132,7 +132,7 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
                     (IsnEmpathyResult*)r, null), _kind);
                 return;
             }
-            using var scope = new NativeRunScope(control);
+            using var scope = new NativeRunScope(control, _set);
             IsnRunControl rc = scope.Control;
             IsnStatus status;
             using (var l = new Leases(_set))
@@ -178,7 +178,7 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
                         (IsnEmpathyResult*)r, null), _kind);
                     return;
                 }
-                using var scope = new NativeRunScope(control);
+                using var scope = new NativeRunScope(control, _set);
                 IsnRunControl rc = scope.Control;
                 IsnStatus status;
                 using (var l = new Leases(_set))
@@ -203,7 +203,7 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
                     &options, s, (IsnEmpathyResult*)r, null), _kind);
                 return;
             }
-            using var scope = new NativeRunScope(control);
+            using var scope = new NativeRunScope(control, _set);
             IsnRunControl rc = scope.Control;
             IsnStatus status;
             using (var l = new Leases(_set))

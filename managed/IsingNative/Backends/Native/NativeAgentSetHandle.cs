@@ -63,15 +63,21 @@ internal sealed class NativeAgentSetHandle : SafeHandle
 /// </summary>
 internal sealed unsafe class NativeRunScope : IDisposable
 {
+    /// <summary>Set while this thread runs a progress sink: the set handle whose call is reporting (0 otherwise).</summary>
+    [ThreadStatic] internal static nint t_callbackHandle;
+    [ThreadStatic] private static nint t_callbackContext;
+
     private readonly int[] _cancel = GC.AllocateArray<int>(1, pinned: true);
+    private readonly NativeAgentSetHandle _set;
     private readonly IProgress<BatchProgress>? _progress;
     private readonly CancellationToken _token;
     private readonly CancellationTokenRegistration _registration;
     private GCHandle _self;
     private Exception? _error;
 
-    public NativeRunScope(in RunControl control)
+    public NativeRunScope(in RunControl control, NativeAgentSetHandle set)
     {
+        _set = set;
         _progress = control.Progress;
         _token = control.Token;
         _self = GCHandle.Alloc(this);
@@ -103,12 +109,27 @@ internal sealed unsafe class NativeRunScope : IDisposable
     {
         // No exception may unwind into the library: keep it, stop the call, rethrow in Check.
         var scope = (NativeRunScope)GCHandle.FromIntPtr((nint)user).Target!;
+        nint outerSet = t_callbackHandle, outerContext = t_callbackContext;
+        t_callbackHandle = scope._set.DangerousGetHandle();
+        t_callbackContext = scope._set.Context.DangerousGetHandle();
         try { scope._progress!.Report(new BatchProgress(done, total)); }
         catch (Exception e)
         {
             scope._error ??= e;
             Volatile.Write(ref scope._cancel[0], 1);
         }
+        finally
+        {
+            t_callbackHandle = outerSet;
+            t_callbackContext = outerContext;
+        }
+    }
+
+    /// <summary>Whether <paramref name="handle"/> is the set or the context of the call whose progress sink this thread runs.</summary>
+    public static bool IsLockedByCallback(SafeHandle handle)
+    {
+        nint h = handle.DangerousGetHandle();
+        return h == t_callbackHandle || h == t_callbackContext;
     }
 
     public void Dispose()

@@ -69,6 +69,11 @@ internal ref struct ContextLease
     /// <summary>Adds a reference (throws <see cref="ObjectDisposedException"/> once the handle is closed).</summary>
     public ContextLease(SafeHandle owner)
     {
+        // A progress callback runs with its call's context locked (a non-recursive mutex):
+        // calling the library on that context from it would deadlock, so it is refused here,
+        // the one place every native call takes its handles.
+        if (NativeRunScope.t_callbackHandle != 0 && NativeRunScope.IsLockedByCallback(owner))
+            throw new InvalidOperationException("the native library was called from a progress callback on the context (or agent set) whose call is reporting; call it after that call returns.");
         _owner = owner;
         _added = false;
         owner.DangerousAddRef(ref _added);
