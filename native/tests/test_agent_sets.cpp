@@ -7,8 +7,11 @@
 // check the transfer accounting: a set is uploaded once, never per call.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -797,6 +800,39 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     EXPECT_EQ(isn_set_empathy_matrix(ctx(), set.get(), 3, &eo, part.data(), nullptr, &c), ISN_STATUS_CANCELLED);
     EXPECT_TRUE(all_sentinel(part));
     EXPECT_TRUE(pre.done.empty());
+}
+
+// isn_agent_set_destroy on another thread waits for the call in progress
+// (which holds the context): when it returns, that call's last progress
+// report (done == total, made inside the call) has happened.
+TEST_P(AgentSets, DestroyWaitsForACallInProgress) {
+    const int32_t K = 300;
+    const Swarm w = make_swarm(K, {3}, 6);
+    isn_agent_set* set = nullptr;
+    const std::vector<isn_system_view> views = w.views();
+    ASSERT_EQ(isn_agent_set_create(ctx(), views.data(), K, &set), ISN_STATUS_OK);
+    struct Watch {
+        std::atomic<int64_t> last{0};
+        std::atomic<bool> started{false};
+        static void report(void* user, int64_t done, int64_t) {
+            auto* self = static_cast<Watch*>(user);
+            self->started = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));  // keep the call in progress a while
+            self->last = done;
+        }
+    } watch;
+    const isn_run_control control{&Watch::report, &watch, nullptr};
+    const isn_empathy_options eo = cheap_options();
+    std::vector<double> scores(static_cast<size_t>(K) * K);
+    isn_status call = ISN_STATUS_INTERNAL;
+    std::thread worker([&] { call = isn_set_empathy_matrix(ctx(), set, 1, &eo, scores.data(), nullptr, &control); });
+    while (!watch.started) std::this_thread::yield();
+    EXPECT_EQ(isn_agent_set_destroy(set), ISN_STATUS_OK);
+    EXPECT_EQ(watch.last.load(), int64_t{K} * K) << "destroy returned while the call was still running";
+    worker.join();
+    EXPECT_EQ(call, ISN_STATUS_OK) << last_error();
+    isn_agent_set_info info;
+    EXPECT_EQ(isn_agent_set_get_info(set, &info), ISN_STATUS_INVALID_HANDLE);
 }
 
 // Transfer accounting (exact on every GPU flavour): a set is uploaded once;
