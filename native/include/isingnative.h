@@ -253,7 +253,7 @@ typedef struct isn_agent_set_info {
 
 /* ISN_VERSION of the loaded library (compare with the header's ISN_VERSION). */
 ISN_API int32_t isn_version(void);
-/* "1.1.0+cpu" or "1.1.0+cpu+hip" / "+cuda": static string, never NULL. */
+/* "1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda": static string, never NULL. */
 ISN_API const char* isn_version_string(void);
 /* Message of this thread's most recent status-returning call: "" when it
  * succeeded, else "<function>: <what is wrong, naming the argument and value>".
