@@ -445,7 +445,7 @@ internal static unsafe partial class IsingNativeApi
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial int isn_version();
 
-    /// <summary>"1.1.0+cpu" or "1.1.0+cpu+hip" / "+cuda": static string, never NULL.</summary>
+    /// <summary>"1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda": static string, never NULL.</summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_version_string")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial byte* isn_version_string();
