@@ -1,12 +1,14 @@
 # Shared steps of tools/gpu/measure-nvidia.sh and measure-amd.sh (sourced, not
 # run): timed steps that stop the whole run at the first failure, the test
-# dependencies, configure + build, CTest, bench_gpu and bench_anneal.
+# dependencies, configure + build, CTest, bench_gpu, bench_anneal and the
+# staged `ising` command line.
 #
-# The results folder ($RESULTS) is kept to at most 7 files, because the
+# The results folder ($RESULTS) is kept to at most 8 files, because the
 # device tool brings back at most 8 files from $OUT:
 #   summary.txt       environment, each step's status and time, bench tables
 #   bench_gpu.json    isn_bench_gpu --json rows {metric, value, unit, backend, device, ...}
 #   bench_anneal.json Google Benchmark JSON of the CPU benchmarks (when built)
+#   bench_cli.json    `ising bench --backend gpu --json` (when the CLI was staged)
 #   ctest.log         the full CTest output
 #   build.log         configure + build output (nvcc -Xptxas=-v register/spill lines)
 #   resources.txt     the compiler's per-kernel resource usage for the device
@@ -21,7 +23,7 @@ LOGS="$(mktemp -d "${TMPDIR:-/tmp}/isn-gpu-logs.XXXXXX")"
 START_S=$SECONDS
 mkdir -p "$RESULTS" "$LOGS"
 # A fresh set of results (steps append to their logs; never mix two runs).
-rm -f "$RESULTS"/{summary.txt,bench_gpu.json,bench_anneal.json,ctest.log,build.log,resources.txt,logs.tar.gz}
+rm -f "$RESULTS"/{summary.txt,bench_gpu.json,bench_anneal.json,bench_cli.json,ctest.log,build.log,resources.txt,logs.tar.gz}
 : >"$RESULTS/summary.txt"
 
 say() { printf '%s\n' "$*" | tee -a "$RESULTS/summary.txt" >&2; }
@@ -158,6 +160,45 @@ PY
     grep -E "^BM_" "$LOGS/bench_anneal.log" | tee -a "$RESULTS/summary.txt" >&2 || true
   else
     say "    bench_anneal: not built (Google Benchmark not found; tools/gpu/stage-deps.sh stages it)"
+  fi
+}
+
+# run_cli BUILD_DIR: the .NET side on the GPU, from the self-contained `ising`
+# that tools/gpu/stage-deps.sh published into .gpu-deps on the build machine
+# (this machine has no .NET SDK): `ising info`, `ising validate --backend gpu`
+# (the physics self-checks and the GPU's bit-identity with the other
+# backends; exit 0 only when every check passed) and `ising bench --backend
+# gpu --json` against the library just built. Not staged: one line, skipped
+# (ISN_REQUIRE_CLI=1 makes that a failure).
+run_cli() {
+  local build=$1 pkg="$ROOT/.gpu-deps/ising-linux-x64.tar.xz"
+  if [ ! -f "$pkg" ]; then
+    [ "${ISN_REQUIRE_CLI:-0}" = 1 ] && die "ising CLI not staged ($pkg): run tools/gpu/stage-deps.sh on the build machine and carry .gpu-deps"
+    say "    ising CLI: not staged (tools/gpu/stage-deps.sh on the build machine, carry .gpu-deps): skipped"
+    return 0
+  fi
+  local cli="$LOGS/cli" lib
+  mkdir -p "$cli"
+  tar -C "$cli" -xJf "$pkg" || die "could not unpack $pkg"
+  lib="$(find "$build" -name 'libisingnative.so' -print -quit)"
+  [ -n "$lib" ] || die "no libisingnative.so in $build"
+  export ISINGNATIVE_LIBRARY_PATH; ISINGNATIVE_LIBRARY_PATH="$(dirname "$lib")"
+  local ising="$cli/ising/ising"
+  step "ising info" 60 "$LOGS/cli.log" bash -c "'$ising' info && '$ising' info --json >'$LOGS/cli_info.json'"
+  step "ising validate --backend gpu" "${ISN_CLI_VALIDATE_TIMEOUT:-300}" "$LOGS/cli.log" \
+    bash -c "'$ising' validate --backend gpu --json >'$LOGS/cli_validate.json'"
+  # shellcheck disable=SC2086  # ISN_CLI_BENCH_ARGS is a list of words on purpose (e.g. --quick)
+  step "ising bench --backend gpu" "${ISN_CLI_BENCH_TIMEOUT:-420}" "$LOGS/cli.log" \
+    bash -c "'$ising' bench --backend gpu --json ${ISN_CLI_BENCH_ARGS:-} >'$RESULTS/bench_cli.json'"
+  if command -v python3 >/dev/null; then  # the checks and the rows, into the summary
+    python3 - "$LOGS/cli_validate.json" "$RESULTS/bench_cli.json" <<'PY' 2>&1 | tee -a "$RESULTS/summary.txt" >&2 || die "ising's JSON did not parse"
+import json, sys
+v = json.load(open(sys.argv[1]))
+for c in v["checks"]:
+    print("    validate: %-4s %s: %s" % ("ok" if c["passed"] else "FAIL", c["name"], c["detail"]))
+for r in json.load(open(sys.argv[2]))["rows"]:
+    print("    ising bench: %-40s %12.4g %s" % (r["metric"], r["value"] if r["value"] is not None else float("nan"), r["unit"]))
+PY
   fi
 }
 

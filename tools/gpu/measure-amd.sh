@@ -44,4 +44,5 @@ OUT="$LOGS" HIPCC="$HIPCC" "$ROOT/tools/gpu/kernel-resources.sh" "$TARGET" >"$RE
 
 run_ctest "$BUILD"
 run_benches "$BUILD"
+run_cli "$BUILD"
 finish

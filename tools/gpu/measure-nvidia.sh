@@ -2,15 +2,19 @@
 # ONE command for an NVIDIA machine (nvcc 13 + CMake; no ROCm, no .NET needed):
 # builds the CUDA flavour of the native library, runs the whole CTest suite
 # (the GPU == CPU bit-identity tests then really run, and must), runs
-# isn_bench_gpu and the CPU Google Benchmarks, and records the device, the
-# compiler's per-kernel resource usage and every log under ${OUT:-artifacts/gpu}.
+# isn_bench_gpu and the CPU Google Benchmarks, then the .NET side from the
+# self-contained `ising` staged by tools/gpu/stage-deps.sh (`ising validate
+# --backend gpu`, `ising bench --backend gpu --json`), and records the device,
+# the compiler's per-kernel resource usage and every log under ${OUT:-artifacts/gpu}.
 # Stops loudly at the first failing step; each step has a time limit, and the
 # whole run takes about 3-6 minutes on an H100 (docs/GPU.md).
 #
 #   tools/gpu/measure-nvidia.sh [CUDA_ARCHITECTURES]      (default 90: H100/H200)
 # Environment: OUT (results folder), ISN_BENCH_ARGS (extra isn_bench_gpu
 #   arguments, e.g. "--agents 3000" or "--quick"), ISN_SKIP_TESTS=1 (no
-#   GoogleTest here and none staged), ISN_GPU_BUILD (build folder).
+#   GoogleTest here and none staged), ISN_GPU_BUILD (build folder),
+#   ISN_CLI_BENCH_ARGS (e.g. "--quick"), ISN_REQUIRE_CLI=1 (fail when the CLI
+#   was not staged).
 # Without a system GoogleTest, run tools/gpu/stage-deps.sh on the build
 # machine first and carry .gpu-deps along (the device machine has no registry).
 set -euo pipefail
@@ -55,5 +59,6 @@ say "    kernel resources: $(grep -c 'Function' "$RESULTS/resources.txt" || true
 
 run_ctest "$BUILD"
 run_benches "$BUILD"
+run_cli "$BUILD"
 nvidia-smi -q >"$LOGS/nvidia-smi-after.txt" 2>&1 || true
 finish

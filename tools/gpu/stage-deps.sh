@@ -5,8 +5,16 @@
 #   .gpu-deps/googletest  GoogleTest SOURCES (Debian's googletest package,
 #                         /usr/src/googletest): measure-*.sh builds them there;
 #   .gpu-deps/benchmark   Google Benchmark headers, x86-64 shared library and
-#                         CMake package (Debian's libbenchmark-dev), relocatable.
+#                         CMake package (Debian's libbenchmark-dev), relocatable;
+#   .gpu-deps/ising-linux-x64.tar.xz
+#                         the `ising` command line published self-contained for
+#                         linux-x64 (.NET runtime included, trimmed; ~20 MB
+#                         packed), from the working tree's managed/ sources:
+#                         measure-*.sh unpack it and run `ising validate` and
+#                         `ising bench` on the GPU (the device machine has no
+#                         .NET SDK). ISN_STAGE_CLI=0 skips it (no dotnet here).
 # Run on the (x86-64 Debian/Ubuntu) build machine:  tools/gpu/stage-deps.sh
+# The whole folder stays well under the device tool's 64 MiB carry limit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DEST="$ROOT/.gpu-deps"
@@ -24,6 +32,21 @@ if [ -f "$lib/cmake/benchmark/benchmarkConfig.cmake" ]; then
   cp -r "$lib/cmake/benchmark" "$DEST/benchmark/lib/x86_64-linux-gnu/cmake/"
 else
   echo "stage-deps: no Google Benchmark package here (libbenchmark-dev): bench_anneal will not be built there" >&2
+fi
+
+# The command line, self-contained. Published from a copy of the sources (bin/obj
+# excluded) so the working tree's own build outputs are not touched.
+if [ "${ISN_STAGE_CLI:-1}" != 0 ]; then
+  command -v dotnet >/dev/null || { echo "stage-deps: dotnet not found (set ISN_STAGE_CLI=0 to stage without the CLI)" >&2; exit 1; }
+  src="$(mktemp -d "${TMPDIR:-/tmp}/isn-cli-src.XXXXXX")"
+  trap 'rm -rf "$src"' EXIT
+  tar -C "$ROOT" --exclude=bin --exclude=obj -cf - Directory.Build.props managed/IsingNative managed/IsingNative.Cli |
+    tar -C "$src" -xf -
+  # PackAsTool (a .NET tool package) and a self-contained publish exclude each other.
+  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$src/managed/IsingNative.Cli/IsingNative.Cli.csproj" \
+    -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:PackAsTool=false -nologo -v q -o "$src/out/ising"
+  "$src/out/ising/ising" --help >/dev/null  # it runs here (same x86-64 Linux)
+  tar -C "$src/out" -cJf "$DEST/ising-linux-x64.tar.xz" ising
 fi
 
 # Keep it out of git (the device tool carries ignored paths named in `carry`).

@@ -29,10 +29,12 @@
 // Kernel and device-function markers as HIP-CPU defines them for clang (and
 // GCC 10): without GCC's `simd` attribute, which only makes SIMD clones that
 // its scalar launch never calls, and warns about every kernel's struct arguments.
-#undef __global__
-#define __global__ __attribute__((flatten))
-#undef __device__
-#define __device__
+#if defined(__GNUC__) && !defined(__clang__)
+#  undef __global__
+#  define __global__ __attribute__((flatten))
+#  undef __device__
+#  define __device__
+#endif
 
 // HIP has __double_as_longlong on the device; HIP-CPU lacks it (it has the
 // inverse, __longlong_as_double). The core's device pass uses both.
