@@ -92,6 +92,9 @@ public:
                             isn_empathy_result* results, double* scores) = 0;
 
     virtual void observe(const isn_system_view* systems, int32_t count, isn_observables* out) = 0;
+    // True when observe runs on the host: the API may then validate and
+    // observe in one pass itself (host/simd_observe.h), the same bits.
+    virtual bool observes_on_host() const { return false; }
 
     // Host-side data-parallel loop for the cheap operations (similarity, quick
     // estimates): fn(index) for index in [0, count).

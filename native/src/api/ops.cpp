@@ -272,7 +272,7 @@ ISN_API isn_status isn_observe_batch(isn_context* context, const isn_system_view
         require_range(count, 1, ISN_MAX_BATCH, "count");
         require_not_null(systems, "systems");
         require_not_null(results, "results");
-        if (b.kind() == ISN_BACKEND_CPU && one_pass_observe_available()) {
+        if (b.observes_on_host() && one_pass_observe_available()) {
             observe_in_one_pass(b, systems, count, results);
             return;
         }

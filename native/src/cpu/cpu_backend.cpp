@@ -208,6 +208,8 @@ public:
         });
     }
 
+    bool observes_on_host() const override { return true; }
+
     void host_for(int64_t count, const std::function<void(int64_t)>& fn) override {
         pool_.run(count, [&](int64_t k, int32_t) { fn(k); });
     }
