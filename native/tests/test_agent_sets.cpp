@@ -911,6 +911,15 @@ TEST_P(AgentSets, GpuCopiesTheSetOnceAndResultsExactly) {
     int64_t h6 = 0;
     ASSERT_EQ(isn_context_transfer_stats(ctx(), &h6, nullptr), ISN_STATUS_OK);
     EXPECT_EQ(h6 - h5, n + 8);  // spins and energy
+    // A new n lays the set out again: one upload of every member (systems,
+    // offsets, n, norm, energy), nothing per member beyond that.
+    const HostSystem smaller = seed_pattern(12, 4343);
+    const isn_system_view sv = smaller.view();
+    ASSERT_EQ(isn_agent_set_update(set.get(), 9, &sv), ISN_STATUS_OK);
+    int64_t h7 = 0;
+    ASSERT_EQ(isn_context_transfer_stats(ctx(), &h7, nullptr), ISN_STATUS_OK);
+    const int64_t relaid = (K - 1) * member_bytes + (12 * 12 * 8 + 12 * 8 + 12) + K * (8 + 8 + 4 + 8 + 8);
+    EXPECT_EQ(h7 - h6, relaid);
     // Device memory: the set is counted.
     isn_agent_set_info info;
     ASSERT_EQ(isn_agent_set_get_info(set.get(), &info), ISN_STATUS_OK);
