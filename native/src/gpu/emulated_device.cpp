@@ -172,6 +172,7 @@ void isn_emulated_gpu_reset(void) {
     d.limit = -1;
     for (int32_t& a : d.armed) a = -1;
     d.fired = 0;
+    d.faulted.clear();
 }
 
 int64_t isn_emulated_gpu_allocated_bytes(void) {

@@ -20,7 +20,8 @@
  *                                    (what a device reports after an illegal
  *                                    access; here it is not sticky).
  *       Returns 0, or -1 for an unknown fault or a negative skip.
- *   isn_emulated_gpu_reset()           no limit, nothing armed, counters cleared.
+ *   isn_emulated_gpu_reset()           no limit, nothing armed, no stream faulted,
+ *                                      faults_fired back to 0.
  *   isn_emulated_gpu_allocated_bytes() live device allocations, in bytes.
  *   isn_emulated_gpu_faults_fired()    faults fired since the last reset (limit
  *                                      refusals included).
