@@ -81,6 +81,42 @@ expect_exit "unknown option"      2 empathy --frobnicate
 expect_exit "negative weights"    2 empathy --n 10 --weights -1,0,0,0
 expect_exit "bad backend name"    2 empathy --n 10 --backend quantum
 expect_exit "bad sweep order"     2 empathy --n 10 --sweep diagonal
+# expect_refusal NAME "text1|text2" ising-args... : exit 2 within 60 s, one line on stderr containing every text
+expect_refusal() {
+  local name="$1" texts="$2"; shift 2
+  timeout 60 dotnet "$DLL" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null; local rc=$?
+  if [ $rc -eq 124 ]; then bad "$name" "did not return within 60 s"; return; fi
+  if [ $rc -ne 2 ]; then bad "$name" "exit $rc, expected 2; stderr: $(head -c 300 "$TMP/err")"; return; fi
+  if [ "$(wc -l <"$TMP/err")" -ne 1 ]; then bad "$name" "expected one line on stderr: $(head -c 300 "$TMP/err")"; return; fi
+  local t; local IFS='|'
+  for t in $texts; do
+    if ! grep -q -F -- "$t" "$TMP/err"; then bad "$name" "stderr lacks '$t': $(head -c 300 "$TMP/err")"; return; fi
+  done
+  if [ -s "$TMP/out" ]; then bad "$name" "wrote to stdout"; return; fi
+  ok "$name"
+}
+
+# inputs that cannot hang or flood (issue 12): refused from metadata and options, at once
+expect_refusal "duplicate key"        '--system|duplicate-key.json|duplicate key "couplings"' energy --system "$FIX/duplicate-key.json"
+if command -v mkfifo >/dev/null && mkfifo "$TMP/pipe.json"; then
+  expect_refusal "FIFO never opened"  "--system|$TMP/pipe.json|FIFO"  energy --system "$TMP/pipe.json"
+  expect_refusal "FIFO in --others"   "--others|$TMP/pipe.json"       social --self "$FIX/three.json" --others "$FIX/three.json,$TMP/pipe.json"
+fi
+[ -e /dev/zero ] && expect_refusal "/dev/zero"  "--system|/dev/zero"  energy --system /dev/zero
+expect_refusal "directory as system"  "--self|$TMP"                   empathy --self "$TMP" --other "$FIX/three.json"
+expect_refusal "empty file name"      "--system|empty"                energy --system ''
+if truncate -s 17G "$TMP/huge.json" 2>/dev/null; then
+  expect_refusal "file over the size limit" "--system|$TMP/huge.json|18,253,611,008" energy --system "$TMP/huge.json"
+fi
+expect_refusal "social over memory"   "--agents/--n|memory"           social --agents 100000 --n 10000
+expect_refusal "swarm over trials"    "--agents|46,340"               swarm --agents 46340 --n 1
+expect_refusal "swarm over memory"    "--agents/--n|memory"           swarm --agents 2000 --n 16384 --steps 1 --trials-per-step 1
+expect_refusal "heatmap empty"        "--heatmap|empty"               swarm --agents 4 --n 5 --heatmap ''
+expect_refusal "heatmap directory"    "--heatmap|$TMP|directory"      swarm --agents 4 --n 5 --heatmap "$TMP"
+expect_refusal "heatmap missing dir"  "--heatmap|$TMP/nope/h.png"     swarm --agents 4 --n 5 --heatmap "$TMP/nope/h.png"
+[ -e "$TMP/pipe.json" ] && expect_refusal "heatmap onto a FIFO" "--heatmap|$TMP/pipe.json|FIFO" swarm --agents 4 --n 5 --heatmap "$TMP/pipe.json"
+[ -e "$TMP/nope" ] && bad "heatmap missing dir: nothing created" "$TMP/nope exists"
+
 if ising info --json | python3 -c 'import json,sys; sys.exit(0 if "gpu" in json.load(sys.stdin)["backends"] else 1)'; then echo "  (a GPU backend is present: skipping the exit-3 check)"; else
   expect_exit "gpu unavailable"   3 empathy --n 10 --backend gpu
 fi

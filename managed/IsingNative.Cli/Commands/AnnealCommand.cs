@@ -21,12 +21,16 @@ internal static class AnnealCommand
 
     private static int Run(ParseResult pr)
     {
-        var system = SystemSources.SingleSystem(pr);
         var options = CliOptions.AnnealOptionsOf(pr);
+        SystemSources.RequireMemoryForGenerated(pr, pr.GetValue(CliOptions.SystemFile) is null ? 1 : 0, "--n");
+        var system = SystemSources.SingleSystem(pr);
+        WorkBudget.Require("--steps/--trials-per-step", 1, "one anneal", options, system.Size);
         var seed = pr.GetValue(CliOptions.Seed);
         using var engine = Engines.Create(pr);
         var spins = new sbyte[system.Size];
-        var stats = engine.Anneal(system, seed, spins, options);
+        AnnealStats stats;
+        using (new Progress($"anneal: n = {system.Size} on {engine.BackendName}"))
+            stats = engine.Anneal(system, seed, spins, options);
         double? ownEnergy = system.HasSpins ? system.Energy() : null;
 
         if (pr.GetValue(CliOptions.Json))

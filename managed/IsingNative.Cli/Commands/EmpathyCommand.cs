@@ -20,13 +20,17 @@ internal static class EmpathyCommand
 
     private static int Run(ParseResult pr)
     {
+        var options = CliOptions.EmpathyOptionsOf(pr);
+        SystemSources.RequireMemoryForGenerated(pr, SystemSources.GeneratedPairCount(pr), "--n");
         var self = SystemSources.Self(pr);
         var other = SystemSources.Other(pr);
         SystemSources.RequireSameSize(self, other, pr.GetValue(CliOptions.OtherFile) is null ? "--n" : "--other");
-        var options = CliOptions.EmpathyOptionsOf(pr);
+        WorkBudget.Require("--steps/--trials-per-step", 1, "one anneal", options.Anneal, other.Size);
         var seed = pr.GetValue(CliOptions.Seed);
         using var engine = Engines.Create(pr);
-        var r = engine.Empathy(self, other, seed, options);
+        EmpathyResult r;
+        using (new Progress($"empathy: n = {other.Size} on {engine.BackendName}"))
+            r = engine.Empathy(self, other, seed, options);
 
         if (pr.GetValue(CliOptions.Json))
         {

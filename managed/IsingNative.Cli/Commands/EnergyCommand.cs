@@ -17,6 +17,7 @@ internal static class EnergyCommand
 
     private static int Run(ParseResult pr)
     {
+        SystemSources.RequireMemoryForGenerated(pr, pr.GetValue(CliOptions.SystemFile) is null ? 1 : 0, "--n");
         var system = SystemSources.SingleSystem(pr);
         using var engine = Engines.Create(pr);
         var o = engine.Observe(system);

@@ -23,6 +23,7 @@ internal static class QuickCommand
 
     private static int Run(ParseResult pr)
     {
+        SystemSources.RequireMemoryForGenerated(pr, SystemSources.GeneratedPairCount(pr), "--n");
         var self = SystemSources.Self(pr);
         var other = SystemSources.Other(pr);
         SystemSources.RequireSameSize(self, other, pr.GetValue(CliOptions.OtherFile) is null ? "--n" : "--other");

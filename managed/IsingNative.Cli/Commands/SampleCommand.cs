@@ -45,6 +45,7 @@ internal static class SampleCommand
 
     private static int Run(ParseResult pr)
     {
+        SystemSources.RequireMemoryForGenerated(pr, pr.GetValue(CliOptions.SystemFile) is null ? 1 : 0, "--n");
         var system = SystemSources.SingleSystem(pr);
         var beta = pr.GetValue(Beta);
         var samples = pr.GetValue(Samples);
@@ -59,11 +60,15 @@ internal static class SampleCommand
 
         // One sbyte[n] (plus its array header) and one energy per recorded state.
         MemoryBudget.Require("--samples", (double)samples * (system.Size + 40), $"{samples} recorded states of n = {system.Size}");
+        // A sweep is n trials.
+        WorkBudget.RequireTrials("--samples/--thin/--burn-in", ((double)samples * thin + burnIn) * system.Size,
+            $"{burnIn:N0} + {samples:N0} × {thin:N0} sweeps of n = {system.Size}");
         using var engine = Engines.Create(pr);
         SampleResult r;
         try
         {
-            r = engine.Sample(system, beta, samples, thin, burnIn, seed, acceptance);
+            using (new Progress($"sample: {samples:N0} states, n = {system.Size}, on {engine.BackendName}"))
+                r = engine.Sample(system, beta, samples, thin, burnIn, seed, acceptance);
         }
         catch (ArgumentException ex) when (ex.ParamName is { } p)
         {

@@ -44,24 +44,32 @@ internal static class SwarmCommand
         if (k < 1 || k > MaxAgents)
             throw new CliInputException($"--agents: must be between 1 and {MaxAgents} (was {k})");
         var heatmap = pr.GetValue(HeatmapPath);
-        if (heatmap is not null && k * Math.Max(1, 512 / k) > 4096)
-            throw new CliInputException($"--heatmap: at most 4096 agents can be drawn (was {k})");
-        if (heatmap is not null && Path.GetDirectoryName(Path.GetFullPath(heatmap)) is { } dir && !Directory.Exists(dir))
-            throw new CliInputException($"--heatmap: directory '{dir}' does not exist");
+        var side = heatmap is null ? 0 : k * Math.Max(1, 512 / k);
+        if (heatmap is not null)
+        {
+            if (side > 4096)
+                throw new CliInputException($"--heatmap: at most 4096 agents can be drawn (--agents was {k})");
+            CheckHeatmapPath(heatmap);
+        }
 
         var options = CliOptions.EmpathyOptionsOf(pr);
         var seed = pr.GetValue(CliOptions.Seed);
         var selfSeed = pr.GetValue(CliOptions.SelfSeed);
         var pattern = pr.GetValue(CliOptions.Pattern);
         var n = pr.GetValue(CliOptions.N);
-        // Each agent holds an n×n coupling matrix; the matrix of scores is K×K doubles.
-        MemoryBudget.Require("--agents/--n", 8.0 * k * ((double)n * n + 2.0 * n) + 8.0 * k * k, $"a swarm of {k} agents with n = {n}");
+        if (n < 1) throw new CliInputException($"--n: the number of spins must be at least 1 (was {n})");
+        // From the options alone, before any agent is generated: the K² anneals against the
+        // trial ceiling, then the memory: the agents (managed and backend copies), the K×K
+        // scores and the heatmap's pixels. The JSON matrix is streamed, not held.
+        var pairs = (long)k * k;
+        WorkBudget.Require("--agents", pairs, $"{k:N0} agents mean {pairs:N0} anneals (K×K)", options.Anneal, n);
+        var bytes = (n <= IsingSystem.MaxSize ? MemoryBudget.GeneratedSystems(k, n) : 0) + 8.0 * pairs + 3.0 * side * side;
+        MemoryBudget.Require("--agents/--n", bytes, $"a swarm of {k:N0} agents with n = {n} and its {pairs:N0} scores");
         var agents = new IsingSystem[k];
         for (var a = 0; a < k; a++) agents[a] = SystemSources.Generate(pattern, n, unchecked(selfSeed + (ulong)a));
 
         using var engine = Engines.Create(pr);
-        var scores = new double[(long)k * k];
-        var pairs = (long)k * k;
+        var scores = new double[pairs];
         TimeSpan elapsed;
         using (var progress = new Progress($"swarm: {pairs:N0} empathies on {engine.BackendName}"))
         {
@@ -74,7 +82,18 @@ internal static class SwarmCommand
         var stats = Summarise(scores, k);
         var seconds = elapsed.TotalSeconds;
         var rate = seconds > 0 ? pairs / seconds : double.PositiveInfinity;
-        Heatmap.Info? image = heatmap is null ? null : Heatmap.Write(heatmap, scores, k);
+        Heatmap.Info? image = null;
+        if (heatmap is not null)
+        {
+            try
+            {
+                image = Heatmap.Write(heatmap, scores, k);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliInputException($"--heatmap: cannot write '{heatmap}': {ErrorReporter.OneLine(ex.Message)}", ex);
+            }
+        }
 
         if (pr.GetValue(CliOptions.Json))
         {
@@ -109,6 +128,7 @@ internal static class SwarmCommand
                         w.WriteStartArray();
                         foreach (var v in scores.AsSpan(a * k, k)) w.WriteNumberValue(v);
                         w.WriteEndArray();
+                        w.Flush(); // row by row to stdout: the writer would otherwise hold all K² numbers as text
                     }
                     w.WriteEndArray();
                 }
@@ -126,6 +146,33 @@ internal static class SwarmCommand
         if (image is { } i)
             HumanOutput.Field("heatmap", $"{heatmap} ({i.Width}×{i.Height} px, blue {i.Min:F4} → red {i.Max:F4})");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Refuses, before any work, a heatmap path that cannot become a PNG file: empty, a
+    /// directory, in a missing directory, or an existing FIFO or device (opening one for
+    /// writing would block or write into the device). Each message names the option and value.
+    /// </summary>
+    private static void CheckHeatmapPath(string heatmap)
+    {
+        if (string.IsNullOrWhiteSpace(heatmap))
+            throw new CliInputException($"--heatmap: the file name is empty (was '{heatmap}'); give a file such as swarm.png");
+        string full;
+        try
+        {
+            full = Path.GetFullPath(heatmap);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new CliInputException($"--heatmap: '{heatmap}' is not a usable file name: {ErrorReporter.OneLine(ex.Message)}", ex);
+        }
+        if (Directory.Exists(full) || heatmap.EndsWith(Path.DirectorySeparatorChar) || heatmap.EndsWith(Path.AltDirectorySeparatorChar))
+            throw new CliInputException($"--heatmap: '{heatmap}' is a directory; give a file name such as '{Path.Combine(heatmap, "swarm.png")}'");
+        if (Path.GetDirectoryName(full) is { } dir && !Directory.Exists(dir))
+            throw new CliInputException($"--heatmap: cannot write '{heatmap}': directory '{dir}' does not exist");
+        var (kind, _) = FileProbe.Probe(full);
+        if (kind is not (FileKind.Missing or FileKind.Regular or FileKind.EmptyOrSpecial))
+            throw new CliInputException($"--heatmap: '{heatmap}' is {FileProbe.Describe(kind)}, not a file a PNG can replace");
     }
 
     private readonly record struct Stats(double Mean, double Min, double Max, double DiagonalMean);

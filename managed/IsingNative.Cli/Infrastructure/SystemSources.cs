@@ -34,10 +34,26 @@ internal static class SystemSources
             return files.Select(f => Load("--others", f)).ToArray();
         if (count < 1)
             throw new CliInputException($"{countOption}: must be at least 1 (was {count})");
-        var n = pr.GetValue(CliOptions.N);
-        MemoryBudget.Require($"{countOption}/--n", 8.0 * count * ((double)n * n + 2.0 * n), $"{count} systems with n = {n}");
         var seed = pr.GetValue(CliOptions.OtherSeed);
         return Enumerable.Range(0, count).Select(k => Generate(pr, unchecked(seed + (ulong)k))).ToArray();
+    }
+
+    /// <summary>How many of self and other <c>empathy</c>/<c>quick</c> generate (those without a file option).</summary>
+    public static int GeneratedPairCount(ParseResult pr) =>
+        (pr.GetValue(CliOptions.SelfFile) is null ? 1 : 0) + (pr.GetValue(CliOptions.OtherFile) is null ? 1 : 0);
+
+    /// <summary>
+    /// Checks, before anything is generated, that <paramref name="count"/> generated systems
+    /// of <c>--n</c> spins fit in the memory available now; <paramref name="options"/> names
+    /// the options that set the count. An out-of-range <c>--n</c> is left to the generator,
+    /// whose message is more precise.
+    /// </summary>
+    public static void RequireMemoryForGenerated(ParseResult pr, long count, string options)
+    {
+        var n = pr.GetValue(CliOptions.N);
+        if (count < 1 || n < 1 || n > IsingSystem.MaxSize) return;
+        var what = count == 1 ? $"a system with n = {n}" : $"{count:N0} systems with n = {n}";
+        MemoryBudget.Require(options, MemoryBudget.GeneratedSystems(count, n), what);
     }
 
     /// <summary>
@@ -69,13 +85,15 @@ internal static class SystemSources
             : IsingSystem.SeedPattern(n, seed));
     }
 
-    /// <summary>Loads a system file; a missing or malformed file is bad input naming the option and file.</summary>
+    /// <summary>
+    /// Loads a system file; a missing, special (FIFO, device, directory), oversized or
+    /// malformed file is bad input naming the option and the file. The library's reader
+    /// checks the path's type and length before opening it (<see cref="IsingSystemFile.Load"/>).
+    /// </summary>
     public static IsingSystem Load(string option, string path)
     {
-        if (Directory.Exists(path))
-            throw new CliInputException($"{option}: '{path}' is a directory, not a system file");
-        if (!File.Exists(path))
-            throw new CliInputException($"{option}: file '{path}' does not exist");
+        if (string.IsNullOrWhiteSpace(path))
+            throw new CliInputException($"{option}: the file name is empty");
         try
         {
             return IsingSystemFile.Load(path);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,22 +12,79 @@ namespace IsingNative;
 /// </summary>
 public static class IsingSystemFile
 {
+    /// <summary>
+    /// The largest system file <see cref="Load"/> reads: the largest system (n = 16384) at
+    /// 64 bytes per coupling (a round-trip double takes at most 24 characters; the rest is
+    /// room for separators and indentation), plus 1 MiB. Anything longer is refused unread.
+    /// </summary>
+    public const long MaxFileBytes = 64L * IsingSystem.MaxSize * IsingSystem.MaxSize + (1L << 20);
+
     /// <summary>Reads and validates a system file.</summary>
+    /// <remarks>
+    /// Before the file is opened its metadata is checked: a directory, FIFO, device or socket
+    /// is refused without being opened (a FIFO would block the open, a device might never
+    /// end), and so is a file longer than <see cref="MaxFileBytes"/> or than the memory
+    /// available could parse. Reading stops at the length the file had when it was checked.
+    /// A key that appears twice in any object of the document is an error.
+    /// </remarks>
     /// <param name="path">The file.</param>
-    /// <exception cref="IsingInputException">The file is missing, unreadable or malformed; the message names it.</exception>
+    /// <exception cref="IsingInputException">The file is missing, not a regular file, too large, unreadable or malformed; the message names it.</exception>
     public static IsingSystem Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string json;
+        if (path.Length == 0) throw new IsingInputException("the system file name is empty.");
+        FileKind kind;
+        long length;
         try
         {
-            json = File.ReadAllText(path);
+            (kind, length) = FileProbe.Probe(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new IsingInputException($"{path}: cannot read the system file: {ex.Message}", ex);
         }
-        return Parse(json, path);
+        if (kind == FileKind.Missing)
+            throw new IsingInputException($"{path}: cannot read the system file: it does not exist.");
+        if (kind != FileKind.Regular)
+            throw new IsingInputException($"{path}: is {FileProbe.Describe(kind)}, not a system file; it was not opened.");
+        if (length > MaxFileBytes)
+            throw new IsingInputException(
+                $"{path}: the file has {length:N0} bytes, more than the {MaxFileBytes:N0} of the largest system file " +
+                $"this reader accepts (n = {IsingSystem.MaxSize} at 64 bytes per coupling); it was not read.");
+        long need = MemoryToParse(length), available = AvailableMemory.Bytes(), usable = AvailableMemory.Usable(available);
+        if (need > usable)
+            throw new IsingInputException(
+                $"{path}: parsing this file of {length:N0} bytes needs up to {AvailableMemory.Format(need)} of memory, " +
+                $"but only {AvailableMemory.Format(usable)} may be used ({AvailableMemory.UsableShare * 100:F0}% of the " +
+                $"{AvailableMemory.Format(available)} available now); it was not read.");
+
+        SystemFileDocument? doc;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            using var bounded = new BoundedReadStream(file, length, path);
+            CheckKeys(bounded, path);
+            file.Position = 0;
+            bounded.Restart();
+            doc = Deserialize(() => JsonSerializer.Deserialize(bounded, SystemFileJsonContext.Default.SystemFileDocument), path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new IsingInputException($"{path}: cannot read the system file: {ex.Message}", ex);
+        }
+        return Build(doc, path);
+    }
+
+    /// <summary>
+    /// The most memory parsing a file of <paramref name="length"/> bytes can take: each number
+    /// needs at least two bytes of text (a digit and a separator), a file holds no more
+    /// numbers than the largest system has, and every number is held three times at the peak
+    /// (the parsed rows, the flat matrix, the validated system's copy), plus read buffers.
+    /// </summary>
+    internal static long MemoryToParse(long length)
+    {
+        long maxNumbers = (long)IsingSystem.MaxSize * IsingSystem.MaxSize + 2L * IsingSystem.MaxSize;
+        return 3 * sizeof(double) * Math.Min(length / 2 + 1, maxNumbers) + (4L << 20);
     }
 
     /// <summary>Parses and validates a system from JSON text.</summary>
@@ -37,15 +95,97 @@ public static class IsingSystemFile
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(sourceName);
-        SystemFileDocument? doc;
+        using (var bytes = new MemoryStream(Encoding.UTF8.GetBytes(json), writable: false))
+            CheckKeys(bytes, sourceName);
+        var doc = Deserialize(() => JsonSerializer.Deserialize(json, SystemFileJsonContext.Default.SystemFileDocument), sourceName);
+        return Build(doc, sourceName);
+    }
+
+    private static SystemFileDocument? Deserialize(Func<SystemFileDocument?> read, string sourceName)
+    {
         try
         {
-            doc = JsonSerializer.Deserialize(json, SystemFileJsonContext.Default.SystemFileDocument);
+            return read();
         }
         catch (JsonException ex)
         {
             throw new IsingInputException($"{sourceName}: not a valid system file: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// One streaming pass over the document that rejects a key appearing twice in any object,
+    /// at any depth (the serializer would let the last one win, and skips unknown keys
+    /// unseen). Names are compared after unescaping, so <c>"\u006e"</c> repeats <c>"n"</c>.
+    /// Syntax errors surface here too, with the reader's line and byte position.
+    /// </summary>
+    private static void CheckKeys(Stream stream, string sourceName)
+    {
+        var state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+        var buffer = new byte[1 << 16];
+        int filled = 0;
+        long offset = 0; // bytes of the file before buffer[0]
+        bool end = false;
+        var objects = new Stack<HashSet<string>?>(); // one per open container; null for arrays
+        try
+        {
+            while (true)
+            {
+                while (!end && filled < buffer.Length)
+                {
+                    int read = stream.Read(buffer, filled, buffer.Length - filled);
+                    if (read == 0) end = true;
+                    filled += read;
+                }
+                if (offset == 0 && filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
+                {
+                    // A UTF-8 byte order mark, which the serializer skips as well.
+                    Buffer.BlockCopy(buffer, 3, buffer, 0, filled - 3);
+                    filled -= 3;
+                    offset = 3;
+                }
+                var reader = new Utf8JsonReader(buffer.AsSpan(0, filled), end, state);
+                while (reader.Read())
+                {
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.StartObject: objects.Push(new HashSet<string>(StringComparer.Ordinal)); break;
+                        case JsonTokenType.StartArray: objects.Push(null); break;
+                        case JsonTokenType.EndObject or JsonTokenType.EndArray: objects.Pop(); break;
+                        case JsonTokenType.PropertyName:
+                            var name = reader.GetString()!;
+                            if (!objects.Peek()!.Add(name))
+                            {
+                                var where = objects.Count == 1 ? "in the top-level object" : $"in an object nested {objects.Count - 1} deep";
+                                throw new IsingInputException(
+                                    $"{sourceName}: duplicate key \"{name}\" {where} at byte {offset + reader.TokenStartIndex}; " +
+                                    "each key may appear once (a second value would silently replace the first).");
+                            }
+                            break;
+                    }
+                }
+                if (end) return;
+                int consumed = (int)reader.BytesConsumed;
+                state = reader.CurrentState;
+                if (consumed == 0 && filled == buffer.Length)
+                {
+                    // One token longer than the buffer: grow it (bounded by the file's checked length).
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                    continue;
+                }
+                Buffer.BlockCopy(buffer, consumed, buffer, 0, filled - consumed);
+                filled -= consumed;
+                offset += consumed;
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new IsingInputException($"{sourceName}: not a valid system file: {ex.Message}", ex);
+        }
+    }
+
+    private static IsingSystem Build(SystemFileDocument? doc, string sourceName)
+    {
         if (doc is null) throw new IsingInputException($"{sourceName}: the document is null, expected an object with n, couplings and fields.");
         if (doc.N is not { } n) throw new IsingInputException($"{sourceName}: missing key \"n\".");
         if (n < 1 || n > IsingSystem.MaxSize)
@@ -61,6 +201,7 @@ public static class IsingSystemFile
             if (row is null || row.Length != n)
                 throw new IsingInputException($"{sourceName}: couplings row {r} has {row?.Length ?? 0} values, expected n={n}.");
             row.CopyTo(flat, r * n);
+            doc.Couplings[r] = null!; // each row is garbage once copied: the peak stays near two matrices
         }
         sbyte[]? spins = null;
         if (doc.Spins is not null)
@@ -112,6 +253,42 @@ public static class IsingSystemFile
         ArgumentNullException.ThrowIfNull(path);
         File.WriteAllText(path, ToJson(system));
     }
+}
+
+/// <summary>
+/// A read-only view of a file that ends at the length the file had when it was checked: a
+/// file that grows meanwhile (or lies about its length) is an error, never read without end.
+/// </summary>
+internal sealed class BoundedReadStream(Stream inner, long limit, string path) : Stream
+{
+    private long _read;
+
+    /// <summary>Counts from zero again after the inner stream was rewound.</summary>
+    public void Restart() => _read = 0;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        // Ask for one byte more than the limit allows, so growth past it is seen, not cut off.
+        long room = limit - _read + 1;
+        if (room < buffer.Length) buffer = buffer[..(int)room];
+        int n = inner.Read(buffer);
+        _read += n;
+        if (_read > limit)
+            throw new IsingInputException($"{path}: the file grew past the {limit:N0} bytes it had when it was checked; it was not read further.");
+        return n;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>The JSON shape of a system file.</summary>
