@@ -111,6 +111,7 @@ fi
 expect_refusal "social over memory"   "--agents/--n|memory"           social --agents 100000 --n 10000
 expect_refusal "swarm over trials"    "--agents|46,340"               swarm --agents 46340 --n 1
 expect_refusal "swarm over memory"    "--agents/--n|memory"           swarm --agents 2000 --n 16384 --steps 1 --trials-per-step 1
+expect_refusal "sample over memory"   "--samples|memory"              sample --n 16384 --beta 1 --samples 2000000000
 expect_refusal "heatmap empty"        "--heatmap|empty"               swarm --agents 4 --n 5 --heatmap ''
 expect_refusal "heatmap directory"    "--heatmap|$TMP|directory"      swarm --agents 4 --n 5 --heatmap "$TMP"
 expect_refusal "heatmap missing dir"  "--heatmap|$TMP/nope/h.png"     swarm --agents 4 --n 5 --heatmap "$TMP/nope/h.png"

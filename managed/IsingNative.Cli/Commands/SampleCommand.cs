@@ -33,6 +33,15 @@ internal static class SampleCommand
         DefaultValueFactory = _ => 0,
     };
 
+    private static void RequireBudgets(int n, int samples, int thin, int burnIn)
+    {
+        // One sbyte[n] (plus its array header) and one energy per recorded state.
+        MemoryBudget.Require("--samples", (double)samples * (n + 40), $"{samples:N0} recorded states of n = {n}");
+        // A sweep is n trials.
+        WorkBudget.RequireTrials("--samples/--thin/--burn-in", ((double)samples * thin + burnIn) * n,
+            $"{burnIn:N0} + {samples:N0} × {thin:N0} sweeps of n = {n}");
+    }
+
     /// <summary>Builds the command.</summary>
     public static Command Build()
     {
@@ -45,8 +54,6 @@ internal static class SampleCommand
 
     private static int Run(ParseResult pr)
     {
-        SystemSources.RequireMemoryForGenerated(pr, pr.GetValue(CliOptions.SystemFile) is null ? 1 : 0, "--n");
-        var system = SystemSources.SingleSystem(pr);
         var beta = pr.GetValue(Beta);
         var samples = pr.GetValue(Samples);
         var thin = pr.GetValue(Thin);
@@ -58,11 +65,13 @@ internal static class SampleCommand
         if (thin < 1) throw new CliInputException($"--thin: must be at least 1 (was {thin})");
         if (burnIn < 0) throw new CliInputException($"--burn-in: must be at least 0 (was {burnIn})");
 
-        // One sbyte[n] (plus its array header) and one energy per recorded state.
-        MemoryBudget.Require("--samples", (double)samples * (system.Size + 40), $"{samples} recorded states of n = {system.Size}");
-        // A sweep is n trials.
-        WorkBudget.RequireTrials("--samples/--thin/--burn-in", ((double)samples * thin + burnIn) * system.Size,
-            $"{burnIn:N0} + {samples:N0} × {thin:N0} sweeps of n = {system.Size}");
+        // A generated system's n is known from the options: check before generating it.
+        var generated = pr.GetValue(CliOptions.SystemFile) is null;
+        var n = pr.GetValue(CliOptions.N);
+        if (generated && n >= 1 && n <= IsingSystem.MaxSize) RequireBudgets(n, samples, thin, burnIn);
+        SystemSources.RequireMemoryForGenerated(pr, generated ? 1 : 0, "--n");
+        var system = SystemSources.SingleSystem(pr);
+        if (!generated) RequireBudgets(system.Size, samples, thin, burnIn);
         using var engine = Engines.Create(pr);
         SampleResult r;
         try
