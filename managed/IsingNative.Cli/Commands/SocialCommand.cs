@@ -27,17 +27,19 @@ internal static class SocialCommand
         var generateSelf = pr.GetValue(CliOptions.SelfFile) is null;
         var generateOthers = pr.GetValue(CliOptions.OthersFiles) is not { Length: > 0 };
         var agents = pr.GetValue(Agents);
+        if (generateOthers && agents < 1) throw new CliInputException($"--agents: must be at least 1 (was {agents})");
+        using var engine = Engines.Create(pr);
+        var copies = MemoryBudget.CopiesSystems(engine);
         if (generateOthers)
         {
             // Everything the options ask for is checked before the first system is generated.
-            if (agents < 1) throw new CliInputException($"--agents: must be at least 1 (was {agents})");
             var n = pr.GetValue(CliOptions.N);
             WorkBudget.Require("--agents", agents, $"{agents:N0} others mean {agents:N0} anneals", options.Anneal, n);
-            SystemSources.RequireMemoryForGenerated(pr, agents + (generateSelf ? 1L : 0L), generateSelf ? "--agents/--n" : "--agents");
+            SystemSources.RequireMemoryForGenerated(pr, agents + (generateSelf ? 1L : 0L), generateSelf ? "--agents/--n" : "--agents", copies);
         }
         else if (generateSelf)
         {
-            SystemSources.RequireMemoryForGenerated(pr, 1, "--n");
+            SystemSources.RequireMemoryForGenerated(pr, 1, "--n", copies);
         }
 
         var self = SystemSources.Self(pr);
@@ -46,7 +48,6 @@ internal static class SocialCommand
             SystemSources.RequireSameSize(self, other, generateOthers ? "--n" : "--others");
         if (!generateOthers) WorkBudget.Require("--others", others.Length, $"{others.Length:N0} others mean {others.Length:N0} anneals", options.Anneal, self.Size);
         var seed = pr.GetValue(CliOptions.Seed);
-        using var engine = Engines.Create(pr);
         SocialAttentionResult r;
         using (new Progress($"social: {others.Length:N0} empathies, n = {self.Size}, on {engine.BackendName}"))
             r = engine.SocialAttention(self, others, seed, options);

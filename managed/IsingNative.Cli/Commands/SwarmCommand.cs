@@ -63,12 +63,13 @@ internal static class SwarmCommand
         // scores and the heatmap's pixels. The JSON matrix is streamed, not held.
         var pairs = (long)k * k;
         WorkBudget.Require("--agents", pairs, $"{k:N0} agents mean {pairs:N0} anneals (K×K)", options.Anneal, n);
-        var bytes = (n <= IsingSystem.MaxSize ? MemoryBudget.GeneratedSystems(k, n) : 0) + 8.0 * pairs + 3.0 * side * side;
+        using var engine = Engines.Create(pr);
+        var bytes = (n <= IsingSystem.MaxSize ? MemoryBudget.GeneratedSystems(k, n, MemoryBudget.CopiesSystems(engine)) : 0)
+            + 8.0 * pairs + 3.0 * side * side;
         MemoryBudget.Require("--agents/--n", bytes, $"a swarm of {k:N0} agents with n = {n} and its {pairs:N0} scores");
         var agents = new IsingSystem[k];
         for (var a = 0; a < k; a++) agents[a] = SystemSources.Generate(pattern, n, unchecked(selfSeed + (ulong)a));
 
-        using var engine = Engines.Create(pr);
         var scores = new double[pairs];
         TimeSpan elapsed;
         using (var progress = new Progress($"swarm: {pairs:N0} empathies on {engine.BackendName}"))

@@ -26,12 +26,16 @@ internal static class MemoryBudget
 
     /// <summary>
     /// Bytes of <paramref name="count"/> generated systems of <paramref name="n"/> spins: the
-    /// managed system (J, h, spins) plus the copy of J and h a native backend keeps.
+    /// managed system (J, h, spins) plus, unless <paramref name="backendCopy"/> is false (the
+    /// managed backend works on views), the copy of J and h a native backend's set keeps.
     /// </summary>
-    public static double GeneratedSystems(long count, int n)
+    public static double GeneratedSystems(long count, int n, bool backendCopy = true)
     {
         double managed = 8.0 * n * n + 8.0 * n + n + 64;
-        double backendCopy = 8.0 * n * n + 8.0 * n + n;
-        return count * (managed + backendCopy);
+        double copy = backendCopy ? 8.0 * n * n + 8.0 * n + n : 0;
+        return count * (managed + copy);
     }
+
+    /// <summary>Whether <paramref name="engine"/>'s backend copies the systems it is given (every backend but the managed one).</summary>
+    public static bool CopiesSystems(IsingEngine engine) => engine.Backend != BackendKind.Managed;
 }

@@ -48,12 +48,12 @@ internal static class SystemSources
     /// the options that set the count. An out-of-range <c>--n</c> is left to the generator,
     /// whose message is more precise.
     /// </summary>
-    public static void RequireMemoryForGenerated(ParseResult pr, long count, string options)
+    public static void RequireMemoryForGenerated(ParseResult pr, long count, string options, bool backendCopy = true)
     {
         var n = pr.GetValue(CliOptions.N);
         if (count < 1 || n < 1 || n > IsingSystem.MaxSize) return;
         var what = count == 1 ? $"a system with n = {n}" : $"{count:N0} systems with n = {n}";
-        MemoryBudget.Require(options, MemoryBudget.GeneratedSystems(count, n), what);
+        MemoryBudget.Require(options, MemoryBudget.GeneratedSystems(count, n, backendCopy), what);
     }
 
     /// <summary>
