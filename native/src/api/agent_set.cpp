@@ -12,6 +12,7 @@
 #include "../core/empathy.h"
 #include "../core/observables.h"
 #include "../core/social.h"
+#include "handles.h"
 #include "runs.h"
 #include "validate.h"
 
@@ -19,7 +20,7 @@ namespace isn {
 
 namespace {
 
-using Registry = std::unordered_map<const isn_agent_set*, std::shared_ptr<AgentSet>>;
+using Registry = std::unordered_map<uint64_t, std::shared_ptr<AgentSet>>;
 
 std::mutex& registry_mutex() {
     static std::mutex m;
@@ -33,9 +34,10 @@ Registry& registry() {
 std::shared_ptr<AgentSet> find_set(isn_agent_set* set) {
     if (set == nullptr) fail(ISN_STATUS_INVALID_HANDLE, "argument 'set' is null");
     std::lock_guard<std::mutex> lock(registry_mutex());
-    const auto it = registry().find(set);
+    const auto it = registry().find(handle_value(set));
     if (it == registry().end())
-        fail(ISN_STATUS_INVALID_HANDLE, "argument 'set' is not a live agent set (destroyed or foreign pointer)");
+        fail(ISN_STATUS_INVALID_HANDLE,
+                 "argument 'set' is not a live agent set (destroyed, destroyed twice, or never created by this library)");
     return it->second;
 }
 
@@ -290,19 +292,19 @@ ISN_API isn_status isn_agent_set_create(isn_context* context, const isn_system_v
         refresh_tables(*set);
         (void)set->systems(b);  // the executor copy, now (a GPU uploads the set once, here)
 
-        auto token = std::make_unique<isn_agent_set>();
+        const uint64_t handle = next_handle();
         {
             std::lock_guard<std::mutex> lock(registry_mutex());
-            registry().emplace(token.get(), set);
+            registry().emplace(handle, set);
         }
         try {
             ref.state()->sets.insert(set.get());
         } catch (...) {
             std::lock_guard<std::mutex> lock(registry_mutex());
-            registry().erase(token.get());
+            registry().erase(handle);
             throw;
         }
-        *out_set = token.release();
+        *out_set = handle_pointer<isn_agent_set>(handle);
     });
 }
 
@@ -363,13 +365,13 @@ ISN_API isn_status isn_agent_set_destroy(isn_agent_set* set) {
         std::shared_ptr<AgentSet> s;
         {
             std::lock_guard<std::mutex> lock(registry_mutex());
-            const auto it = registry().find(set);
+            const auto it = registry().find(handle_value(set));
             if (it == registry().end())
-                fail(ISN_STATUS_INVALID_HANDLE, "argument 'set' is not a live agent set (destroyed or foreign pointer)");
+                fail(ISN_STATUS_INVALID_HANDLE,
+                 "argument 'set' is not a live agent set (destroyed, destroyed twice, or never created by this library)");
             s = std::move(it->second);
-            registry().erase(it);
+            registry().erase(it);  // the handle value is never issued again
         }
-        delete set;  // the token
         // Waits for a call in progress (it holds the context's lock); the
         // executor copy goes now, while its executor certainly exists.
         std::lock_guard<std::mutex> wait_for_calls(s->owner->mutex);

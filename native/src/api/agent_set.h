@@ -1,6 +1,6 @@
 // Agent sets (C API 1.2): K member systems copied into the library once.
-// isn_agent_set* is an opaque token looked up in a registry, like contexts
-// (api/context.h); the state behind it belongs to one context and is only
+// isn_agent_set* is an opaque handle value (api/handles.h) looked up in a
+// registry, like contexts (api/context.h); the state behind it belongs to one context and is only
 // read or changed with that context locked.
 #pragma once
 #include <cstdint>
@@ -9,11 +9,6 @@
 
 #include "../backend.h"
 #include "context.h"
-
-struct isn_agent_set {
-    // Only gives every live token a distinct address; never read.
-    uint64_t tag = 0x49534E4153455431ull;  // "ISNASET1"
-};
 
 namespace isn {
 

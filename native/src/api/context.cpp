@@ -1,6 +1,7 @@
 #include "context.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -8,13 +9,22 @@
 
 #include "../common/errors.h"
 #include "agent_set.h"
+#include "handles.h"
 #include "validate.h"
 
 namespace isn {
 
+uint64_t next_handle() {
+    constexpr uint64_t kTag = uint64_t{7} << 60, kLimit = uint64_t{1} << 56;
+    static std::atomic<uint64_t> counter{0};
+    const uint64_t k = counter.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (k >= kLimit) fail(ISN_STATUS_OUT_OF_MEMORY, "no handle values left in this process (2^56 were created)");
+    return kTag | (k << 4);
+}
+
 namespace {
 
-using Registry = std::unordered_map<const isn_context*, std::shared_ptr<ContextState>>;
+using Registry = std::unordered_map<uint64_t, std::shared_ptr<ContextState>>;
 
 std::mutex& registry_mutex() {
     static std::mutex m;
@@ -26,16 +36,17 @@ Registry& registry() {
 }
 
 [[noreturn]] void not_live() {
-    fail(ISN_STATUS_INVALID_HANDLE, "argument 'context' is not a live context (destroyed or foreign pointer)");
+    fail(ISN_STATUS_INVALID_HANDLE,
+         "argument 'context' is not a live context (destroyed, destroyed twice, or never created by this library)");
 }
 
 void publish(std::unique_ptr<Backend> backend, isn_context** out) {
     auto state = std::make_shared<ContextState>();
     state->backend = std::move(backend);
-    auto token = std::make_unique<isn_context>();
+    const uint64_t handle = next_handle();
     std::lock_guard<std::mutex> lock(registry_mutex());
-    registry().emplace(token.get(), std::move(state));
-    *out = token.release();
+    registry().emplace(handle, std::move(state));
+    *out = handle_pointer<isn_context>(handle);
 }
 
 }  // namespace
@@ -45,7 +56,7 @@ ContextRef acquire(isn_context* context) {
     std::shared_ptr<ContextState> state;
     {
         std::lock_guard<std::mutex> lock(registry_mutex());
-        const auto it = registry().find(context);
+        const auto it = registry().find(handle_value(context));
         if (it == registry().end()) not_live();
         state = it->second;
     }
@@ -85,12 +96,12 @@ ISN_API isn_status isn_context_destroy(isn_context* context) {
         std::shared_ptr<ContextState> state;
         {
             std::lock_guard<std::mutex> lock(registry_mutex());
-            const auto it = registry().find(context);
+            const auto it = registry().find(handle_value(context));
             if (it == registry().end()) not_live();
             state = std::move(it->second);
-            registry().erase(it);
+            registry().erase(it);  // the handle value is never issued again
         }
-        delete context;  // the token; the state goes with its last reference
+        // The state goes with its last reference (a set may still hold it).
         std::lock_guard<std::mutex> wait_for_calls(state->mutex);
         // Sets still alive answer INVALID_HANDLE from now on; their executor
         // copies go before the executor that made them.

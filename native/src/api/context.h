@@ -1,6 +1,7 @@
-// Contexts. isn_context* is an opaque token: entry points look it up in a
-// registry of live contexts and never dereference it, so null, destroyed and
-// foreign pointers are all reported (ISN_STATUS_INVALID_HANDLE). The state
+// Contexts. isn_context* is an opaque handle value (api/handles.h): entry
+// points look it up in a registry of live contexts and never dereference it,
+// so null, destroyed, doubly destroyed and forged handles are all reported
+// (ISN_STATUS_INVALID_HANDLE), also after many more contexts were created. The state
 // behind a token is reference-counted and serialised by a mutex: concurrent
 // calls on one context queue up, and destroying a context while another
 // thread is inside a call frees it only when that call returns.
@@ -11,11 +12,6 @@
 #include <unordered_set>
 
 #include "../backend.h"
-
-struct isn_context {
-    // Only gives every live token a distinct address; never read.
-    uint64_t tag = 0x49534E4354585431ull;  // "ISNCTXT1"
-};
 
 namespace isn {
 
