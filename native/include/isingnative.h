@@ -60,6 +60,16 @@ extern "C" {
 #define ISN_MAX_BATCH 2000000000
 /* Most members of an agent set, and most agents of isn_empathy_matrix. */
 #define ISN_MAX_AGENTS 1048576
+/* Accepted magnitudes (docs/ALGORITHM.md section 12 derives them): every
+ * coupling and field |J_ij|, |h_i| <= ISN_MAX_MAGNITUDE; every inverse
+ * temperature (beta_start, beta_end, the beta of isn_sample) in
+ * [ISN_MIN_BETA, ISN_MAX_BETA]; early_stop_beta in [0, ISN_MAX_BETA]. Within
+ * them every computed quantity is finite for every n <= ISN_MAX_SPINS, in
+ * double and in single precision; values beyond them are rejected
+ * (ISN_STATUS_INVALID_ARGUMENT, naming the argument, the index and the value). */
+#define ISN_MAX_MAGNITUDE 1e30
+#define ISN_MIN_BETA 1e-30
+#define ISN_MAX_BETA 1e30
 /* A buffer of this many bytes always holds isn_context_describe's text. */
 #define ISN_MESSAGE_CAPACITY 512
 
@@ -67,7 +77,7 @@ extern "C" {
 typedef enum isn_status {
     ISN_STATUS_OK = 0,
     ISN_STATUS_INVALID_ARGUMENT = 1,  /* a bad argument; the message names it */
-    ISN_STATUS_INVALID_HANDLE = 2,    /* null, destroyed or foreign context */
+    ISN_STATUS_INVALID_HANDLE = 2,    /* null, destroyed or foreign context or agent set */
     ISN_STATUS_DEVICE_UNAVAILABLE = 3,/* no GPU, or built without GPU support */
     ISN_STATUS_DEVICE_ERROR = 4,      /* GPU runtime failure (message has the runtime's text) */
     ISN_STATUS_OUT_OF_MEMORY = 5,
@@ -136,13 +146,13 @@ typedef struct isn_system_view {
 typedef struct isn_anneal_options {
     int32_t steps;              /* T, 1..ISN_MAX_STEPS (ignored when adaptive_steps != 0) */
     int32_t trials_per_step;    /* K, 1..ISN_MAX_TRIALS_PER_STEP */
-    double beta_start;          /* > 0, finite */
-    double beta_end;            /* > 0, finite */
+    double beta_start;          /* in [ISN_MIN_BETA, ISN_MAX_BETA] */
+    double beta_end;            /* in [ISN_MIN_BETA, ISN_MAX_BETA] */
     int32_t adaptive_steps;     /* 0 or 1: T = 50 + n/10 per system */
     int32_t acceptance;         /* isn_acceptance */
     int32_t precision;          /* isn_precision */
     int32_t early_stop_window;  /* W >= 1 enables early stop; 0 disables it */
-    double early_stop_beta;     /* threshold beta, finite, >= 0 (used when W >= 1) */
+    double early_stop_beta;     /* threshold beta in [0, ISN_MAX_BETA] (checked when W >= 1) */
     int32_t sweep_order;        /* isn_sweep_order */
     int32_t reserved0;          /* must be 0 */
 } isn_anneal_options;
@@ -276,6 +286,11 @@ ISN_API isn_status isn_weights_default(isn_weights* weights);
 ISN_API isn_status isn_gpu_device_count(int32_t* count);
 
 /* ---- contexts ------------------------------------------------------------ */
+/* An isn_context* is an opaque handle value, not the address of an object:
+ * never dereference it. Each create returns a value never returned before in
+ * the life of the process, so a destroyed, doubly destroyed or forged handle
+ * is always ISN_STATUS_INVALID_HANDLE and can never reach another owner's
+ * context, however many contexts were created since. */
 typedef struct isn_context isn_context;
 
 /* CPU context running batches on `threads` worker threads (0 = hardware
@@ -285,8 +300,9 @@ ISN_API isn_status isn_context_create_cpu(int32_t threads, isn_context** out_con
  * there is no such device or the library was built without GPU support. */
 ISN_API isn_status isn_context_create_gpu(int32_t device, isn_context** out_context);
 /* Destroys the context; NULL is a no-op returning OK; a destroyed or foreign
- * pointer is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced (the
- * library looks handles up in its registry of live contexts). Calls on one
+ * handle is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced (the
+ * library looks handles up in its registry of live contexts; a second destroy
+ * of one handle fails, also after a new context was created). Calls on one
  * context from several threads are safe but run one at a time (use one
  * context per thread, or one multi-threaded CPU context, for parallelism);
  * destroying a context waits for a call in progress on it. */
@@ -359,7 +375,7 @@ ISN_API isn_status isn_coupling_similarity_batch(isn_context* context,
 /* Fixed-beta Metropolis sampling (ALGORITHM section 10): start from the
  * system's spins, or INIT_SPINS when system->spins is NULL; burn_in sweeps
  * (a sweep = n trials), then `samples` times: run `thin` sweeps and record.
- * beta > 0 finite; samples >= 1; thin >= 1; burn_in >= 0;
+ * beta in [ISN_MIN_BETA, ISN_MAX_BETA]; samples >= 1; thin >= 1; burn_in >= 0;
  * n * (burn_in + samples*thin) <= ISN_MAX_TOTAL_TRIALS.
  * states_out: samples*n spins; energies_out: samples; stats_out may be NULL.
  * Computed on the host (one sequential chain). */
@@ -379,7 +395,8 @@ ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* syste
  *
  * A set belongs to the context it was created on: passing it with another
  * context, or after isn_agent_set_destroy, fails with ISN_STATUS_INVALID_HANDLE
- * (sets, like contexts, are looked up in a registry, never dereferenced).
+ * (sets, like contexts, are handle values never reused in the life of the
+ * process, looked up in a registry, never dereferenced).
  * Destroy every set before its context; a set outliving its context answers
  * ISN_STATUS_INVALID_HANDLE to everything except destroy.
  *

@@ -37,7 +37,7 @@ void expect_same_observables(const isn_observables& got, const isn_observables& 
 // subnormals among the couplings, so the fast path sees what the core does.
 HostSystem awkward_system(std::mt19937_64& rng, int32_t n) {
     HostSystem sys = seed_pattern(n, rng());
-    const double specials[] = {0.0, -0.0, 4.9e-324, -4.9e-324, 1.0, -1.0, 1e300, -1e-300};
+    const double specials[] = {0.0, -0.0, 4.9e-324, -4.9e-324, 1.0, -1.0, ISN_MAX_MAGNITUDE, -1e-300};
     for (int32_t i = 0; i < n; ++i)
         for (int32_t j = i + 1; j < n; ++j) {
             double v = std::uniform_real_distribution<double>(-2.0, 2.0)(rng);

@@ -14,7 +14,7 @@ internal enum IsnStatus : int
     Ok = 0,
     /// <summary>a bad argument; the message names it</summary>
     InvalidArgument = 1,
-    /// <summary>null, destroyed or foreign context</summary>
+    /// <summary>null, destroyed or foreign context or agent set</summary>
     InvalidHandle = 2,
     /// <summary>no GPU, or built without GPU support</summary>
     DeviceUnavailable = 3,
@@ -114,10 +114,10 @@ internal unsafe partial struct IsnAnnealOptions
     /// <summary>K, 1..ISN_MAX_TRIALS_PER_STEP</summary>
     public int trials_per_step;
 
-    /// <summary>&gt; 0, finite</summary>
+    /// <summary>in [ISN_MIN_BETA, ISN_MAX_BETA]</summary>
     public double beta_start;
 
-    /// <summary>&gt; 0, finite</summary>
+    /// <summary>in [ISN_MIN_BETA, ISN_MAX_BETA]</summary>
     public double beta_end;
 
     /// <summary>0 or 1: T = 50 + n/10 per system</summary>
@@ -132,7 +132,7 @@ internal unsafe partial struct IsnAnnealOptions
     /// <summary>W &gt;= 1 enables early stop; 0 disables it</summary>
     public int early_stop_window;
 
-    /// <summary>threshold beta, finite, &gt;= 0 (used when W &gt;= 1)</summary>
+    /// <summary>threshold beta in [0, ISN_MAX_BETA] (checked when W &gt;= 1)</summary>
     public double early_stop_beta;
 
     /// <summary>isn_sweep_order</summary>
@@ -324,7 +324,15 @@ internal unsafe partial struct IsnAgentSetInfo
     public long device_bytes;
 }
 
-/// <summary>Opaque handle wrapping the native pointer <c>isn_context*</c>; only the native library looks behind it.</summary>
+/// <summary>
+/// An isn_context* is an opaque handle value, not the address of an object:
+/// never dereference it. Each create returns a value never returned before in
+/// the life of the process, so a destroyed, doubly destroyed or forged handle
+/// is always ISN_STATUS_INVALID_HANDLE and can never reach another owner's
+/// context, however many contexts were created since.
+///
+/// Opaque handle wrapping the native pointer <c>isn_context*</c>; only the native library looks behind it.
+/// </summary>
 internal readonly partial struct IsnContextHandle : System.IEquatable<IsnContextHandle>
 {
     /// <summary>The native pointer.</summary>
@@ -366,7 +374,8 @@ internal readonly partial struct IsnContextHandle : System.IEquatable<IsnContext
 ///
 /// A set belongs to the context it was created on: passing it with another
 /// context, or after isn_agent_set_destroy, fails with ISN_STATUS_INVALID_HANDLE
-/// (sets, like contexts, are looked up in a registry, never dereferenced).
+/// (sets, like contexts, are handle values never reused in the life of the
+/// process, looked up in a registry, never dereferenced).
 /// Destroy every set before its context; a set outliving its context answers
 /// ISN_STATUS_INVALID_HANDLE to everything except destroy.
 ///
@@ -436,6 +445,21 @@ internal static unsafe partial class IsingNativeApi
 
     /// <summary>Most members of an agent set, and most agents of isn_empathy_matrix.</summary>
     public const int ISN_MAX_AGENTS = 1048576;
+
+    /// <summary>
+    /// Accepted magnitudes (docs/ALGORITHM.md section 12 derives them): every
+    /// coupling and field |J_ij|, |h_i| &lt;= ISN_MAX_MAGNITUDE; every inverse
+    /// temperature (beta_start, beta_end, the beta of isn_sample) in
+    /// [ISN_MIN_BETA, ISN_MAX_BETA]; early_stop_beta in [0, ISN_MAX_BETA]. Within
+    /// them every computed quantity is finite for every n &lt;= ISN_MAX_SPINS, in
+    /// double and in single precision; values beyond them are rejected
+    /// (ISN_STATUS_INVALID_ARGUMENT, naming the argument, the index and the value).
+    /// </summary>
+    public const double ISN_MAX_MAGNITUDE = 1e30;
+
+    public const double ISN_MIN_BETA = 1e-30;
+
+    public const double ISN_MAX_BETA = 1e30;
 
     /// <summary>A buffer of this many bytes always holds isn_context_describe's text.</summary>
     public const int ISN_MESSAGE_CAPACITY = 512;
@@ -512,8 +536,9 @@ internal static unsafe partial class IsingNativeApi
 
     /// <summary>
     /// Destroys the context; NULL is a no-op returning OK; a destroyed or foreign
-    /// pointer is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced (the
-    /// library looks handles up in its registry of live contexts). Calls on one
+    /// handle is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced (the
+    /// library looks handles up in its registry of live contexts; a second destroy
+    /// of one handle fails, also after a new context was created). Calls on one
     /// context from several threads are safe but run one at a time (use one
     /// context per thread, or one multi-threaded CPU context, for parallelism);
     /// destroying a context waits for a call in progress on it.
@@ -615,7 +640,7 @@ internal static unsafe partial class IsingNativeApi
     /// Fixed-beta Metropolis sampling (ALGORITHM section 10): start from the
     /// system's spins, or INIT_SPINS when system-&gt;spins is NULL; burn_in sweeps
     /// (a sweep = n trials), then <c>samples</c> times: run <c>thin</c> sweeps and record.
-    /// beta &gt; 0 finite; samples &gt;= 1; thin &gt;= 1; burn_in &gt;= 0;
+    /// beta in [ISN_MIN_BETA, ISN_MAX_BETA]; samples &gt;= 1; thin &gt;= 1; burn_in &gt;= 0;
     /// n * (burn_in + samples*thin) &lt;= ISN_MAX_TOTAL_TRIALS.
     /// states_out: samples*n spins; energies_out: samples; stats_out may be NULL.
     /// Computed on the host (one sequential chain).

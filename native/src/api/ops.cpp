@@ -323,7 +323,7 @@ ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* syste
         const ContextRef ref = acquire(context);  // validates the handle; sampling runs on the host
         require_not_null(system, "system");
         validate_system(*system, "system", -1, false);
-        require_finite_positive(beta, "beta");
+        require_beta(beta, "beta");
         require_range(samples, 1, INT32_MAX, "samples");
         require_range(thin, 1, INT32_MAX, "thin");
         require_range(burn_in, 0, INT32_MAX, "burn_in");

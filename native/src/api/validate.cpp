@@ -8,6 +8,7 @@
 #include "../host/simd_checks.h"
 #include "../host/simd_observe.h"
 #include "../common/errors.h"
+#include "../common/limits.h"
 
 namespace isn {
 
@@ -31,6 +32,14 @@ void require_range(int64_t value, int64_t lo, int64_t hi, const char* name) {
                 std::to_string(lo) + ", " + std::to_string(hi) + "]");
 }
 
+std::string bound_text() { return "the bound " + fmt_double(ISN_MAX_MAGNITUDE) + " (ISN_MAX_MAGNITUDE)"; }
+
+void require_beta(double value, const char* name) {
+    if (!(value >= ISN_MIN_BETA && value <= ISN_MAX_BETA))  // NaN fails too
+        invalid(std::string("argument '") + name + "' = " + fmt_double(value) + " is outside [" +
+                fmt_double(ISN_MIN_BETA) + ", " + fmt_double(ISN_MAX_BETA) + "] (ISN_MIN_BETA, ISN_MAX_BETA)");
+}
+
 void require_finite_positive(double value, const char* name) {
     if (!std::isfinite(value) || !(value > 0.0))
         invalid(std::string("argument '") + name + "' = " + fmt_double(value) + " must be finite and > 0");
@@ -44,6 +53,12 @@ namespace {
         const bool first_bad = !std::isfinite(a);
         invalid("argument '" + name + ".couplings' element [" + std::to_string(first_bad ? i : j) + "," +
                 std::to_string(first_bad ? j : i) + "] = " + fmt_double(first_bad ? a : b) + " is not finite");
+    }
+    if (!(std::fabs(a) <= ISN_MAX_MAGNITUDE) || !(std::fabs(b) <= ISN_MAX_MAGNITUDE)) {
+        const bool first_bad = !(std::fabs(a) <= ISN_MAX_MAGNITUDE);
+        invalid("argument '" + name + ".couplings' element [" + std::to_string(first_bad ? i : j) + "," +
+                std::to_string(first_bad ? j : i) + "] = " + fmt_double(first_bad ? a : b) + " exceeds " +
+                bound_text() + " in magnitude");
     }
     if (i == j)
         invalid("argument '" + name + ".couplings' diagonal [" + std::to_string(i) + "," + std::to_string(i) +
@@ -69,12 +84,13 @@ uint64_t bits_of(double d) {
 
 // Tier 1 of the coupling check for rows [i0, i1): every pair bitwise equal to
 // its mirror, every element finite (exponent bits not all ones), the diagonal
-// exactly 0. Bitwise equality implies |Jij - Jji| = 0, so passing implies the
+// exactly 0, every magnitude within ISN_MAX_MAGNITUDE (an integer compare on
+// the magnitude bits, common/limits.h). Bitwise equality implies |Jij - Jji| = 0, so passing implies the
 // tolerance check; anything else (-0 vs +0 too) goes to the exact tiers. Four
 // integer operations per element and no floating-point compare, so the loop
 // stays branch-free.
 bool exactly_symmetric(const double* J, int64_t n) {
-    constexpr uint64_t kAbs = 0x7FFFFFFFFFFFFFFFull, kInf = 0x7FF0000000000000ull;
+    constexpr uint64_t kAbs = 0x7FFFFFFFFFFFFFFFull;
     uint64_t differ = 0, biggest = 0, diagonal = 0;
     for (int64_t i = 0; i < n; ++i) {
         const double* row = J + i * n;
@@ -86,7 +102,7 @@ bool exactly_symmetric(const double* J, int64_t n) {
             biggest = m > biggest ? m : biggest;
         }
     }
-    return differ == 0 && biggest < kInf && diagonal == 0;
+    return differ == 0 && biggest <= kMaxMagnitudeBits && diagonal == 0;
 }
 
 // Tiers 2 and 3: the tolerance of ALGORITHM section 12; names the first bad element.
@@ -100,15 +116,15 @@ void check_couplings_tolerant(const double* J, int64_t n, const char* name, int6
             const double aa = a < 0.0 ? -a : a, ab = b < 0.0 ? -b : b;
             const double big = aa > ab ? aa : ab;
             const double diff = a - b < 0.0 ? b - a : a - b;
-            // NaN makes a comparison false; infinities fail `big <= DBL_MAX`.
-            ok &= (big <= DBL_MAX) & (diff <= kSymmetryTolerance * (big > 1.0 ? big : 1.0));
+            // NaN makes a comparison false; infinities fail the bound.
+            ok &= (big <= ISN_MAX_MAGNITUDE) & (diff <= kSymmetryTolerance * (big > 1.0 ? big : 1.0));
         }
         if (!ok)
             for (int64_t j = i; j < n; ++j) {
                 const double a = row[j], b = J[j * n + i];
                 const double big = std::fmax(std::fabs(a), std::fabs(b));
                 const bool good = i == j ? std::fabs(a) <= kSymmetryTolerance
-                                         : std::isfinite(a) && std::isfinite(b) &&
+                                         : std::fabs(a) <= ISN_MAX_MAGNITUDE && std::fabs(b) <= ISN_MAX_MAGNITUDE &&
                                                std::fabs(a - b) <= kSymmetryTolerance * std::fmax(1.0, big);
                 if (!good) report_coupling(arg_name(name, index), i, j, a, b);
             }
@@ -136,12 +152,16 @@ void validate_system(const isn_system_view& v, const char* name, int64_t index, 
 #endif
     if (!exact) check_couplings_tolerant(v.couplings, n, name, index);
     bool fields_ok = true;
-    for (int64_t i = 0; i < n; ++i) fields_ok &= (bits_of(v.fields[i]) & 0x7FF0000000000000ull) != 0x7FF0000000000000ull;
+    for (int64_t i = 0; i < n; ++i) fields_ok &= (bits_of(v.fields[i]) & 0x7FFFFFFFFFFFFFFFull) <= kMaxMagnitudeBits;
     if (!fields_ok)
-        for (int64_t i = 0; i < n; ++i)
+        for (int64_t i = 0; i < n; ++i) {
             if (!std::isfinite(v.fields[i]))
                 invalid("argument '" + arg_name(name, index) + ".fields' element [" + std::to_string(i) + "] = " +
                         fmt_double(v.fields[i]) + " is not finite");
+            if (!(std::fabs(v.fields[i]) <= ISN_MAX_MAGNITUDE))
+                invalid("argument '" + arg_name(name, index) + ".fields' element [" + std::to_string(i) + "] = " +
+                        fmt_double(v.fields[i]) + " exceeds " + bound_text() + " in magnitude");
+        }
     if (v.spins != nullptr) {
         bool spins_ok = true;
         for (int64_t i = 0; i < n; ++i) spins_ok &= (v.spins[i] == 1) | (v.spins[i] == -1);
@@ -188,10 +208,8 @@ void validate_anneal_options(const isn_anneal_options& o, const char* name) {
     if (steps * static_cast<int64_t>(o.trials_per_step) > ISN_MAX_TOTAL_TRIALS)
         invalid("argument '" + p() + "steps' * '" + p() + "trials_per_step' = " + std::to_string(o.steps) + " * " +
                 std::to_string(o.trials_per_step) + " exceeds " + std::to_string(ISN_MAX_TOTAL_TRIALS));
-    if (!std::isfinite(o.beta_start) || !(o.beta_start > 0.0))
-        require_finite_positive(o.beta_start, (p() + "beta_start").c_str());
-    if (!std::isfinite(o.beta_end) || !(o.beta_end > 0.0))
-        require_finite_positive(o.beta_end, (p() + "beta_end").c_str());
+    if (!(o.beta_start >= ISN_MIN_BETA && o.beta_start <= ISN_MAX_BETA)) require_beta(o.beta_start, (p() + "beta_start").c_str());
+    if (!(o.beta_end >= ISN_MIN_BETA && o.beta_end <= ISN_MAX_BETA)) require_beta(o.beta_end, (p() + "beta_end").c_str());
     if (o.acceptance != ISN_ACCEPTANCE_METROPOLIS && o.acceptance != ISN_ACCEPTANCE_SEED_COMPATIBLE)
         invalid("argument '" + p() + "acceptance' = " + std::to_string(o.acceptance) + " is not an isn_acceptance");
     if (o.precision != ISN_PRECISION_DOUBLE && o.precision != ISN_PRECISION_SINGLE)
@@ -203,9 +221,9 @@ void validate_anneal_options(const isn_anneal_options& o, const char* name) {
     if (o.early_stop_window < 0)
         invalid("argument '" + p() + "early_stop_window' = " + std::to_string(o.early_stop_window) +
                 " must be >= 1 (or 0 to disable early stop)");
-    if (o.early_stop_window > 0 && (!std::isfinite(o.early_stop_beta) || o.early_stop_beta < 0.0))
-        invalid("argument '" + p() + "early_stop_beta' = " + fmt_double(o.early_stop_beta) +
-                " must be finite and >= 0");
+    if (o.early_stop_window > 0 && !(o.early_stop_beta >= 0.0 && o.early_stop_beta <= ISN_MAX_BETA))
+        invalid("argument '" + p() + "early_stop_beta' = " + fmt_double(o.early_stop_beta) + " is outside [0, " +
+                fmt_double(ISN_MAX_BETA) + "] (ISN_MAX_BETA)");
 }
 
 void validate_weights(const isn_weights& w, const char* name) {

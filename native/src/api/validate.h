@@ -16,6 +16,8 @@ void require_not_null(const void* p, const char* name);
 // lo <= value <= hi
 void require_range(int64_t value, int64_t lo, int64_t hi, const char* name);
 void require_finite_positive(double value, const char* name);
+// ISN_MIN_BETA <= value <= ISN_MAX_BETA (docs/ALGORITHM.md section 12).
+void require_beta(double value, const char* name);
 
 // A system view: n in range, couplings/fields present and valid, spins present
 // and +-1 when need_spins (and checked whenever present). The argument is

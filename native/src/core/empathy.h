@@ -6,10 +6,15 @@
 namespace isn::core {
 
 // The tail of section 6 from the three sums: 0.5 if a norm is 0, else the
-// clamped cosine mapped to [0,1].
+// clamped cosine mapped to [0,1]. When na * nb falls below the smallest
+// normal double (both norms tiny: couplings around 1e-77 or less) the
+// product would lose its digits or become 0 (0/0 = NaN for orthogonal
+// matrices), so the two square roots divide one after the other instead;
+// every other input keeps the one-root form and its bits.
 ISN_HD inline double similarity_from_sums(double dot, double na, double nb) {
     if (na == 0.0 || nb == 0.0) return 0.5;
-    double c = dot / det_sqrt(na * nb);
+    const double p = na * nb;
+    double c = p >= 2.2250738585072014e-308 ? dot / det_sqrt(p) : (dot / det_sqrt(na)) / det_sqrt(nb);
     c = c < -1.0 ? -1.0 : (c > 1.0 ? 1.0 : c);
     return (c + 1.0) / 2.0;
 }

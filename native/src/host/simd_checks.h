@@ -35,11 +35,12 @@ inline bool cpu_has_avx2() {
 
 // J against its transpose in 4x4 tiles (tile (I,K) against the transposed
 // tile (K,I), K >= I; loads only, no gathers), the rows/columns past the last
-// whole tile scalar: bitwise equal and finite everywhere, diagonal +-0.
+// whole tile scalar: bitwise equal and within ISN_MAX_MAGNITUDE everywhere,
+// diagonal +-0.
 __attribute__((target("avx2"))) inline bool exactly_symmetric_avx2(const double* J, int64_t n) {
-    constexpr uint64_t kAbs = 0x7FFFFFFFFFFFFFFFull, kInf = 0x7FF0000000000000ull;
+    constexpr uint64_t kAbs = 0x7FFFFFFFFFFFFFFFull;
     const __m256i abs_mask = _mm256_set1_epi64x(static_cast<long long>(kAbs));
-    const __m256i inf_minus_1 = _mm256_set1_epi64x(static_cast<long long>(kInf - 1));
+    const __m256i bound = _mm256_set1_epi64x(static_cast<long long>(kMaxMagnitudeBits));
     __m256i differ = _mm256_setzero_si256(), too_big = _mm256_setzero_si256();
     const int64_t tiled = n / 4 * 4;
     for (int64_t I = 0; I < tiled; I += 4)
@@ -56,7 +57,7 @@ __attribute__((target("avx2"))) inline bool exactly_symmetric_avx2(const double*
                 const __m256i ar = _mm256_castpd_si256(_mm256_loadu_pd(a + r * n));
                 differ = _mm256_or_si256(differ, _mm256_xor_si256(ar, _mm256_castpd_si256(bt[r])));
                 // magnitudes are < 2^63, so the signed compare is the unsigned one
-                too_big = _mm256_or_si256(too_big, _mm256_cmpgt_epi64(_mm256_and_si256(ar, abs_mask), inf_minus_1));
+                too_big = _mm256_or_si256(too_big, _mm256_cmpgt_epi64(_mm256_and_si256(ar, abs_mask), bound));
             }
         }
     uint64_t d = 0, big = 0, diagonal = 0;
@@ -70,7 +71,7 @@ __attribute__((target("avx2"))) inline bool exactly_symmetric_avx2(const double*
             __builtin_memcpy(&p, row + j, sizeof p);
             __builtin_memcpy(&q, J + j * n + i, sizeof q);
             d |= p ^ q;
-            big |= (p & kAbs) > kInf - 1 ? 1u : 0u;
+            big |= (p & kAbs) > kMaxMagnitudeBits ? 1u : 0u;
         }
     }
     return _mm256_testz_si256(differ, differ) && _mm256_testz_si256(too_big, too_big) && d == 0 && big == 0 &&

@@ -53,11 +53,10 @@ namespace isn::cpu {
 //    sign(s_j) (one three-way XOR), compared < 0 like core::frustration;
 //  - J_ji != 0 for nz;
 //  - the mirror J_ij gathered and XORed into the symmetry state.
-// Finiteness needs no test of its own: every strict-lower element is added
-// into some r_i, every r_i and every field into E, and an infinity or NaN
-// anywhere there leaves E infinite or NaN (mirror equality covers the upper
-// triangle, the diagonal must be +-0). A finite system whose sums overflow
-// merely takes the slow path.
+// The magnitude bound (ISN_MAX_MAGNITUDE, which implies finiteness): the
+// largest strict-lower |J_ji| and |h_i| bits are kept and compared once at the
+// end (mirror equality covers the upper triangle, the diagonal must be +-0).
+// E is then finite by the bound's derivation; the E - E test stays as a guard.
 ISN_AVX512_TARGET inline bool observables_if_exact_avx512(int32_t n, const double* J, const double* h, const int8_t* s,
                                                       isn_observables& out) {
     using namespace tiles;
@@ -68,6 +67,7 @@ ISN_AVX512_TARGET inline bool observables_if_exact_avx512(int32_t n, const doubl
     SymmetryState st = symmetry_start();
     __m512i nonzero = _mm512_setzero_si512(), frustrated = _mm512_setzero_si512(), spin_sum = _mm512_setzero_si512();
     __mmask8 bad = 0;  // spins not +-1
+    __m512i field_biggest = _mm512_setzero_si512();
     double E = 0.0;
     __m512d b[8];
     for (int64_t I = 0; I < n; I += 8) {
@@ -112,6 +112,8 @@ ISN_AVX512_TARGET inline bool observables_if_exact_avx512(int32_t n, const doubl
                 // The mirror J_ij of every live lane (column j of rows I..I+7), bitwise against J_ji.
                 const __m512i mirror = _mm512_castpd_si512(_mm512_mask_i64gather_pd(zero, lower, row_offsets, J + K + q, 8));
                 st.differ = _mm512_mask_ternarylogic_epi64(st.differ, lower, _mm512_castpd_si512(b[q]), mirror, 0xF6);
+                st.biggest = _mm512_mask_max_epu64(st.biggest, lower, st.biggest,
+                                                   _mm512_and_si512(_mm512_castpd_si512(b[q]), abs_mask));
                 if (K == I)  // lane q of row I+q is the diagonal element J_jj
                     st.diagonal = _mm512_mask_or_epi64(st.diagonal, static_cast<__mmask8>(1u << q), st.diagonal,
                                                        _mm512_and_si512(_mm512_castpd_si512(b[q]), abs_mask));
@@ -121,14 +123,17 @@ ISN_AVX512_TARGET inline bool observables_if_exact_avx512(int32_t n, const doubl
         // lane by lane (two products, one sum, each rounded as there), then
         // added to E one by one in ascending i.
         const __m512d s_rows = _mm512_cvtepi64_pd(si);
+        const __m512d h_rows = _mm512_maskz_loadu_pd(live, h + I);
+        field_biggest = _mm512_max_epu64(field_biggest, _mm512_and_si512(_mm512_castpd_si512(h_rows), abs_mask));
         alignas(64) double terms[8];
-        _mm512_store_pd(terms, _mm512_add_pd(_mm512_mul_pd(s_rows, r),
-                                             _mm512_mul_pd(_mm512_maskz_loadu_pd(live, h + I), s_rows)));
+        _mm512_store_pd(terms, _mm512_add_pd(_mm512_mul_pd(s_rows, r), _mm512_mul_pd(h_rows, s_rows)));
         const int64_t rows = n - I < 8 ? n - I : 8;
         for (int64_t q = 0; q < rows; ++q) E = E + terms[q];
     }
     // E - E is 0 exactly when E is finite (NaN or infinity give NaN).
-    if (!symmetry_passed(st) || bad != 0 || !(E - E == 0.0)) return false;
+    const __m512i bound = _mm512_set1_epi64(static_cast<long long>(kMaxMagnitudeBits));
+    if (!symmetry_passed(st) || bad != 0 || _mm512_cmpgt_epu64_mask(field_biggest, bound) != 0 || !(E - E == 0.0))
+        return false;
     alignas(64) int64_t z[8], f[8], m[8];
     _mm512_store_si512(z, nonzero);
     _mm512_store_si512(f, frustrated);

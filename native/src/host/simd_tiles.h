@@ -10,6 +10,8 @@
 #pragma once
 #include <cstdint>
 
+#include "../common/limits.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define ISN_HAVE_AVX512_TILES 1
@@ -69,7 +71,8 @@ ISN_AVX512_TARGET inline void transpose(__m512d t[8]) {
 
 // The exact-symmetry tier of ALGORITHM section 12 over tiles: `differ` ORs
 // a XOR mirror (zero iff bitwise equal), `biggest` keeps the largest
-// magnitude bits (finite iff below the infinity pattern; NaNs are larger).
+// magnitude bits (within ISN_MAX_MAGNITUDE iff at most kMaxMagnitudeBits;
+// infinities and NaNs are larger).
 struct SymmetryState {
     __m512i differ, biggest, diagonal;
 };
@@ -103,11 +106,12 @@ ISN_AVX512_TARGET inline void compare(const double* J, int64_t n, int64_t I, int
     }
 }
 
-// Every pair bitwise equal, everything finite, the diagonal +0/-0.
+// Every pair bitwise equal, every magnitude within ISN_MAX_MAGNITUDE (so
+// finite), the diagonal +0/-0.
 ISN_AVX512_TARGET inline bool symmetry_passed(const SymmetryState& st) {
-    const __m512i inf = _mm512_set1_epi64(0x7FF0000000000000ll);
+    const __m512i bound = _mm512_set1_epi64(static_cast<long long>(kMaxMagnitudeBits));
     return _mm512_test_epi64_mask(st.differ, st.differ) == 0 && _mm512_test_epi64_mask(st.diagonal, st.diagonal) == 0 &&
-           _mm512_cmpge_epu64_mask(st.biggest, inf) == 0;
+           _mm512_cmpgt_epu64_mask(st.biggest, bound) == 0;
 }
 
 }  // namespace isn::cpu::tiles
