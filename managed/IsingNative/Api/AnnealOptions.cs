@@ -47,7 +47,7 @@ public enum SweepOrder
 /// <paramref name="Window"/> trials that all ran at β ≥ <paramref name="BetaThreshold"/>.
 /// </summary>
 /// <param name="Window">Number of consecutive rejected trials, ≥ 1.</param>
-/// <param name="BetaThreshold">β from which rejected trials count, finite and ≥ 0.</param>
+/// <param name="BetaThreshold">β from which rejected trials count, in [0, 1e30] (ALGORITHM.md §12).</param>
 public sealed record EarlyStop(int Window, double BetaThreshold);
 
 /// <summary>The annealing schedule and rules (ALGORITHM.md §4, limits §12).</summary>
@@ -66,7 +66,7 @@ public sealed record AnnealOptions
     /// <summary>Trials per β step K. Default 10.</summary>
     public int TrialsPerStep { get; init; } = 10;
 
-    /// <summary>β of the first step. Default 0.1.</summary>
+    /// <summary>β of the first step, in [1e-30, 1e30] (ALGORITHM.md §12). Default 0.1.</summary>
     public double BetaStart { get; init; } = 0.1;
 
     /// <summary>
@@ -76,7 +76,7 @@ public sealed record AnnealOptions
     /// </summary>
     internal const double DefaultBetaEnd = 2202.646579480672;
 
-    /// <summary>β the geometric schedule approaches (reached at t = T). Default <c>0.1·e^10</c>.</summary>
+    /// <summary>β the geometric schedule approaches (reached at t = T), in [1e-30, 1e30]. Default <c>0.1·e^10</c>.</summary>
     public double BetaEnd { get; init; } = DefaultBetaEnd;
 
     /// <summary>When set, T = 50 + n/10 (integer division) instead of <see cref="Steps"/>.</summary>
@@ -129,17 +129,13 @@ public sealed record AnnealOptions
             if (es.Window < 1)
                 throw new ArgumentOutOfRangeException(nameof(EarlyStop), es.Window,
                     $"EarlyStop.Window must be >= 1, got {es.Window}.");
-            if (!double.IsFinite(es.BetaThreshold) || es.BetaThreshold < 0)
+            if (!(es.BetaThreshold >= 0 && es.BetaThreshold <= Validation.MaxBeta))
                 throw new ArgumentOutOfRangeException(nameof(EarlyStop), es.BetaThreshold,
-                    $"EarlyStop.BetaThreshold must be finite and >= 0, got {Fmt(es.BetaThreshold)}.");
+                    $"EarlyStop.BetaThreshold must be in [0, {Fmt(Validation.MaxBeta)}], got {Fmt(es.BetaThreshold)}.");
         }
     }
 
-    private static void CheckBeta(double beta, string name)
-    {
-        if (!double.IsFinite(beta) || beta <= 0)
-            throw new ArgumentOutOfRangeException(name, beta, $"{name} must be finite and > 0, got {Fmt(beta)}.");
-    }
+    private static void CheckBeta(double beta, string name) => Validation.CheckBeta(beta, name);
 
     private static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -457,7 +457,7 @@ public sealed class IsingEngine : IDisposable
     /// chain's stationary distribution is Boltzmann at β.
     /// </summary>
     /// <param name="system">The system.</param>
-    /// <param name="beta">Inverse temperature, finite and &gt; 0.</param>
+    /// <param name="beta">Inverse temperature, in [1e-30, 1e30] (ALGORITHM.md §12).</param>
     /// <param name="samples">States to record, ≥ 1.</param>
     /// <param name="thin">Sweeps between records, ≥ 1.</param>
     /// <param name="burnIn">Sweeps before the first block, ≥ 0.</param>
@@ -468,8 +468,7 @@ public sealed class IsingEngine : IDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(system);
-        if (!double.IsFinite(beta) || beta <= 0)
-            throw new ArgumentOutOfRangeException(nameof(beta), beta, $"beta must be finite and > 0, got {Validation.Fmt(beta)}.");
+        Validation.CheckBeta(beta, nameof(beta));
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be >= 1, got {samples}.");
         if (thin < 1) throw new ArgumentOutOfRangeException(nameof(thin), thin, $"thin must be >= 1, got {thin}.");
         if (burnIn < 0) throw new ArgumentOutOfRangeException(nameof(burnIn), burnIn, $"burnIn must be >= 0, got {burnIn}.");

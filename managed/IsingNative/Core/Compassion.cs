@@ -12,6 +12,9 @@ internal static class Compassion
             for (int j = i + 1; j < n; j++)
             {
                 double v = keep * self[i * n + j] + b * other[i * n + j];
+                // A convex blend of two values within the bound can round one ulp past it:
+                // kept at the bound, so the system stays valid on every backend (§11).
+                v = Math.Clamp(v, -Validation.MaxMagnitude, Validation.MaxMagnitude);
                 self[i * n + j] = v;
                 self[j * n + i] = v;
             }

@@ -45,7 +45,10 @@ internal static unsafe class Scoring
     public static double SimilarityFrom(double dot, double na, double nb)
     {
         if (na == 0.0 || nb == 0.0) return 0.5;
-        double cos = dot / Math.Sqrt(na * nb);
+        // Below the smallest normal double the product loses its digits or becomes 0
+        // (0/0 for orthogonal tiny matrices): the roots divide one after the other.
+        double p = na * nb;
+        double cos = p >= 2.2250738585072014e-308 ? dot / Math.Sqrt(p) : dot / Math.Sqrt(na) / Math.Sqrt(nb);
         if (cos > 1.0) cos = 1.0;
         if (cos < -1.0) cos = -1.0;
         return (cos + 1.0) / 2.0;

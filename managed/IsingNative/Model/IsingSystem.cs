@@ -77,7 +77,7 @@ public sealed class IsingSystem
     /// Creates a system from explicit arrays, validated per ALGORITHM.md §12: the matrix
     /// must be symmetric within <c>1e-12·max(1,|J_ij|,|J_ji|)</c> (the upper triangle is
     /// stored and mirrored), its diagonal within 1e-12 of 0 (stored as 0), every number
-    /// finite, spins ±1.
+    /// finite with magnitude at most 1e30 (ISN_MAX_MAGNITUDE), spins ±1.
     /// </summary>
     /// <param name="n">Number of spins, 1 ≤ n ≤ 16384.</param>
     /// <param name="couplings">The full n*n matrix, row-major.</param>
@@ -147,7 +147,7 @@ public sealed class IsingSystem
         MarkStructureChanged();
     }
 
-    /// <summary>Replaces the fields (each finite).</summary>
+    /// <summary>Replaces the fields (each finite, magnitude at most 1e30).</summary>
     /// <param name="fields">n fields.</param>
     public void SetFields(ReadOnlySpan<double> fields)
     {

@@ -11,6 +11,19 @@ internal static class Validation
     /// <summary>Relative tolerance of the symmetry and zero-diagonal checks.</summary>
     internal const double Tolerance = 1e-12;
 
+    /// <summary>
+    /// The accepted magnitude of every coupling and field (ALGORITHM.md §12 derives it):
+    /// within it every quantity of MODEL.md is finite for every n ≤ 16384, so every backend
+    /// refuses the same inputs (the constants are the C header's).
+    /// </summary>
+    internal const double MaxMagnitude = IsingNative.Interop.IsingNativeApi.ISN_MAX_MAGNITUDE;
+
+    /// <summary>The accepted range of every inverse temperature β (ALGORITHM.md §12).</summary>
+    internal const double MinBeta = IsingNative.Interop.IsingNativeApi.ISN_MIN_BETA;
+
+    /// <inheritdoc cref="MinBeta"/>
+    internal const double MaxBeta = IsingNative.Interop.IsingNativeApi.ISN_MAX_BETA;
+
     internal static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     internal static void CheckSize(int n, string param)
@@ -31,6 +44,9 @@ internal static class Validation
                 double v = j[r * n + c];
                 if (!double.IsFinite(v))
                     throw new ArgumentException($"{param}: J[{r},{c}]={Fmt(v)} is not finite.", param);
+                if (Math.Abs(v) > MaxMagnitude)
+                    throw new ArgumentException(
+                        $"{param}: J[{r},{c}]={Fmt(v)} exceeds the magnitude bound {Fmt(MaxMagnitude)} (|J_ij| <= 1e30).", param);
             }
         }
         for (int r = 0; r < n; r++)
@@ -68,8 +84,13 @@ internal static class Validation
         if (h.Length != n)
             throw new ArgumentException($"{param}: expected {n} values, got {h.Length}.", param);
         for (int i = 0; i < n; i++)
+        {
             if (!double.IsFinite(h[i]))
                 throw new ArgumentException($"{param}: h[{i}]={Fmt(h[i])} is not finite.", param);
+            if (Math.Abs(h[i]) > MaxMagnitude)
+                throw new ArgumentException(
+                    $"{param}: h[{i}]={Fmt(h[i])} exceeds the magnitude bound {Fmt(MaxMagnitude)} (|h_i| <= 1e30).", param);
+        }
     }
 
     internal static void CheckSpins(int n, ReadOnlySpan<sbyte> s, string param)
@@ -85,6 +106,14 @@ internal static class Validation
     {
         if (a.Size != b.Size)
             throw new ArgumentException($"{paramB}: size {b.Size} differs from {paramA}'s size {a.Size}; equal n is required.", paramB);
+    }
+
+    /// <summary>β in [<see cref="MinBeta"/>, <see cref="MaxBeta"/>] (NaN fails).</summary>
+    internal static void CheckBeta(double beta, string param)
+    {
+        if (!(beta >= MinBeta && beta <= MaxBeta))
+            throw new ArgumentOutOfRangeException(param, beta,
+                $"{param} must be in [{Fmt(MinBeta)}, {Fmt(MaxBeta)}], got {Fmt(beta)}.");
     }
 
     internal static void CheckFinite(double v, string param)
