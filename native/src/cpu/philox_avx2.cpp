@@ -64,6 +64,54 @@ __attribute__((target("avx2"))) void fill_avx2(uint64_t seed, uint64_t g0, uint3
     }
 }
 
+// fill_avx2's rounds, written out as RawDraws: the product w0 * n stored whole
+// (the site is its high word) and U = (w1 >> 5) * 2^26 + (w2 >> 6) assembled
+// as an integer: w1's bits 5..31 placed at 26..52 by (c1 << 32) >> 11 (its
+// bits 0..4 land at 21..25, under w2's field, and are masked off), w2 >> 6
+// in bits 0..25.
+__attribute__((target("avx2"))) void fill_raw_avx2(uint64_t seed, uint64_t g0, uint32_t domain, int32_t n,
+                                                   RawDraws& block) {
+    constexpr int V = kRawBlock / 4;
+    const __m256i lo32 = _mm256_set1_epi64x(0xFFFFFFFFll);
+    const __m256i M0 = _mm256_set1_epi64x(0xD2511F53ll), M1 = _mm256_set1_epi64x(0xCD9E8D57ll);
+    __m256i c0[V], c1[V], c2[V], c3[V];
+    for (int v = 0; v < V; ++v) {
+        const uint64_t g = g0 + 4u * static_cast<uint64_t>(v);
+        const __m256i idx = _mm256_setr_epi64x(static_cast<long long>(g), static_cast<long long>(g + 1),
+                                               static_cast<long long>(g + 2), static_cast<long long>(g + 3));
+        c0[v] = _mm256_and_si256(idx, lo32);
+        c1[v] = _mm256_srli_epi64(idx, 32);
+        c2[v] = _mm256_set1_epi64x(static_cast<long long>(domain));
+        c3[v] = _mm256_setzero_si256();
+    }
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+        const __m256i K0 = _mm256_set1_epi64x(static_cast<long long>(k0));
+        const __m256i K1 = _mm256_set1_epi64x(static_cast<long long>(k1));
+        for (int v = 0; v < V; ++v) {
+            const __m256i p0 = _mm256_mul_epu32(M0, c0[v]);
+            const __m256i p1 = _mm256_mul_epu32(M1, c2[v]);
+            const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1[v]), K0);
+            const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3[v]), K1);
+            c1[v] = p1;  // high halves: garbage that vpmuludq never reads
+            c3[v] = p0;
+            c0[v] = n0;
+            c2[v] = n2;
+        }
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    const __m256i nv = _mm256_set1_epi64x(n);
+    const __m256i low26 = _mm256_set1_epi64x(0x3FFFFFFll);
+    for (int v = 0; v < V; ++v) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(block.site_words + 8 * v), _mm256_mul_epu32(c0[v], nv));
+        const __m256i a = _mm256_srli_epi64(_mm256_slli_epi64(c1[v], 32), 11);
+        const __m256i b = _mm256_srli_epi64(c2[v], 6);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(block.u53 + 4 * v),
+                            _mm256_or_si256(_mm256_andnot_si256(low26, a), _mm256_and_si256(low26, b)));
+    }
+}
+
 // GCC 12 reports its own _mm512_undefined_* helpers as uninitialised here.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -118,17 +166,126 @@ __attribute__((target("avx512f,avx512dq,avx512vl"))) void fill_avx512(uint64_t s
         _mm512_storeu_pd(block.u + 8 * v, _mm512_mul_pd(_mm512_add_pd(_mm512_mul_pd(a, two26), b), inv53));
     }
 }
+
+// M0 * L for the lanes L of a raw block (round 1 below adds instead of multiplying).
+alignas(64) constexpr uint64_t kM0Lanes[kRawBlock] = {
+    0xD2511F53ull * 0,  0xD2511F53ull * 1,  0xD2511F53ull * 2,  0xD2511F53ull * 3,  0xD2511F53ull * 4,
+    0xD2511F53ull * 5,  0xD2511F53ull * 6,  0xD2511F53ull * 7,  0xD2511F53ull * 8,  0xD2511F53ull * 9,
+    0xD2511F53ull * 10, 0xD2511F53ull * 11, 0xD2511F53ull * 12, 0xD2511F53ull * 13, 0xD2511F53ull * 14,
+    0xD2511F53ull * 15, 0xD2511F53ull * 16, 0xD2511F53ull * 17, 0xD2511F53ull * 18, 0xD2511F53ull * 19,
+    0xD2511F53ull * 20, 0xD2511F53ull * 21, 0xD2511F53ull * 22, 0xD2511F53ull * 23, 0xD2511F53ull * 24,
+    0xD2511F53ull * 25, 0xD2511F53ull * 26, 0xD2511F53ull * 27, 0xD2511F53ull * 28, 0xD2511F53ull * 29,
+    0xD2511F53ull * 30, 0xD2511F53ull * 31};
+
+// RawDraws by fill_avx512's rounds, with the first two rounds folded: in a
+// block whose 32 low counter words do not wrap, c1 (the index's high word),
+// c2 (the domain) and c3 (0) are the same in every lane, so round 1's M1*c2
+// and hence round 2's M0*c0 are scalars, and round 1's M0*c0 is
+// M0*(g0 + L) = M0*g0 + M0*L, exact in 64 bits: an add. That leaves 18 of the
+// 20 vector multiplies per draw and about 55 instead of 60 operations per
+// eight. The words are the same; only which ones are computed once changes.
+// Output as fill_raw_avx2, the select being one vpternlogq (0xD8: c ? b : a).
+__attribute__((target("avx512f,avx512dq,avx512vl"))) void fill_raw_avx512(uint64_t seed, uint64_t g0, uint32_t domain,
+                                                                          int32_t n, RawDraws& block) {
+    constexpr int V = kRawBlock / 8;
+    constexpr uint32_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
+    const uint32_t glo = static_cast<uint32_t>(g0), ghi = static_cast<uint32_t>(g0 >> 32);
+    if (glo > 0xFFFFFFFFu - static_cast<uint32_t>(kRawBlock - 1)) {  // the low word wraps inside the block
+        fill_raw_scalar(seed, g0, domain, n, block);
+        return;
+    }
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    const __m512i M0v = _mm512_set1_epi64(M0), M1v = _mm512_set1_epi64(M1);
+    __m512i c0[V], c1[V], c2[V], c3[V];
+    // Round 1: c0 = hi(M1*domain) ^ ghi ^ k0 and c1 = lo(M1*domain) in every lane.
+    const uint64_t q1 = static_cast<uint64_t>(M1) * domain;
+    const uint32_t r1c0 = static_cast<uint32_t>(q1 >> 32) ^ ghi ^ k0, r1c1 = static_cast<uint32_t>(q1);
+    {
+        const __m512i base = _mm512_set1_epi64(static_cast<long long>(static_cast<uint64_t>(M0) * glo));
+        const __m512i K1 = _mm512_set1_epi64(k1);
+        for (int v = 0; v < V; ++v) {
+            const __m512i p0 = _mm512_add_epi64(base, _mm512_load_si512(kM0Lanes + 8 * v));
+            c2[v] = _mm512_xor_si512(_mm512_srli_epi64(p0, 32), K1);
+            c3[v] = p0;
+        }
+    }
+    k0 += W0;
+    k1 += W1;
+    // Round 2: M0*c0 is a scalar; c3 becomes its low word in every lane.
+    const uint64_t q2 = static_cast<uint64_t>(M0) * r1c0;
+    const uint32_t r2c3 = static_cast<uint32_t>(q2);
+    {
+        const __m512i X0 = _mm512_set1_epi64(r1c1 ^ k0), X2 = _mm512_set1_epi64(static_cast<uint32_t>(q2 >> 32) ^ k1);
+        for (int v = 0; v < V; ++v) {
+            const __m512i p1 = _mm512_mul_epu32(M1v, c2[v]);
+            c0[v] = _mm512_xor_si512(_mm512_srli_epi64(p1, 32), X0);
+            c2[v] = _mm512_xor_si512(c3[v], X2);
+            c1[v] = p1;
+        }
+    }
+    k0 += W0;
+    k1 += W1;
+    // Round 3: the constant c3 folds into the key.
+    {
+        const __m512i K0 = _mm512_set1_epi64(k0), X2 = _mm512_set1_epi64(r2c3 ^ k1);
+        for (int v = 0; v < V; ++v) {
+            const __m512i p0 = _mm512_mul_epu32(M0v, c0[v]);
+            const __m512i p1 = _mm512_mul_epu32(M1v, c2[v]);
+            c0[v] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1[v], K0, 0x96);
+            c2[v] = _mm512_xor_si512(_mm512_srli_epi64(p0, 32), X2);
+            c1[v] = p1;
+            c3[v] = p0;
+        }
+    }
+    __m512i K0 = _mm512_set1_epi64(static_cast<uint32_t>(k0 + W0)), K1 = _mm512_set1_epi64(static_cast<uint32_t>(k1 + W1));
+    const __m512i W0v = _mm512_set1_epi64(W0), W1v = _mm512_set1_epi64(W1);
+    for (int round = 3; round < 10; ++round) {
+        for (int v = 0; v < V; ++v) {
+            const __m512i p0 = _mm512_mul_epu32(M0v, c0[v]);
+            const __m512i p1 = _mm512_mul_epu32(M1v, c2[v]);
+            c0[v] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1[v], K0, 0x96);
+            c2[v] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3[v], K1, 0x96);
+            c1[v] = p1;
+            c3[v] = p0;
+        }
+        K0 = _mm512_add_epi64(K0, W0v);  // carries go into the ignored high halves
+        K1 = _mm512_add_epi64(K1, W1v);
+    }
+    const __m512i nv = _mm512_set1_epi64(n);
+    const __m512i low26 = _mm512_set1_epi64(0x3FFFFFFll);
+    for (int v = 0; v < V; ++v) {
+        _mm512_storeu_si512(block.site_words + 16 * v, _mm512_mul_epu32(c0[v], nv));
+        const __m512i a = _mm512_srli_epi64(_mm512_slli_epi64(c1[v], 32), 11);
+        const __m512i b = _mm512_srli_epi64(c2[v], 6);
+        _mm512_storeu_si512(block.u53 + 8 * v, _mm512_ternarylogic_epi64(a, b, low26, 0xD8));
+    }
+}
 #pragma GCC diagnostic pop
 
 }  // namespace
 #endif
 
-BlockProposer::BlockProposer() : fill_(&core::propose_block) {
+void fill_raw_scalar(uint64_t seed, uint64_t g0, uint32_t domain, int32_t n, RawDraws& block) {
+    for (int32_t l = 0; l < kRawBlock; ++l) {
+        const core::Philox4 w = core::draw(seed, g0 + static_cast<uint64_t>(l), domain);
+        const uint64_t product = static_cast<uint64_t>(w.w[0]) * static_cast<uint64_t>(n);
+        block.site_words[2 * l] = static_cast<uint32_t>(product);
+        block.site_words[2 * l + 1] = static_cast<uint32_t>(product >> 32);
+        block.u53[l] = u53_bits(w.w[1], w.w[2]);
+    }
+}
+
+BlockProposer::BlockProposer() : fill_(&core::propose_block), raw_(&fill_raw_scalar) {
 #ifdef ISN_HAVE_AVX2_PATH
-    if (__builtin_cpu_supports("avx2")) fill_ = &fill_avx2;
+    if (__builtin_cpu_supports("avx2")) {
+        fill_ = &fill_avx2;
+        raw_ = &fill_raw_avx2;
+    }
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl"))
+        __builtin_cpu_supports("avx512vl")) {
         fill_ = &fill_avx512;
+        raw_ = &fill_raw_avx512;
+    }
 #endif
 }
 
