@@ -19,6 +19,7 @@ using namespace isn;
 namespace {
 
 struct PlainLoops {
+    static constexpr bool kWide = false;
     template <class Real, int32_t Rule, bool Stop, bool Sequential>
     __attribute__((noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {
         return cpu::trials<Real, Rule, Stop, Sequential, false>(c);
@@ -27,6 +28,7 @@ struct PlainLoops {
 
 #if defined(__x86_64__) && defined(__GNUC__)
 struct Avx2Loops {
+    static constexpr bool kWide = false;
     template <class Real, int32_t Rule, bool Stop, bool Sequential>
     __attribute__((target("avx2"), noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {
         return cpu::trials<Real, Rule, Stop, Sequential, false>(c);
@@ -34,6 +36,7 @@ struct Avx2Loops {
 };
 
 struct Avx512Loops {
+    static constexpr bool kWide = true;
     template <class Real, int32_t Rule, bool Stop, bool Sequential>
     __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"), noinline)) static core::AnnealCounts run(
         const cpu::Chain<Real>& c) {

@@ -50,6 +50,7 @@ struct Scratch {
 // beside phi. Chosen once per process from the CPU's features.
 #define ISN_ISA_VARIANT(NAME, ATTRIBUTES, WIDE)                                                                \
     struct NAME##_loops {                                                                                      \
+        static constexpr bool kWide = WIDE;                                                                    \
         template <class Real, int32_t Rule, bool Stop, bool Sequential>                                        \
         ATTRIBUTES __attribute__((noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {        \
             return cpu::trials<Real, Rule, Stop, Sequential, WIDE>(c);                                         \
