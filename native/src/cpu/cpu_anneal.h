@@ -29,6 +29,8 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
+
+#include "philox_raw_avx512.h"
 #endif
 
 namespace isn::cpu {
@@ -332,7 +334,8 @@ ISN_WIDE_FN void flip_wide(int32_t i, int32_t n, const double* J, Real* ts, Real
 // nothing, so those trials are done. The special trial is decided exactly as
 // the scalar loop decides it (dE <= 0 accepts; U < lo accepts; below hi
 // det_exp decides); if it flipped a spin, the trials after it are evaluated
-// again on the new state. ~97 % of the trials at n = 20 are rejections, so
+// again on the new state. The draws are the AVX-512 fill's, inlined (the
+// loop makes no call). ~97 % of the trials at n = 20 are rejections, so
 // most groups of eight are done in one pass. dE_i is kept widened in E
 // (E_i = ts_i phi_i, exactly the scalar loop's dE), in four registers when
 // n <= 32 (read by permutes), else read by a gather.
@@ -364,7 +367,7 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) core::AnnealCounts
         }                                   \
     } while (0)
     for (int64_t g0 = 0; g0 < total; g0 += kRawBlock) {
-        c.proposer->raw(c.seed, static_cast<uint64_t>(g0), core::kDomainAnnealTrial, n, block);
+        raw_fill_avx512(c.seed, static_cast<uint64_t>(g0), core::kDomainAnnealTrial, n, block);
         rejection_limits(block, ylim);
         ISN_LOAD_E();
         const int32_t cnt = total - g0 < kRawBlock ? static_cast<int32_t>(total - g0) : kRawBlock;
@@ -416,20 +419,24 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) inline core::Annea
     const int64_t total = static_cast<int64_t>(p.steps) * p.trials;
     const __m512i sixteen = _mm512_set1_epi64(16);
     const __m512d sign = _mm512_set1_pd(-0.0);
-    __mmask8 in[4];
-    __m512d P[4], T[4], E[4];
-    for (int v = 0; v < 4; ++v) {
+    // Named registers rather than arrays (an array indexed in a loop ended up
+    // on the stack): vector v holds sites 8v .. 8v+7, masked to j < n.
+    const auto lanes = [n](int32_t v) {
         const int32_t rest = n - 8 * v;
-        in[v] = rest >= 8 ? __mmask8(0xFF) : rest > 0 ? static_cast<__mmask8>((1u << rest) - 1) : __mmask8(0);
-        P[v] = _mm512_maskz_loadu_pd(in[v], c.phi + 8 * v);
-        T[v] = _mm512_maskz_loadu_pd(in[v], ts + 8 * v);
-        E[v] = _mm512_mul_pd(T[v], P[v]);
-    }
+        return rest >= 8 ? __mmask8(0xFF) : rest > 0 ? static_cast<__mmask8>((1u << rest) - 1) : __mmask8(0);
+    };
+    const __mmask8 in0 = lanes(0), in1 = lanes(1), in2 = lanes(2), in3 = lanes(3);
+    __m512d P0 = _mm512_maskz_loadu_pd(in0, c.phi), P1 = _mm512_maskz_loadu_pd(in1, c.phi + 8);
+    __m512d P2 = _mm512_maskz_loadu_pd(in2, c.phi + 16), P3 = _mm512_maskz_loadu_pd(in3, c.phi + 24);
+    __m512d T0 = _mm512_maskz_loadu_pd(in0, ts), T1 = _mm512_maskz_loadu_pd(in1, ts + 8);
+    __m512d T2 = _mm512_maskz_loadu_pd(in2, ts + 16), T3 = _mm512_maskz_loadu_pd(in3, ts + 24);
+    __m512d E0 = _mm512_mul_pd(T0, P0), E1 = _mm512_mul_pd(T1, P1), E2 = _mm512_mul_pd(T2, P2),
+            E3 = _mm512_mul_pd(T3, P3);
     int64_t accepted = 0;
     RawDraws block;
     alignas(64) double ylim[kRawBlock];
     for (int64_t g0 = 0; g0 < total; g0 += kRawBlock) {
-        c.proposer->raw(c.seed, static_cast<uint64_t>(g0), core::kDomainAnnealTrial, n, block);
+        raw_fill_avx512(c.seed, static_cast<uint64_t>(g0), core::kDomainAnnealTrial, n, block);
         rejection_limits(block, ylim);
         const int32_t cnt = total - g0 < kRawBlock ? static_cast<int32_t>(total - g0) : kRawBlock;
         const double* const bb = b16 + g0;
@@ -437,10 +444,9 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) inline core::Annea
         while (l < cnt) {
             const __mmask8 valid = cnt - l >= 8 ? __mmask8(0xFF) : static_cast<__mmask8>((1u << (cnt - l)) - 1);
             const __m512i idx = _mm512_srli_epi64(_mm512_maskz_loadu_epi64(valid, block.site_words + 2 * l), 32);
-            __m512d dE = _mm512_permutex2var_pd(E[0], idx, E[1]);
+            __m512d dE = _mm512_permutex2var_pd(E0, idx, E1);
             if (n > 16)
-                dE = _mm512_mask_blend_pd(_mm512_test_epi64_mask(idx, sixteen), dE,
-                                          _mm512_permutex2var_pd(E[2], idx, E[3]));
+                dE = _mm512_mask_blend_pd(_mm512_test_epi64_mask(idx, sixteen), dE, _mm512_permutex2var_pd(E2, idx, E3));
             const __mmask8 special = special_lanes(valid, dE, _mm512_maskz_loadu_pd(valid, bb + l),
                                                    _mm512_maskz_loadu_pd(valid, ylim + l));
             if (__builtin_expect(special == 0, 1)) {
@@ -456,18 +462,33 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) inline core::Annea
                 const __m512d cv = _mm512_set1_pd(cs);
                 const double* row = J + static_cast<int64_t>(i) * n;
                 const uint32_t bit = 1u << i;
-                for (int v = 0; v < 4; ++v) {
-                    if (8 * v >= n) break;
-                    P[v] = _mm512_add_pd(P[v], _mm512_mul_pd(cv, _mm512_maskz_loadu_pd(in[v], row + 8 * v)));
-                    T[v] = _mm512_mask_xor_pd(T[v], static_cast<__mmask8>(bit >> (8 * v)), T[v], sign);
-                    E[v] = _mm512_mul_pd(T[v], P[v]);
+                P0 = _mm512_add_pd(P0, _mm512_mul_pd(cv, _mm512_maskz_loadu_pd(in0, row)));
+                T0 = _mm512_mask_xor_pd(T0, static_cast<__mmask8>(bit), T0, sign);
+                E0 = _mm512_mul_pd(T0, P0);
+                if (n > 8) {
+                    P1 = _mm512_add_pd(P1, _mm512_mul_pd(cv, _mm512_maskz_loadu_pd(in1, row + 8)));
+                    T1 = _mm512_mask_xor_pd(T1, static_cast<__mmask8>(bit >> 8), T1, sign);
+                    E1 = _mm512_mul_pd(T1, P1);
+                }
+                if (n > 16) {
+                    P2 = _mm512_add_pd(P2, _mm512_mul_pd(cv, _mm512_maskz_loadu_pd(in2, row + 16)));
+                    T2 = _mm512_mask_xor_pd(T2, static_cast<__mmask8>(bit >> 16), T2, sign);
+                    E2 = _mm512_mul_pd(T2, P2);
+                }
+                if (n > 24) {
+                    P3 = _mm512_add_pd(P3, _mm512_mul_pd(cv, _mm512_maskz_loadu_pd(in3, row + 24)));
+                    T3 = _mm512_mask_xor_pd(T3, static_cast<__mmask8>(bit >> 24), T3, sign);
+                    E3 = _mm512_mul_pd(T3, P3);
                 }
                 ++accepted;
             }
             l = f + 1;
         }
     }
-    for (int v = 0; v < 4; ++v) _mm512_mask_storeu_pd(c.phi + 8 * v, in[v], P[v]);
+    _mm512_mask_storeu_pd(c.phi, in0, P0);
+    _mm512_mask_storeu_pd(c.phi + 8, in1, P1);
+    _mm512_mask_storeu_pd(c.phi + 16, in2, P2);
+    _mm512_mask_storeu_pd(c.phi + 24, in3, P3);
     return core::AnnealCounts{total, accepted};
 }
 
