@@ -254,3 +254,20 @@ TEST(CpuAnnealLoop, IntegerBracketsAgreeWithTheDoubleBrackets) {
     EXPECT_EQ(ub[cpu::kCutIndex].lo, 0u);
     EXPECT_EQ(ub[cpu::kCutIndex].hi, 0u);
 }
+
+// Plans longer than the per-trial beta cache (kTrialBetaCache trials): the
+// wide loop writes each block's betas itself, across step boundaries inside
+// and between blocks.
+TEST(CpuAnnealLoop, LongPlansBeyondTheTrialBetaCache) {
+    int compared = 0;
+    for (int32_t trials : {7, 32, 100})
+        for (int32_t n : {20, 40}) {
+            const auto sys = isn_test::seed_pattern(n, 11);
+            const int32_t steps = (1 << 15) / trials + 3;  // beyond cpu::kTrialBetaCache
+            const isn_anneal_options o =
+                options(steps, trials, 0.1, 50.0, ISN_ACCEPTANCE_METROPOLIS, ISN_SWEEP_RANDOM, 0, 0.0);
+            compared += compare_all<double>(sys, 21, o, "long double");
+            compared += compare_all<float>(sys, 22, o, "long float");
+        }
+    EXPECT_GE(compared, 3 * 2 * 2);
+}

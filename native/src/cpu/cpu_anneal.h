@@ -254,9 +254,9 @@ ISN_ALWAYS_INLINE core::AnnealCounts trials_sequential(const Chain<Real>& c) {
 
 // 16 beta_t for every trial g = t*K + k of a plan (the wide loop loads eight
 // trials' betas at once, wherever the steps begin), cached per thread for
-// the last plan seen; plans of more than kWideMaxTrials trials run the
-// scalar loop.
-constexpr int64_t kWideMaxTrials = int64_t{1} << 15;
+// the last plan seen if it has at most kTrialBetaCache trials; a longer
+// plan's are written block by block (BlockBetas).
+constexpr int64_t kTrialBetaCache = int64_t{1} << 15;
 
 inline const double* trial_beta16(const core::AnnealPlan& p, const double* betas) {
     struct Cache {
@@ -277,6 +277,37 @@ inline const double* trial_beta16(const core::AnnealPlan& p, const double* betas
     }
     return c.b16.data();
 }
+
+// 16 beta_t of the trials of each block in turn, from the cached per-trial
+// table when there is one, else written here (lanes past the plan's end get
+// the last beta; they are never decided).
+struct BlockBetas {
+    const double* table;  // trial_beta16's, or nullptr
+    const double* betas;
+    int32_t K, T, t = 0, left;
+    alignas(64) double buf[kRawBlock];
+
+    BlockBetas(const double* tab, const double* b, const core::AnnealPlan& p)
+        : table(tab), betas(b), K(p.trials), T(p.steps), left(p.trials) {}
+
+    // For the block starting at trial g0 (blocks in order).
+    ISN_ALWAYS_INLINE const double* next(int64_t g0) {
+        if (table != nullptr) return table + g0;
+        int32_t l = 0;
+        while (l < kRawBlock) {
+            const double b = betas[t] * 16.0;
+            const int32_t e = left < kRawBlock - l ? l + left : kRawBlock;
+            for (int32_t q = l; q < e; ++q) buf[q] = b;
+            left -= e - l;
+            l = e;
+            if (left == 0) {
+                if (t + 1 < T) ++t;
+                left = K;
+            }
+        }
+        return buf;
+    }
+};
 
 // For each draw of a block, a y above which its trial is a certain rejection
 // (y = 16 beta dE as bracket_index computes it, x = y / 16): with
@@ -342,7 +373,7 @@ ISN_WIDE_FN void flip_wide(int32_t i, int32_t n, const double* J, Real* ts, Real
 // (Called, not forced inline: the caller, trials, is compiled for the plain
 // target before it is inlined into an AVX-512 one.)
 template <class Real>
-__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) core::AnnealCounts trials_random_wide(const Chain<Real>& c, const double* b16) {
+__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) core::AnnealCounts trials_random_wide(const Chain<Real>& c, const double* b16_table) {
     const int32_t n = c.n;
     const double* const J = c.J;
     Real* const ts = c.ts;
@@ -356,6 +387,7 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) core::AnnealCounts
     int64_t accepted = 0;
     RawDraws block;
     alignas(64) double ylim[kRawBlock];
+    BlockBetas betas16(b16_table, c.betas, p);
     __m512d E0 = zero, E1 = zero, E2 = zero, E3 = zero;
 #define ISN_LOAD_E()                        \
     do {                                    \
@@ -371,7 +403,7 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) core::AnnealCounts
         rejection_limits(block, ylim);
         ISN_LOAD_E();
         const int32_t cnt = total - g0 < kRawBlock ? static_cast<int32_t>(total - g0) : kRawBlock;
-        const double* const bb = b16 + g0;
+        const double* const bb = betas16.next(g0);
         int32_t l = 0;
         while (l < cnt) {
             const __mmask8 valid = cnt - l >= 8 ? __mmask8(0xFF) : static_cast<__mmask8>((1u << (cnt - l)) - 1);
@@ -410,7 +442,7 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) core::AnnealCounts
 // read under a mask), so the next evaluation does not wait for stores to
 // reach memory. ts stays mirrored in memory (the final spins are read from it).
 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) inline core::AnnealCounts trials_random_regs(
-    const Chain<double>& c, const double* b16) {
+    const Chain<double>& c, const double* b16_table) {
     const int32_t n = c.n;
     const double* const J = c.J;
     double* const ts = c.ts;
@@ -435,11 +467,12 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) inline core::Annea
     int64_t accepted = 0;
     RawDraws block;
     alignas(64) double ylim[kRawBlock];
+    BlockBetas betas16(b16_table, c.betas, p);
     for (int64_t g0 = 0; g0 < total; g0 += kRawBlock) {
         raw_fill_avx512(c.seed, static_cast<uint64_t>(g0), core::kDomainAnnealTrial, n, block);
         rejection_limits(block, ylim);
         const int32_t cnt = total - g0 < kRawBlock ? static_cast<int32_t>(total - g0) : kRawBlock;
-        const double* const bb = b16 + g0;
+        const double* const bb = betas16.next(g0);
         int32_t l = 0;
         while (l < cnt) {
             const __mmask8 valid = cnt - l >= 8 ? __mmask8(0xFF) : static_cast<__mmask8>((1u << (cnt - l)) - 1);
@@ -510,9 +543,10 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) inline void init_f
             const int32_t cols = n - j0 < 8 ? n - j0 : 8;
             const __mmask8 cmask = static_cast<__mmask8>((1u << cols) - 1);
             __m512d r[8];
-            for (int32_t q = 0; q < 8; ++q)
-                r[q] = q < rows ? _mm512_maskz_loadu_pd(cmask, J + static_cast<int64_t>(i0 + q) * n + j0)
-                                : _mm512_setzero_pd();
+            for (int32_t q = 0; q < 8; ++q) {
+                const double* at = J + static_cast<int64_t>(i0 + q) * n + j0;
+                r[q] = q >= rows ? _mm512_setzero_pd() : cols == 8 ? _mm512_loadu_pd(at) : _mm512_maskz_loadu_pd(cmask, at);
+            }
             const __m512d t0 = _mm512_unpacklo_pd(r[0], r[1]), t1 = _mm512_unpackhi_pd(r[0], r[1]);
             const __m512d t2 = _mm512_unpacklo_pd(r[2], r[3]), t3 = _mm512_unpackhi_pd(r[2], r[3]);
             const __m512d t4 = _mm512_unpacklo_pd(r[4], r[5]), t5 = _mm512_unpackhi_pd(r[4], r[5]);
@@ -549,13 +583,12 @@ ISN_ALWAYS_INLINE core::AnnealCounts trials(const Chain<Real>& c) {
     if (Sequential) return trials_sequential<Real, Rule, Stop>(c);
 #ifdef ISN_CPU_WIDE
     if constexpr (Wide && Rule == ISN_ACCEPTANCE_METROPOLIS && !Stop) {
-        if (static_cast<int64_t>(c.plan->steps) * c.plan->trials <= kWideMaxTrials) {
-            const double* b16 = trial_beta16(*c.plan, c.betas);
-            if constexpr (sizeof(Real) == sizeof(double)) {
-                if (c.n <= 32) return trials_random_regs(c, b16);
-            }
-            return trials_random_wide<Real>(c, b16);
+        const bool cached = static_cast<int64_t>(c.plan->steps) * c.plan->trials <= kTrialBetaCache;
+        const double* b16 = cached ? trial_beta16(*c.plan, c.betas) : nullptr;
+        if constexpr (sizeof(Real) == sizeof(double)) {
+            if (c.n <= 32) return trials_random_regs(c, b16);
         }
+        return trials_random_wide<Real>(c, b16);
     }
 #endif
     return trials_random<Real, Rule, Stop>(c);
