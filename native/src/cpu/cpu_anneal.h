@@ -1,24 +1,21 @@
-// The CPU executor's anneal loop (docs/ALGORITHM.md section 4, both sweep
-// orders): the same decisions as core::decide, in the same order, with the
-// same Philox draws, rearranged for a CPU's pipeline. Every transformation
-// below is exact; tests compare the loop with the literal reference anneal
-// (tests/reference_anneal.h) across rules, precisions, sizes and extreme
-// inputs, and the golden vectors pin it to the managed engine.
+// The CPU executor's anneal loops (docs/ALGORITHM.md section 4): the same
+// decisions as core::decide, in the same order, with the same Philox draws,
+// rearranged for a CPU's pipeline. Every transformation below is exact;
+// tests/test_cpu_anneal.cpp compares every variant with the literal reference
+// anneal (reference_anneal.h) across rules, precisions, orders, early stop,
+// sizes and extreme inputs, and the golden vectors pin it to the managed engine.
 //
-// What differs from core::anneal_system (the GPU thread kernel's loop):
-// - Spins are kept as Real +-2 during the anneal (ts[i] = 2 s_i), so
-//   dE = ts[i] * phi[i] is the contract's (2 s_i) * phi_i without a
-//   byte-to-double conversion per trial; the int8 spins are written at the end.
-// - The Metropolis test is one table lookup and one integer compare for
-//   ~97 % of the trials (the accepted ones and the bracket rejections alike),
-//   without a branch that separates "beyond the cut" from "rejected by the
-//   bracket" (those two alternate unpredictably in the middle of a schedule
-//   and cost a misprediction each): y = (16 beta) * dE is 16 x exactly (see
-//   bracket_index), its truncation clamped to 592 is the bracket index, 592
-//   itself is the cut (never accept), and dE <= 0 selects entry 593 (always
-//   accept). The uniform is compared as the integer U = u * 2^53 (RawDraws).
-// - Trials run in segments that end at a block's or a step's end, so the
-//   inner loop has one counter.
+// - Sequential order (trials_sequential, every rule, early stop): spins held
+//   as Real +-2 during the anneal (dE = ts[i] * phi[i], no byte-to-double
+//   conversion per trial), the bracket index floor(16 x) from one multiply
+//   (16 beta, exact) and a truncation clamped to the cut, the uniform compared
+//   as the integer U = u * 2^53 (RawDraws), drawn only when the decision
+//   reads it.
+// - Random order, Metropolis, no early stop, AVX-512 (trials_random_regs /
+//   trials_random_wide): eight trials evaluated at once against a per-draw
+//   rejection limit; only the first trial that is not a certain rejection is
+//   decided one at a time (see trials_random_wide).
+// - Every other random-order variant runs core::anneal_system (see anneal()).
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -132,59 +129,6 @@ ISN_ALWAYS_INLINE bool uphill_accepts(UBracket b, uint64_t U, uint64_t floor_u, 
     }
     if (__builtin_expect(U < b.lo, 0)) return true;
     return __builtin_expect(U < b.hi, 0) && in_bracket(dE, beta, U);
-}
-
-// Random sweep order: the trials of the plan from the first, kRawBlock draws
-// at a time; the step (beta_t) changes exactly when K trials of it are done.
-// One function per variant, holding nothing but its loop, so that the
-// compiler keeps the counters, beta and the pointers in registers.
-template <class Real, int32_t Rule, bool Stop>
-ISN_ALWAYS_INLINE core::AnnealCounts trials_random(const Chain<Real>& c) {
-    const int32_t n = c.n;
-    const double* const J = c.J;
-    Real* const ts = c.ts;
-    Real* const phi = c.phi;
-    const core::AnnealPlan& p = *c.plan;
-    const UBracket* const table = u_bracket_table();
-    const int32_t K = p.trials, T = p.steps;
-    int32_t t = 0, left = K;
-    double beta = c.betas[0], beta16 = beta * 16.0;
-    uint64_t floor_u = Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE ? seed_floor_bits(beta) : 0;
-    bool counts = !(beta < p.beta_stop);
-    int64_t accepted = 0, run = 0;
-    RawDraws block;
-    for (int64_t g0 = 0;; g0 += kRawBlock) {
-        c.proposer->raw(c.seed, static_cast<uint64_t>(g0), core::kDomainAnnealTrial, n, block);
-        for (int32_t l = 0; l < kRawBlock; ++l) {
-            const int32_t i = block.site(l);
-            const Real dE = ts[i] * phi[i];
-            const UBracket b = table[bracket_index(dE, beta16)];
-            const uint64_t U = block.u53[l];
-            // Downhill (dE <= 0, whatever the index) and a sure bracket accept
-            // share one rarely taken branch.
-            bool ok = (dE <= Real(0)) | (U < (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE ? (b.lo > floor_u ? b.lo : floor_u) : b.lo));
-            if (__builtin_expect(!ok, 1)) {
-                const uint64_t hi = Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE ? (b.hi > floor_u ? b.hi : floor_u) : b.hi;
-                ok = __builtin_expect(U < hi, 0) && in_bracket(dE, beta, U);
-            }
-            if (__builtin_expect(ok, 0)) {
-                flip(i, n, J, ts, phi);
-                ++accepted;
-            }
-            if (Stop) {
-                run = (ok || !counts) ? 0 : run + 1;
-                if (run >= p.window) return core::AnnealCounts{g0 + l + 1, accepted};
-            }
-            if (--left == 0) {
-                if (++t == T) return core::AnnealCounts{g0 + l + 1, accepted};
-                left = K;
-                beta = c.betas[t];
-                beta16 = beta * 16.0;
-                if (Rule == ISN_ACCEPTANCE_SEED_COMPATIBLE) floor_u = seed_floor_bits(beta);
-                counts = !(beta < p.beta_stop);
-            }
-        }
-    }
 }
 
 // Sequential sweep order (section 4.1): trial g visits site g mod n, and its
@@ -576,22 +520,25 @@ __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) inline void init_f
 // The trial loop of one variant: Loops::run<Real, Rule, Stop, Sequential>(chain)
 // (the executor compiles each out of line for its instruction set, calling
 // trials<..., Wide>).
-// Wide: compiled for AVX-512 (F, DQ, VL, BW), which adds the wide loop for
-// the default variant (Metropolis, random order, no early stop).
+// Sequential: trials_sequential. Random (only with Wide, for Metropolis
+// without early stop; anneal() runs every other random-order variant on the
+// core loop): the eight-trial loop, with phi/ts/dE in registers for double
+// and n <= 32.
 template <class Real, int32_t Rule, bool Stop, bool Sequential, bool Wide>
 ISN_ALWAYS_INLINE core::AnnealCounts trials(const Chain<Real>& c) {
-    if (Sequential) return trials_sequential<Real, Rule, Stop>(c);
+    if constexpr (Sequential) {
+        return trials_sequential<Real, Rule, Stop>(c);
+    } else {
+        static_assert(Wide && Rule == ISN_ACCEPTANCE_METROPOLIS && !Stop, "random order: the wide loop only");
 #ifdef ISN_CPU_WIDE
-    if constexpr (Wide && Rule == ISN_ACCEPTANCE_METROPOLIS && !Stop) {
         const bool cached = static_cast<int64_t>(c.plan->steps) * c.plan->trials <= kTrialBetaCache;
         const double* b16 = cached ? trial_beta16(*c.plan, c.betas) : nullptr;
         if constexpr (sizeof(Real) == sizeof(double)) {
             if (c.n <= 32) return trials_random_regs(c, b16);
         }
         return trials_random_wide<Real>(c, b16);
-    }
 #endif
-    return trials_random<Real, Rule, Stop>(c);
+    }
 }
 
 // Betas below this keep 16 beta exact and far from overflow (bracket_index);
@@ -602,11 +549,18 @@ constexpr double kMaxFastBeta = 0x1p1000;
 // the plan's order, rule and early stop (Loops::run, see trials; Loops::kWide:
 // compiled for AVX-512, which also computes the local fields), the final
 // spins into s. ts and phi: n Reals of scratch each, E: wide_scratch(n) doubles.
+// The random order without the wide loop (no AVX-512, SeedCompatible, early
+// stop) is core::anneal_system's loop: measured, a branch-free index per trial
+// there costs more on the ~90 % of trials beyond the cut (n >= 100) than the
+// mispredictions it saves.
 template <class Real, class Loops>
 ISN_ALWAYS_INLINE core::AnnealCounts anneal(int32_t n, const double* J, const double* h, uint64_t seed,
                                             const core::AnnealPlan& p, const double* betas, int8_t* s, Real* ts,
                                             Real* phi, double* E, const BlockProposer& proposer) {
-    if (p.steps > 0 && !(betas[0] < kMaxFastBeta && betas[p.steps - 1] < kMaxFastBeta))
+    constexpr int32_t kSeed = ISN_ACCEPTANCE_SEED_COMPATIBLE, kMetro = ISN_ACCEPTANCE_METROPOLIS;
+    const bool seq = p.order == ISN_SWEEP_SEQUENTIAL, stop = p.window > 0;
+    const bool wide = Loops::kWide && !seq && !stop && p.rule == kMetro;
+    if ((!seq && !wide) || (p.steps > 0 && !(betas[0] < kMaxFastBeta && betas[p.steps - 1] < kMaxFastBeta)))
         return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
                                                   proposer);
     core::init_spins(n, seed, s);
@@ -623,15 +577,14 @@ ISN_ALWAYS_INLINE core::AnnealCounts anneal(int32_t n, const double* J, const do
     }
     for (size_t i = static_cast<size_t>(n); i < wide_scratch(n); ++i) E[i] = 0.0;
     const Chain<Real> c{n, J, seed, &p, betas, ts, phi, E, &proposer};
-    constexpr int32_t kSeed = ISN_ACCEPTANCE_SEED_COMPATIBLE, kMetro = ISN_ACCEPTANCE_METROPOLIS;
-    const bool seq = p.order == ISN_SWEEP_SEQUENTIAL, stop = p.window > 0;
-    core::AnnealCounts r;
-    if (p.rule == kSeed) {
-        if (seq) r = stop ? Loops::template run<Real, kSeed, true, true>(c) : Loops::template run<Real, kSeed, false, true>(c);
-        else r = stop ? Loops::template run<Real, kSeed, true, false>(c) : Loops::template run<Real, kSeed, false, false>(c);
+    core::AnnealCounts r{0, 0};
+    if (seq) {
+        if (p.rule == kSeed)
+            r = stop ? Loops::template run<Real, kSeed, true, true>(c) : Loops::template run<Real, kSeed, false, true>(c);
+        else
+            r = stop ? Loops::template run<Real, kMetro, true, true>(c) : Loops::template run<Real, kMetro, false, true>(c);
     } else {
-        if (seq) r = stop ? Loops::template run<Real, kMetro, true, true>(c) : Loops::template run<Real, kMetro, false, true>(c);
-        else r = stop ? Loops::template run<Real, kMetro, true, false>(c) : Loops::template run<Real, kMetro, false, false>(c);
+        if constexpr (Loops::kWide) r = Loops::template run<Real, kMetro, false, false>(c);
     }
     for (int32_t i = 0; i < n; ++i) s[i] = ts[i] > Real(0) ? int8_t(1) : int8_t(-1);
     return r;
