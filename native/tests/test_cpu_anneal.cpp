@@ -24,6 +24,13 @@ struct PlainLoops {
     __attribute__((noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {
         return cpu::trials<Real, Rule, Stop, Sequential, false>(c);
     }
+    template <class Real>
+    __attribute__((noinline)) static core::AnnealCounts core_loop(int32_t n, const double* J, const double* h, uint64_t seed,
+                                                        const core::AnnealPlan& p, const double* betas, int8_t* s,
+                                                        Real* phi, const cpu::BlockProposer& proposer) {
+        return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
+                                                  proposer);
+    }
 };
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -33,6 +40,13 @@ struct Avx2Loops {
     __attribute__((target("avx2"), noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {
         return cpu::trials<Real, Rule, Stop, Sequential, false>(c);
     }
+    template <class Real>
+    __attribute__((target("avx2"), noinline)) static core::AnnealCounts core_loop(int32_t n, const double* J, const double* h, uint64_t seed,
+                                                        const core::AnnealPlan& p, const double* betas, int8_t* s,
+                                                        Real* phi, const cpu::BlockProposer& proposer) {
+        return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
+                                                  proposer);
+    }
 };
 
 struct Avx512Loops {
@@ -41,6 +55,13 @@ struct Avx512Loops {
     __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"), noinline)) static core::AnnealCounts run(
         const cpu::Chain<Real>& c) {
         return cpu::trials<Real, Rule, Stop, Sequential, true>(c);
+    }
+    template <class Real>
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"), noinline)) static core::AnnealCounts core_loop(int32_t n, const double* J, const double* h, uint64_t seed,
+                                                        const core::AnnealPlan& p, const double* betas, int8_t* s,
+                                                        Real* phi, const cpu::BlockProposer& proposer) {
+        return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
+                                                  proposer);
     }
 };
 

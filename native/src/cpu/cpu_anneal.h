@@ -547,7 +547,8 @@ constexpr double kMaxFastBeta = 0x1p1000;
 
 // The whole anneal of one system: random start, local fields, the trials of
 // the plan's order, rule and early stop (Loops::run, see trials; Loops::kWide:
-// compiled for AVX-512, which also computes the local fields), the final
+// compiled for AVX-512, which also computes the local fields; Loops::core_loop:
+// core::anneal_system_dispatch, out of line as before this loop existed), the final
 // spins into s. ts and phi: n Reals of scratch each, E: wide_scratch(n) doubles.
 // The random order without the wide loop (no AVX-512, SeedCompatible, early
 // stop) is core::anneal_system's loop: measured, a branch-free index per trial
@@ -561,8 +562,7 @@ ISN_ALWAYS_INLINE core::AnnealCounts anneal(int32_t n, const double* J, const do
     const bool seq = p.order == ISN_SWEEP_SEQUENTIAL, stop = p.window > 0;
     const bool wide = Loops::kWide && !seq && !stop && p.rule == kMetro;
     if ((!seq && !wide) || (p.steps > 0 && !(betas[0] < kMaxFastBeta && betas[p.steps - 1] < kMaxFastBeta)))
-        return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
-                                                  proposer);
+        return Loops::template core_loop<Real>(n, J, h, seed, p, betas, s, phi, proposer);
     core::init_spins(n, seed, s);
 #ifdef ISN_CPU_WIDE
     if constexpr (Loops::kWide && sizeof(Real) == sizeof(double))

@@ -55,6 +55,13 @@ struct Scratch {
         ATTRIBUTES __attribute__((noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {        \
             return cpu::trials<Real, Rule, Stop, Sequential, WIDE>(c);                                         \
         }                                                                                                      \
+        template <class Real>                                                                                  \
+        ATTRIBUTES __attribute__((noinline)) static core::AnnealCounts core_loop(                              \
+            int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,             \
+            const double* betas, int8_t* s, Real* phi, const cpu::BlockProposer& proposer) {                   \
+            return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s,  \
+                                                      phi, proposer);                                          \
+        }                                                                                                      \
     };                                                                                                         \
     template <class Real>                                                                                      \
     ATTRIBUTES core::AnnealCounts NAME(int32_t n, const double* J, const double* h, uint64_t seed,             \
