@@ -199,7 +199,8 @@ BlockProposer::BlockProposer() : fill_(&core::propose_block), raw_(&fill_raw_sca
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
         __builtin_cpu_supports("avx512vl")) {
         fill_ = &fill_avx512;
-        raw_ = &fill_raw_avx512;
+        // Compiled for the wide loop's set, which includes BW.
+        if (__builtin_cpu_supports("avx512bw")) raw_ = &fill_raw_avx512;
     }
 #endif
 }
