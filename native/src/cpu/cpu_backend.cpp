@@ -1,5 +1,5 @@
-// The CPU executor: the core's sequential anneal (core::anneal_system_dispatch)
-// with the host's speed-ups plugged in (cached beta schedule, bracket table,
+// The CPU executor: its anneal loop (cpu_anneal.h: the core's decisions with
+// the host's speed-ups: cached beta schedule, integer bracket table,
 // vectorised Philox, AVX2/AVX-512 compilations of the loop), one system per
 // task, tasks spread over a ThreadPool. Results do not depend on the thread count.
 #include <string>
@@ -9,6 +9,7 @@
 #include "../core/anneal.h"
 #include "../core/empathy.h"
 #include "../core/observables.h"
+#include "cpu_anneal.h"
 #include "philox_avx2.h"
 #include "../host/simd_checks.h"
 #include "thread_pool.h"
@@ -40,37 +41,40 @@ struct Scratch {
     }
 };
 
-// The core loop with the host's tables and proposer; always inlined, so each
-// ISA variant below compiles the whole loop for its vectors.
-template <class Real>
-ISN_ALWAYS_INLINE core::AnnealCounts anneal_rule(int32_t n, const double* J, const double* h, uint64_t seed,
-                                                 const core::AnnealPlan& p, const double* betas, int8_t* s, Real* phi,
-                                                 const cpu::BlockProposer& proposer) {
-    return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi, proposer);
-}
-
-// The same loop compiled for wider vectors: the O(n) field update of an
-// accepted flip (independent phi_j, element-wise multiply then add, never
-// fused: -ffp-contract=off holds for every target) is what vectorises, and it
-// dominates at large n. Chosen once per process from the CPU's features.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define ISN_ISA_VARIANT(NAME, TARGET)                                                                         \
-    template <class Real>                                                                                     \
-    __attribute__((target(TARGET))) core::AnnealCounts NAME(                                                  \
-        int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,                \
-        const double* betas, int8_t* s, Real* phi, const cpu::BlockProposer& proposer) {                      \
-        return anneal_rule<Real>(n, J, h, seed, p, betas, s, phi, proposer);                                  \
+// The CPU loop (cpu_anneal.h) with the host's proposer, for one instruction
+// set: each variant's trial loop is its own out-of-line function (Loops::run),
+// so that its state stays in registers, compiled for the set's vectors (the
+// O(n) field update of an accepted flip, independent phi_j, element-wise
+// multiply then add, never fused: -ffp-contract=off holds for every target,
+// is what vectorises, and it dominates at large n). ts: n Reals of scratch
+// beside phi. Chosen once per process from the CPU's features.
+#define ISN_ISA_VARIANT(NAME, ATTRIBUTES, WIDE)                                                                \
+    struct NAME##_loops {                                                                                      \
+        static constexpr bool kWide = WIDE;                                                                    \
+        template <class Real, int32_t Rule, bool Stop, bool Sequential>                                        \
+        ATTRIBUTES __attribute__((noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {        \
+            return cpu::trials<Real, Rule, Stop, Sequential, WIDE>(c);                                         \
+        }                                                                                                      \
+        template <class Real>                                                                                  \
+        ATTRIBUTES __attribute__((noinline)) static core::AnnealCounts core_loop(                              \
+            int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,             \
+            const double* betas, int8_t* s, Real* phi, const cpu::BlockProposer& proposer) {                   \
+            return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s,  \
+                                                      phi, proposer);                                          \
+        }                                                                                                      \
+    };                                                                                                         \
+    template <class Real>                                                                                      \
+    ATTRIBUTES core::AnnealCounts NAME(int32_t n, const double* J, const double* h, uint64_t seed,             \
+                                       const core::AnnealPlan& p, const double* betas, int8_t* s, Real* ts,    \
+                                       Real* phi, double* E, const cpu::BlockProposer& proposer) {             \
+        return cpu::anneal<Real, NAME##_loops>(n, J, h, seed, p, betas, s, ts, phi, E, proposer);              \
     }
-ISN_ISA_VARIANT(anneal_avx2, "avx2")
-ISN_ISA_VARIANT(anneal_avx512, "avx512f,avx512dq,avx512vl,avx512bw")
-#undef ISN_ISA_VARIANT
+#if defined(__x86_64__) && defined(__GNUC__)
+ISN_ISA_VARIANT(anneal_avx2, __attribute__((target("avx2"))), false)
+ISN_ISA_VARIANT(anneal_avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))), true)
 #endif
-
-template <class Real>
-core::AnnealCounts anneal_generic(int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,
-                                  const double* betas, int8_t* s, Real* phi, const cpu::BlockProposer& proposer) {
-    return anneal_rule<Real>(n, J, h, seed, p, betas, s, phi, proposer);
-}
+ISN_ISA_VARIANT(anneal_generic, , false)
+#undef ISN_ISA_VARIANT
 
 // core::observe, with the frustration counts taken by AVX-512 or AVX2 where
 // available (integer counts: the same values in any order).
@@ -117,12 +121,18 @@ template <class Real>
 core::AnnealCounts anneal_one(Isa isa, int32_t n, const double* J, const double* h, uint64_t seed,
                               const core::AnnealPlan& p, const double* betas, int8_t* s, Real* phi,
                               const cpu::BlockProposer& proposer) {
+    // The loop's other scratch arrays (the spins as Real +-2, the wide loop's
+    // dE), per worker thread.
+    thread_local std::vector<Real> ts;
+    thread_local std::vector<double> E;
+    if (ts.size() < static_cast<size_t>(n)) ts.resize(static_cast<size_t>(n));
+    if (E.size() < cpu::wide_scratch(n)) E.resize(cpu::wide_scratch(n));
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (isa == Isa::avx512) return anneal_avx512<Real>(n, J, h, seed, p, betas, s, phi, proposer);
-    if (isa == Isa::avx2) return anneal_avx2<Real>(n, J, h, seed, p, betas, s, phi, proposer);
+    if (isa == Isa::avx512) return anneal_avx512<Real>(n, J, h, seed, p, betas, s, ts.data(), phi, E.data(), proposer);
+    if (isa == Isa::avx2) return anneal_avx2<Real>(n, J, h, seed, p, betas, s, ts.data(), phi, E.data(), proposer);
 #endif
     (void)isa;
-    return anneal_generic<Real>(n, J, h, seed, p, betas, s, phi, proposer);
+    return anneal_generic<Real>(n, J, h, seed, p, betas, s, ts.data(), phi, E.data(), proposer);
 }
 
 class CpuBackend final : public Backend {

@@ -1,4 +1,5 @@
 #include "philox_avx2.h"
+#include "philox_raw_avx512.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -64,6 +65,54 @@ __attribute__((target("avx2"))) void fill_avx2(uint64_t seed, uint64_t g0, uint3
     }
 }
 
+// fill_avx2's rounds, written out as RawDraws: the product w0 * n stored whole
+// (the site is its high word) and U = (w1 >> 5) * 2^26 + (w2 >> 6) assembled
+// as an integer: w1's bits 5..31 placed at 26..52 by (c1 << 32) >> 11 (its
+// bits 0..4 land at 21..25, under w2's field, and are masked off), w2 >> 6
+// in bits 0..25.
+__attribute__((target("avx2"))) void fill_raw_avx2(uint64_t seed, uint64_t g0, uint32_t domain, int32_t n,
+                                                   RawDraws& block) {
+    constexpr int V = kRawBlock / 4;
+    const __m256i lo32 = _mm256_set1_epi64x(0xFFFFFFFFll);
+    const __m256i M0 = _mm256_set1_epi64x(0xD2511F53ll), M1 = _mm256_set1_epi64x(0xCD9E8D57ll);
+    __m256i c0[V], c1[V], c2[V], c3[V];
+    for (int v = 0; v < V; ++v) {
+        const uint64_t g = g0 + 4u * static_cast<uint64_t>(v);
+        const __m256i idx = _mm256_setr_epi64x(static_cast<long long>(g), static_cast<long long>(g + 1),
+                                               static_cast<long long>(g + 2), static_cast<long long>(g + 3));
+        c0[v] = _mm256_and_si256(idx, lo32);
+        c1[v] = _mm256_srli_epi64(idx, 32);
+        c2[v] = _mm256_set1_epi64x(static_cast<long long>(domain));
+        c3[v] = _mm256_setzero_si256();
+    }
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+        const __m256i K0 = _mm256_set1_epi64x(static_cast<long long>(k0));
+        const __m256i K1 = _mm256_set1_epi64x(static_cast<long long>(k1));
+        for (int v = 0; v < V; ++v) {
+            const __m256i p0 = _mm256_mul_epu32(M0, c0[v]);
+            const __m256i p1 = _mm256_mul_epu32(M1, c2[v]);
+            const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1[v]), K0);
+            const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3[v]), K1);
+            c1[v] = p1;  // high halves: garbage that vpmuludq never reads
+            c3[v] = p0;
+            c0[v] = n0;
+            c2[v] = n2;
+        }
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    const __m256i nv = _mm256_set1_epi64x(n);
+    const __m256i low26 = _mm256_set1_epi64x(0x3FFFFFFll);
+    for (int v = 0; v < V; ++v) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(block.site_words + 8 * v), _mm256_mul_epu32(c0[v], nv));
+        const __m256i a = _mm256_srli_epi64(_mm256_slli_epi64(c1[v], 32), 11);
+        const __m256i b = _mm256_srli_epi64(c2[v], 6);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(block.u53 + 4 * v),
+                            _mm256_or_si256(_mm256_andnot_si256(low26, a), _mm256_and_si256(low26, b)));
+    }
+}
+
 // GCC 12 reports its own _mm512_undefined_* helpers as uninitialised here.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -118,17 +167,41 @@ __attribute__((target("avx512f,avx512dq,avx512vl"))) void fill_avx512(uint64_t s
         _mm512_storeu_pd(block.u + 8 * v, _mm512_mul_pd(_mm512_add_pd(_mm512_mul_pd(a, two26), b), inv53));
     }
 }
+
+// The AVX-512 raw fill is philox_raw_avx512.h's (also inlined into the CPU
+// anneal's wide loop).
+__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) void fill_raw_avx512(uint64_t seed, uint64_t g0,
+                                                                                   uint32_t domain, int32_t n,
+                                                                                   RawDraws& block) {
+    raw_fill_avx512(seed, g0, domain, n, block);
+}
 #pragma GCC diagnostic pop
 
 }  // namespace
 #endif
 
-BlockProposer::BlockProposer() : fill_(&core::propose_block) {
+void fill_raw_scalar(uint64_t seed, uint64_t g0, uint32_t domain, int32_t n, RawDraws& block) {
+    for (int32_t l = 0; l < kRawBlock; ++l) {
+        const core::Philox4 w = core::draw(seed, g0 + static_cast<uint64_t>(l), domain);
+        const uint64_t product = static_cast<uint64_t>(w.w[0]) * static_cast<uint64_t>(n);
+        block.site_words[2 * l] = static_cast<uint32_t>(product);
+        block.site_words[2 * l + 1] = static_cast<uint32_t>(product >> 32);
+        block.u53[l] = u53_bits(w.w[1], w.w[2]);
+    }
+}
+
+BlockProposer::BlockProposer() : fill_(&core::propose_block), raw_(&fill_raw_scalar) {
 #ifdef ISN_HAVE_AVX2_PATH
-    if (__builtin_cpu_supports("avx2")) fill_ = &fill_avx2;
+    if (__builtin_cpu_supports("avx2")) {
+        fill_ = &fill_avx2;
+        raw_ = &fill_raw_avx2;
+    }
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl"))
+        __builtin_cpu_supports("avx512vl")) {
         fill_ = &fill_avx512;
+        // Compiled for the wide loop's set, which includes BW.
+        if (__builtin_cpu_supports("avx512bw")) raw_ = &fill_raw_avx512;
+    }
 #endif
 }
 
