@@ -1,6 +1,6 @@
 // The vectorised fast paths of src/host/simd_checks.h against their scalar
 // definitions: the exact-symmetry tier of validation (ALGORITHM section 12:
-// every J_ij bitwise equal to J_ji and finite, diagonal +0/-0) and the
+// every J_ij bitwise equal to J_ji and within ISN_MAX_MAGNITUDE, diagonal +0/-0) and the
 // frustration counts of section 3 (nz, fr over i < j with core::frustration's
 // comparisons). Random matrices seeded with +-0, NaN, +-inf and subnormals,
 // at sizes that are no multiple of the 4- or 8-lane vectors (the scalar tails
@@ -37,7 +37,7 @@ bool symmetric_by_definition(const std::vector<double>& J, int64_t n) {
         if ((bits_of(J[static_cast<size_t>(i * n + i)]) & 0x7FFFFFFFFFFFFFFFull) != 0) return false;
         for (int64_t j = i + 1; j < n; ++j) {
             const double a = J[static_cast<size_t>(i * n + j)], b = J[static_cast<size_t>(j * n + i)];
-            if (bits_of(a) != bits_of(b) || !std::isfinite(a)) return false;
+            if (bits_of(a) != bits_of(b) || !(std::fabs(a) <= ISN_MAX_MAGNITUDE)) return false;
         }
     }
     return true;
@@ -55,10 +55,14 @@ void counts_by_definition(int32_t n, const std::vector<double>& J, const std::ve
         }
 }
 
-// A value drawn mostly from ordinary numbers, often from the special ones.
+// A value drawn mostly from ordinary numbers, often from the special ones:
+// the magnitude bound itself (valid) and one ulp above it (invalid, like
+// the non-finite ones).
+const double kAbove = std::nextafter(ISN_MAX_MAGNITUDE, kInf);
 double random_value(std::mt19937_64& rng, bool allow_nonfinite) {
-    const double specials[] = {0.0, -0.0, 4.9e-324, -4.9e-324, 1.0, -1.0, kInf, -kInf, kNaN, -kNaN};
-    const int count = allow_nonfinite ? 10 : 6;
+    const double specials[] = {0.0,  -0.0,  4.9e-324, -4.9e-324, 1.0,    -1.0,  ISN_MAX_MAGNITUDE, -ISN_MAX_MAGNITUDE,
+                               kInf, -kInf, kNaN,     -kNaN,     kAbove, -kAbove};
+    const int count = allow_nonfinite ? 14 : 8;
     if (rng() % 4 == 0) return specials[rng() % static_cast<uint64_t>(count)];
     return std::uniform_real_distribution<double>(-2.0, 2.0)(rng);
 }
@@ -205,7 +209,7 @@ TEST(SimdChecks, OnePassObservablesEqualCoreObserve) {
                 put_defect(rng, J, n, rep / 3, i, j);
                 valid = symmetric_by_definition(J, n);
             } else if (rep % 3 == 2) {  // a bad field or spin
-                if (rep % 2 == 0) h[static_cast<size_t>(i)] = rng() % 2 ? kNaN : -kInf;
+                if (rep % 2 == 0) h[static_cast<size_t>(i)] = rng() % 3 == 0 ? -kAbove : rng() % 2 ? kNaN : -kInf;
                 else s[static_cast<size_t>(i)] = static_cast<int8_t>(rng() % 2 ? 0 : 2);
                 valid = false;
             }
