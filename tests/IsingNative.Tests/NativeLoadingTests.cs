@@ -116,8 +116,10 @@ public class NativeLoadingTests
         NativeLibraryState lib = NativeLibraryState.Current;
         if (lib.Usable)
         {
-            // Auto is the GPU when a device answers, else the (measured faster) managed engine.
-            Assert.That(IsingEngine.AutoChoice, Is.EqualTo(NativeGpuProbe.Available ? BackendKind.Gpu : BackendKind.Managed));
+            // Auto is the GPU when a device answers, else the (measured faster) native CPU engine.
+            Assert.That(IsingEngine.AutoChoice, Is.EqualTo(NativeGpuProbe.Available ? BackendKind.Gpu : BackendKind.NativeCpu));
+            if (!NativeGpuProbe.Available)
+                using (var auto = IsingEngine.Create()) Assert.That(auto.BackendName, Is.EqualTo("native-cpu"));
             using var engine = IsingEngine.Create(BackendKind.NativeCpu, 2);
             Assert.That((engine.Backend, engine.BackendName), Is.EqualTo((BackendKind.NativeCpu, "native-cpu")));
             Assert.That(((NativeBackend)engine.ComputeBackend).Description, Does.Contain("cpu"));

@@ -62,6 +62,11 @@ public sealed class IsingEngine : IDisposable
             try { return new FallbackBackend(CreateBackend(BackendKind.Gpu, threads), () => new ManagedBackend(threads)); }
             catch (Exception e) when (e is BackendUnavailableException or NativeBackendException) { /* CPU below */ }
         }
+        if (NativeLibraryState.Current.Usable)
+        {
+            try { return CreateBackend(BackendKind.NativeCpu, threads); }
+            catch (Exception e) when (e is BackendUnavailableException or NativeBackendException) { /* managed below */ }
+        }
         return new ManagedBackend(threads);
     }
 
@@ -112,22 +117,26 @@ public sealed class IsingEngine : IDisposable
 
     /// <summary>
     /// The one place Auto is decided (once per process): the GPU when the native library is
-    /// usable, reports a device and a GPU context can be created; otherwise the managed engine.
+    /// usable, reports a device and a GPU context can be created; otherwise the native CPU
+    /// engine when the library is usable; otherwise the managed engine.
     /// </summary>
     /// <remarks>
-    /// Managed over native CPU is a measurement, not a preference (it was native CPU until the
-    /// managed engine's tuning of 2026-11-27). BenchmarkDotNet 0.15.8, <c>--job short</c>,
-    /// n = 20, default schedule (1000 trials), 2-core Xeon 2.3 GHz VM, 2026-11-27, mean
-    /// managed / native-cpu: single empathy 3.85 / 5.61 µs; batch throughput (4096 per call,
-    /// 2 threads) 2.67 / 3.12 µs per empathy (374 k/s / 320 k/s); emotion batch of 100
-    /// 11.2 / 20.7 µs; social attention over 5 21.1 / 42.6 µs; one 50-sweep anneal of the
-    /// dense anchor problem 3.7 / 4.9 µs at n = 20. The native CPU path validates every
-    /// matrix at the C boundary on every call (a full extra pass over J), which the managed
-    /// engine did once, when the system was built. Both are bit-identical, so the choice only
-    /// changes speed; <see cref="BackendKind.NativeCpu"/> stays available on request. Re-measure
-    /// (docs/PERFORMANCE.md) when either engine is tuned.
+    /// Native CPU over managed is a measurement, not a preference (it was managed from the
+    /// managed engine's tuning of 2026-11-27 until the native anneal loop and agent sets of
+    /// 2026-12-02). BenchmarkDotNet 0.15.8, <c>--job short</c>, n = 20, default schedule (1000
+    /// trials), 2-core AMD EPYC (Zen 5) VM, 2026-12-02, mean managed / native-cpu: single
+    /// empathy 4.16 / 2.86 µs (on an agent set 4.01 / 2.31 µs); batch throughput 1.88 / 1.44 µs
+    /// per empathy; social attention over 5 on a set 14.9 / 12.1 µs (borrowed 15.5 / 17.6 µs);
+    /// 1000-agent matrix on a set 1.92 / 1.27 µs per pair; quick estimate 136 / 131 ns. The
+    /// emotion batch is the exception (100 systems: borrowed 8.1 / 25.4 µs, on a set 0.19 /
+    /// 0.40 µs): a borrowed native call validates every J at the C boundary, and on a set both
+    /// are a copy of cached values, where one native call's fixed cost shows. Annealing
+    /// dominates every real workload, so Auto takes the native CPU engine. Both are
+    /// bit-identical, so the choice only changes speed; <see cref="BackendKind.Managed"/> stays
+    /// available on request (docs/PERFORMANCE.md; re-measure when either engine is tuned).
     /// </remarks>
-    private static BackendKind ResolveAuto() => NativeGpuProbe.Available ? BackendKind.Gpu : BackendKind.Managed;
+    private static BackendKind ResolveAuto() => NativeGpuProbe.Available ? BackendKind.Gpu
+        : NativeLibraryState.Current.Usable ? BackendKind.NativeCpu : BackendKind.Managed;
 
     internal static string NameOf(BackendKind kind) => kind switch
     {
