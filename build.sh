@@ -267,7 +267,10 @@ bench() {
   ising bench --backend managed
   if [ -n "$libdir" ]; then ising bench --backend native-cpu; fi
   dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*EmpathyLatency*' '*EmotionBatch*' \
-    '*SocialAttention*' '*EmpathyThroughput*' '*QuickEstimate*' '*SwarmMatrix*' '*TrialsPerSecond*' --job short --join
+    '*SocialAttention*' '*EmpathyThroughput*' '*QuickEstimate*' '*SwarmMatrix*' '*TrialsPerSecond*' '*AgentSets*' \
+    --job short --join
+  # The 1000-agent set matrix is seconds per invocation: a run of its own.
+  dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*AgentSetMatrix*' --job short
   # trials/s against n is memory-bound past n = 500: the longer job's median, then the plot.
   dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter '*TrialsVersusSize*' --job medium
   mkdir -p artifacts
