@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <string>
-#include <unordered_map>
 
 #include "../common/errors.h"
 #include "../core/empathy.h"
@@ -20,25 +19,21 @@ namespace isn {
 
 namespace {
 
-using Registry = std::unordered_map<uint64_t, std::shared_ptr<AgentSet>>;
-
-std::mutex& registry_mutex() {
-    static std::mutex m;
-    return m;
-}
-Registry& registry() {
-    static Registry r;
+HandleRegistry<AgentSet>& registry() {
+    static HandleRegistry<AgentSet> r;
     return r;
+}
+
+[[noreturn]] void not_live() {
+    fail(ISN_STATUS_INVALID_HANDLE,
+         "argument 'set' is not a live agent set (destroyed, destroyed twice, or never created by this library)");
 }
 
 std::shared_ptr<AgentSet> find_set(isn_agent_set* set) {
     if (set == nullptr) fail(ISN_STATUS_INVALID_HANDLE, "argument 'set' is null");
-    std::lock_guard<std::mutex> lock(registry_mutex());
-    const auto it = registry().find(handle_value(set));
-    if (it == registry().end())
-        fail(ISN_STATUS_INVALID_HANDLE,
-                 "argument 'set' is not a live agent set (destroyed, destroyed twice, or never created by this library)");
-    return it->second;
+    std::shared_ptr<AgentSet> s = registry().find(handle_value(set));
+    if (s == nullptr) not_live();
+    return s;
 }
 
 // A set with its context locked, for one call.
@@ -293,15 +288,11 @@ ISN_API isn_status isn_agent_set_create(isn_context* context, const isn_system_v
         (void)set->systems(b);  // the executor copy, now (a GPU uploads the set once, here)
 
         const uint64_t handle = next_handle();
-        {
-            std::lock_guard<std::mutex> lock(registry_mutex());
-            registry().emplace(handle, set);
-        }
+        registry().add(handle, set);
         try {
             ref.state()->sets.insert(set.get());
         } catch (...) {
-            std::lock_guard<std::mutex> lock(registry_mutex());
-            registry().erase(handle);
+            (void)registry().take(handle);
             throw;
         }
         *out_set = handle_pointer<isn_agent_set>(handle);
@@ -362,16 +353,8 @@ ISN_API isn_status isn_agent_set_get_info(isn_agent_set* set, isn_agent_set_info
 ISN_API isn_status isn_agent_set_destroy(isn_agent_set* set) {
     return guard("isn_agent_set_destroy", [&] {
         if (set == nullptr) return;
-        std::shared_ptr<AgentSet> s;
-        {
-            std::lock_guard<std::mutex> lock(registry_mutex());
-            const auto it = registry().find(handle_value(set));
-            if (it == registry().end())
-                fail(ISN_STATUS_INVALID_HANDLE,
-                 "argument 'set' is not a live agent set (destroyed, destroyed twice, or never created by this library)");
-            s = std::move(it->second);
-            registry().erase(it);  // the handle value is never issued again
-        }
+        std::shared_ptr<AgentSet> s = registry().take(handle_value(set));
+        if (s == nullptr) not_live();
         // Waits for a call in progress (it holds the context's lock); the
         // executor copy goes now, while its executor certainly exists.
         std::lock_guard<std::mutex> wait_for_calls(s->owner->mutex);

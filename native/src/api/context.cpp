@@ -5,7 +5,6 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "../common/errors.h"
 #include "agent_set.h"
@@ -24,14 +23,8 @@ uint64_t next_handle() {
 
 namespace {
 
-using Registry = std::unordered_map<uint64_t, std::shared_ptr<ContextState>>;
-
-std::mutex& registry_mutex() {
-    static std::mutex m;
-    return m;
-}
-Registry& registry() {
-    static Registry r;
+HandleRegistry<ContextState>& registry() {
+    static HandleRegistry<ContextState> r;
     return r;
 }
 
@@ -44,8 +37,7 @@ void publish(std::unique_ptr<Backend> backend, isn_context** out) {
     auto state = std::make_shared<ContextState>();
     state->backend = std::move(backend);
     const uint64_t handle = next_handle();
-    std::lock_guard<std::mutex> lock(registry_mutex());
-    registry().emplace(handle, std::move(state));
+    registry().add(handle, std::move(state));
     *out = handle_pointer<isn_context>(handle);
 }
 
@@ -53,13 +45,8 @@ void publish(std::unique_ptr<Backend> backend, isn_context** out) {
 
 ContextRef acquire(isn_context* context) {
     if (context == nullptr) fail(ISN_STATUS_INVALID_HANDLE, "argument 'context' is null");
-    std::shared_ptr<ContextState> state;
-    {
-        std::lock_guard<std::mutex> lock(registry_mutex());
-        const auto it = registry().find(handle_value(context));
-        if (it == registry().end()) not_live();
-        state = it->second;
-    }
+    std::shared_ptr<ContextState> state = registry().find(handle_value(context));
+    if (state == nullptr) not_live();
     ContextRef ref(std::move(state));  // locks the context outside the registry lock
     // Destroyed between the look-up and the lock: its backend is gone.
     if (ref.state()->backend == nullptr) not_live();
@@ -93,14 +80,8 @@ ISN_API isn_status isn_context_create_gpu(int32_t device, isn_context** out_cont
 ISN_API isn_status isn_context_destroy(isn_context* context) {
     return guard("isn_context_destroy", [&] {
         if (context == nullptr) return;
-        std::shared_ptr<ContextState> state;
-        {
-            std::lock_guard<std::mutex> lock(registry_mutex());
-            const auto it = registry().find(handle_value(context));
-            if (it == registry().end()) not_live();
-            state = std::move(it->second);
-            registry().erase(it);  // the handle value is never issued again
-        }
+        std::shared_ptr<ContextState> state = registry().take(handle_value(context));
+        if (state == nullptr) not_live();
         // The state goes with its last reference (a set may still hold it).
         std::lock_guard<std::mutex> wait_for_calls(state->mutex);
         // Sets still alive answer INVALID_HANDLE from now on; their executor

@@ -9,6 +9,9 @@
 // that reuses its address).
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 namespace isn {
 
@@ -30,5 +33,37 @@ template <class Handle>
 uint64_t handle_value(const Handle* handle) {
     return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(handle));
 }
+
+// The live objects of one handle type, keyed by handle value (one instance
+// per type: contexts in api/context.cpp, agent sets in api/agent_set.cpp).
+// Each call takes the registry's own lock only for the map operation, so a
+// caller never holds it while it locks an object. Callers word their own
+// errors: find and take answer nullptr for a value that is not live.
+template <class State>
+class HandleRegistry {
+public:
+    void add(uint64_t handle, std::shared_ptr<State> state) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        map_.emplace(handle, std::move(state));
+    }
+    std::shared_ptr<State> find(uint64_t handle) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto it = map_.find(handle);
+        return it == map_.end() ? nullptr : it->second;
+    }
+    // Removes the entry and hands back its object; the value is never issued again.
+    std::shared_ptr<State> take(uint64_t handle) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto it = map_.find(handle);
+        if (it == map_.end()) return nullptr;
+        std::shared_ptr<State> state = std::move(it->second);
+        map_.erase(it);
+        return state;
+    }
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<uint64_t, std::shared_ptr<State>> map_;
+};
 
 }  // namespace isn
