@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using IsingNative.Backends;
 using IsingNative.Backends.Native;
 using IsingNative.Tests.Support;
@@ -11,34 +10,22 @@ namespace IsingNative.Tests;
 /// replayed on the CPU set rebuilt from the members, with the managed bits; a set created
 /// while the device cannot allocate starts on the CPU. Ignored against any other library.
 /// </summary>
-public unsafe class AgentSetGpuFaultTests
+public class AgentSetGpuFaultTests
 {
-    private const int FaultAlloc = 1, FaultKernel = 3;   // native/src/gpu/emulated_hooks.h
+    private const int FaultAlloc = EmulatedGpuHooks.FaultAlloc, FaultKernel = EmulatedGpuHooks.FaultKernel;
 
-    private delegate* unmanaged<int, int, int> _fail;
-    private delegate* unmanaged<void> _reset;
-    private delegate* unmanaged<long> _faultsFired;
+    private EmulatedGpuHooks _hooks = null!;
 
     private static readonly EmpathyOptions Short = new() { Anneal = new AnnealOptions { Steps = 20, TrialsPerStep = 4 } };
 
     [OneTimeSetUp]
-    public void BindHooks()
-    {
-        NativeBackends.RequireLibrary();
-        nint lib = NativeLibrary.Load(NativeLibraryState.Current.LibraryPath!);
-        if (!NativeLibrary.TryGetExport(lib, "isn_emulated_gpu_fail", out nint fail))
-            Assert.Ignore($"not the emulated-GPU flavour (no fault hooks): {NativeLibraryState.Current.Detail}");
-        _fail = (delegate* unmanaged<int, int, int>)fail;
-        _reset = (delegate* unmanaged<void>)NativeLibrary.GetExport(lib, "isn_emulated_gpu_reset");
-        _faultsFired = (delegate* unmanaged<long>)NativeLibrary.GetExport(lib, "isn_emulated_gpu_faults_fired");
-        NativeBackends.RequireAvailable(BackendKind.Gpu);
-    }
+    public void BindHooks() => _hooks = EmulatedGpuHooks.Bind();
 
     [SetUp]
-    public void ResetDevice() => _reset();
+    public void ResetDevice() => _hooks.Reset();
 
     [TearDown]
-    public void ResetDeviceAfter() => _reset();
+    public void ResetDeviceAfter() => _hooks.Reset();
 
     private static IsingSystem[] Swarm() =>
         Enumerable.Range(0, 7).Select(i => i % 2 == 0 ? IsingSystem.SeedPattern(20, (ulong)i) : IsingSystem.SpinGlass(20, (ulong)i)).ToArray();
@@ -55,7 +42,7 @@ public unsafe class AgentSetGpuFaultTests
         EmpathyResult before = set.Empathy(0, 1, 5, Short);
 
         agents[3].SetCouplings(IsingSystem.SpinGlass(20, 99).Couplings);   // pending: pushed by the faulted call's replay
-        Assert.That(_fail(FaultKernel, 0), Is.Zero);
+        Assert.That(_hooks.Fail(FaultKernel, 0), Is.Zero);
         var scores = Enumerable.Repeat(-7.0, 49).ToArray();
         set.EmpathyMatrix(21, scores, Short);
         var fallback = (FallbackAgentSet)set.BackendSet;
@@ -68,7 +55,7 @@ public unsafe class AgentSetGpuFaultTests
         Bits.Same(reference.Empathy(agents[3], agents[4], 6, Short), after, "after the switch (CPU set)");
         Assert.Multiple(() =>
         {
-            Assert.That(_faultsFired(), Is.EqualTo(1));
+            Assert.That(_hooks.FaultsFired(), Is.EqualTo(1));
             Assert.That(fallback.Current, Is.InstanceOf<ManagedAgentSet>(), "the set now lives on the CPU");
             Assert.That(auto.Backend, Is.EqualTo(BackendKind.Managed));
             Assert.That(auto.FallbackReason, Does.Contain("hipErrorIllegalAddress"));
@@ -82,7 +69,7 @@ public unsafe class AgentSetGpuFaultTests
         using var auto = IsingEngine.Create(BackendKind.Auto, 2);
         using var reference = IsingEngine.Create(BackendKind.Managed, 1);
         IsingSystem[] agents = Swarm();
-        Assert.That(_fail(FaultAlloc, 0), Is.Zero);
+        Assert.That(_hooks.Fail(FaultAlloc, 0), Is.Zero);
         using AgentSet set = auto.CreateAgentSet(agents);
         var observed = new Observables[agents.Length];
         set.ObserveAll(observed);

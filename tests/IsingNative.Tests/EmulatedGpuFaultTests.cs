@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using IsingNative.Backends;
 using IsingNative.Backends.Native;
 using IsingNative.Interop;
@@ -18,44 +17,28 @@ namespace IsingNative.Tests;
 /// <remarks>
 /// The hooks are process-wide, like a device; NUnit runs this project's tests one at a
 /// time, and every test resets them. They are bound by hand from the library the engine
-/// loaded (not through the generated bindings: they are not part of the C API).
+/// loaded (Support/EmulatedGpuHooks; not the generated bindings: they are not part of the C API).
 /// </remarks>
-public unsafe class EmulatedGpuFaultTests
+public class EmulatedGpuFaultTests
 {
-    // emulated_hooks.h
-    private const int FaultAlloc = 1, FaultLaunch = 2, FaultKernel = 3;
+    private const int FaultAlloc = EmulatedGpuHooks.FaultAlloc, FaultLaunch = EmulatedGpuHooks.FaultLaunch,
+        FaultKernel = EmulatedGpuHooks.FaultKernel;
 
-    private delegate* unmanaged<long, void> _setMemoryLimit;
-    private delegate* unmanaged<int, int, int> _fail;
-    private delegate* unmanaged<void> _reset;
-    private delegate* unmanaged<long> _allocatedBytes;
-    private delegate* unmanaged<long> _faultsFired;
+    private EmulatedGpuHooks _hooks = null!;
 
     private static readonly AnnealOptions Short = new() { TrialsPerStep = 4 };
     private static readonly EmpathyOptions ShortEmpathy = new() { Anneal = Short };
 
     [OneTimeSetUp]
-    public void BindHooks()
-    {
-        NativeBackends.RequireLibrary();
-        nint lib = NativeLibrary.Load(NativeLibraryState.Current.LibraryPath!);
-        if (!NativeLibrary.TryGetExport(lib, "isn_emulated_gpu_fail", out nint fail))
-            Assert.Ignore($"not the emulated-GPU flavour (no fault hooks): {NativeLibraryState.Current.Detail}");
-        _fail = (delegate* unmanaged<int, int, int>)fail;
-        _setMemoryLimit = (delegate* unmanaged<long, void>)NativeLibrary.GetExport(lib, "isn_emulated_gpu_set_memory_limit");
-        _reset = (delegate* unmanaged<void>)NativeLibrary.GetExport(lib, "isn_emulated_gpu_reset");
-        _allocatedBytes = (delegate* unmanaged<long>)NativeLibrary.GetExport(lib, "isn_emulated_gpu_allocated_bytes");
-        _faultsFired = (delegate* unmanaged<long>)NativeLibrary.GetExport(lib, "isn_emulated_gpu_faults_fired");
-        NativeBackends.RequireAvailable(BackendKind.Gpu);
-    }
+    public void BindHooks() => _hooks = EmulatedGpuHooks.Bind();
 
     [SetUp]
-    public void ResetDevice() => _reset();
+    public void ResetDevice() => _hooks.Reset();
 
     [TearDown]
-    public void ResetDeviceAfter() => _reset();
+    public void ResetDeviceAfter() => _hooks.Reset();
 
-    private void Fail(int fault, int skip = 0) => Assert.That(_fail(fault, skip), Is.Zero);
+    private void Fail(int fault, int skip = 0) => Assert.That(_hooks.Fail(fault, skip), Is.Zero);
 
     private static (IsingSystem Self, IsingSystem Other)[] Pairs() =>
     [
@@ -99,7 +82,7 @@ public unsafe class EmulatedGpuFaultTests
             Assert.That(e.Status, Is.EqualTo((int)status));
             Assert.That(e.Message, Does.Contain(runtimeText).And.Contain("emulated device").And.Contain(status.ToString()));
             Assert.That(results, Is.EqualTo(Sentinels(batch.Length)), "a failed call writes nothing");
-            Assert.That(_faultsFired(), Is.EqualTo(1));
+            Assert.That(_hooks.FaultsFired(), Is.EqualTo(1));
             Assert.That(gpu.Backend, Is.EqualTo(BackendKind.Gpu), "an explicit GPU engine does not fall back");
         });
         // The device recovers (the emulated faults are not sticky): the same engine, the managed bits.
@@ -129,7 +112,7 @@ public unsafe class EmulatedGpuFaultTests
         Bits.Same(reference.Empathy(self, other, 7, ShortEmpathy), after, "after the switch (CPU)");
         Assert.Multiple(() =>
         {
-            Assert.That(_faultsFired(), Is.EqualTo(1));
+            Assert.That(_hooks.FaultsFired(), Is.EqualTo(1));
             Assert.That(auto.Backend, Is.EqualTo(BackendKind.Managed));
             Assert.That(auto.FallbackReason, Does.Contain(runtimeText).And.Contain("managed"));
         });
@@ -141,7 +124,7 @@ public unsafe class EmulatedGpuFaultTests
         using var auto = IsingEngine.Create(BackendKind.Auto, 2);
         using var reference = IsingEngine.Create(BackendKind.Managed, 1);
         Assert.That(auto.Backend, Is.EqualTo(BackendKind.Gpu));
-        _setMemoryLimit(4096);   // less than one 150-spin coupling matrix
+        _hooks.SetMemoryLimit(4096);   // less than one 150-spin coupling matrix
         EmpathyPair[] batch = Batch();
         EmpathyResult[] results = Sentinels(batch.Length), expected = Sentinels(batch.Length);
 
@@ -151,7 +134,7 @@ public unsafe class EmulatedGpuFaultTests
         for (int k = 0; k < batch.Length; k++) Bits.Same(expected[k], results[k], $"results[{k}]");
         Assert.Multiple(() =>
         {
-            Assert.That(_faultsFired(), Is.GreaterThanOrEqualTo(1));
+            Assert.That(_hooks.FaultsFired(), Is.GreaterThanOrEqualTo(1));
             Assert.That(auto.Backend, Is.EqualTo(BackendKind.Managed));
             Assert.That(auto.FallbackReason, Does.Contain("hipErrorOutOfMemory").And.Contain("hipMalloc"));
         });
@@ -182,6 +165,6 @@ public unsafe class EmulatedGpuFaultTests
             for (int k = 0; k < systems.Length; k++) Bits.Same(reference.Observe(systems[k]), observed[k], $"observables[{k}]");
             Assert.That(auto.FallbackReason, Does.Contain("hipErrorIllegalAddress"));
         }
-        Assert.That(_allocatedBytes(), Is.Zero, "disposed engines return all device memory");
+        Assert.That(_hooks.AllocatedBytes(), Is.Zero, "disposed engines return all device memory");
     }
 }
