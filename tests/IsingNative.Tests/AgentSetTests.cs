@@ -41,28 +41,7 @@ public class AgentSetTests(BackendKind backend)
         _reference?.Dispose();
     }
 
-    private static EmpathyOptions RandomOptions(Random rng)
-    {
-        var anneal = new AnnealOptions
-        {
-            Steps = 1 + rng.Next(60),
-            TrialsPerStep = 1 + rng.Next(12),
-            BetaStart = 0.01 + rng.NextDouble(),
-            BetaEnd = rng.Next(4) == 0 ? 0.05 + rng.NextDouble() : 1 + rng.NextDouble() * 3000,
-            AdaptiveSteps = rng.Next(5) == 0,
-            Acceptance = rng.Next(2) == 0 ? AcceptanceRule.Metropolis : AcceptanceRule.SeedCompatible,
-            Precision = rng.Next(2) == 0 ? Precision.Double : Precision.Single,
-            EarlyStop = rng.Next(3) == 0 ? new EarlyStop(1 + rng.Next(200), rng.NextDouble() * 50) : null,
-            SweepOrder = rng.Next(3) == 0 ? SweepOrder.Sequential : SweepOrder.Random,
-        };
-        var weights = rng.Next(3) switch
-        {
-            0 => EmpathyWeights.Default,
-            1 => EmpathyWeights.SeedCode,
-            _ => new EmpathyWeights(rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble() + 1e-3),
-        };
-        return new EmpathyOptions { Anneal = anneal, Weights = weights };
-    }
+    private static EmpathyOptions RandomOptions(Random rng) => Systems.RandomEmpathyOptions(rng, maxSteps: 60, maxTrials: 12);
 
     private static IsingSystem RandomSystem(int n, Random rng) => rng.Next(5) switch
     {

@@ -49,26 +49,9 @@ public class CrossBackendIdentityTests(BackendKind backend)
         for (int i = 0; i < count; i++)
         {
             int n = i < OddSizes.Length && OddSizes[i] <= maxN ? OddSizes[i] : 1 + rng.Next(maxN);
-            var anneal = new AnnealOptions
-            {
-                Steps = 1 + rng.Next(120),
-                TrialsPerStep = 1 + rng.Next(15),
-                BetaStart = 0.01 + rng.NextDouble(),
-                BetaEnd = rng.Next(4) == 0 ? 0.05 + rng.NextDouble() : 1 + rng.NextDouble() * 3000,   // sometimes cooling to a lower β
-                AdaptiveSteps = rng.Next(5) == 0,
-                Acceptance = rng.Next(2) == 0 ? AcceptanceRule.Metropolis : AcceptanceRule.SeedCompatible,
-                Precision = rng.Next(2) == 0 ? Precision.Double : Precision.Single,
-                EarlyStop = rng.Next(3) == 0 ? new EarlyStop(1 + rng.Next(200), rng.NextDouble() * 50) : null,
-                SweepOrder = rng.Next(3) == 0 ? SweepOrder.Sequential : SweepOrder.Random,
-            };
-            var weights = rng.Next(3) switch
-            {
-                0 => EmpathyWeights.Default,
-                1 => EmpathyWeights.SeedCode,
-                _ => new EmpathyWeights(rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble() + 1e-3),
-            };
+            EmpathyOptions options = Systems.RandomEmpathyOptions(rng, maxSteps: 120, maxTrials: 15);
             cases.Add(new Case(i, MakeSystem(n, rng), MakeSystem(n, rng), (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 63),
-                new EmpathyOptions { Anneal = anneal, Weights = weights }));
+                options));
         }
         return cases;
     }

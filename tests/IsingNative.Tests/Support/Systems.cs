@@ -3,6 +3,36 @@ namespace IsingNative.Tests.Support;
 /// <summary>Builders of small test systems from a test-local <see cref="Random"/>.</summary>
 internal static class Systems
 {
+    /// <summary>
+    /// Random empathy options over the whole option space (both precisions, acceptance
+    /// rules and sweep orders, adaptive steps, early stop, cooling to a lower β, the weight
+    /// presets and random weights), 1..<paramref name="maxSteps"/> steps of
+    /// 1..<paramref name="maxTrials"/> trials. Draws from <paramref name="rng"/> in a fixed
+    /// order, so a fixed seed gives the same scenarios.
+    /// </summary>
+    public static EmpathyOptions RandomEmpathyOptions(Random rng, int maxSteps, int maxTrials)
+    {
+        var anneal = new AnnealOptions
+        {
+            Steps = 1 + rng.Next(maxSteps),
+            TrialsPerStep = 1 + rng.Next(maxTrials),
+            BetaStart = 0.01 + rng.NextDouble(),
+            BetaEnd = rng.Next(4) == 0 ? 0.05 + rng.NextDouble() : 1 + rng.NextDouble() * 3000,   // sometimes cooling to a lower β
+            AdaptiveSteps = rng.Next(5) == 0,
+            Acceptance = rng.Next(2) == 0 ? AcceptanceRule.Metropolis : AcceptanceRule.SeedCompatible,
+            Precision = rng.Next(2) == 0 ? Precision.Double : Precision.Single,
+            EarlyStop = rng.Next(3) == 0 ? new EarlyStop(1 + rng.Next(200), rng.NextDouble() * 50) : null,
+            SweepOrder = rng.Next(3) == 0 ? SweepOrder.Sequential : SweepOrder.Random,
+        };
+        var weights = rng.Next(3) switch
+        {
+            0 => EmpathyWeights.Default,
+            1 => EmpathyWeights.SeedCode,
+            _ => new EmpathyWeights(rng.NextDouble(), rng.NextDouble(), rng.NextDouble(), rng.NextDouble() + 1e-3),
+        };
+        return new EmpathyOptions { Anneal = anneal, Weights = weights };
+    }
+
     /// <summary>A symmetric, zero-diagonal matrix with entries <c>scale·N(0,1)</c> (each bond kept with probability <paramref name="density"/>).</summary>
     public static double[] RandomCouplings(int n, Random rng, double scale = 1.0, double density = 1.0)
     {
