@@ -18,75 +18,12 @@ using namespace isn;
 
 namespace {
 
-struct PlainLoops {
-    static constexpr bool kWide = false;
-    template <class Real, int32_t Rule, bool Stop, bool Sequential>
-    __attribute__((noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {
-        return cpu::trials<Real, Rule, Stop, Sequential, false>(c);
-    }
-    template <class Real>
-    __attribute__((noinline)) static core::AnnealCounts core_loop(int32_t n, const double* J, const double* h, uint64_t seed,
-                                                        const core::AnnealPlan& p, const double* betas, int8_t* s,
-                                                        Real* phi, const cpu::BlockProposer& proposer) {
-        return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
-                                                  proposer);
-    }
-};
-
+// The loops exactly as the executor compiles them (cpu_backend.cpp expands the same macro).
 #if defined(__x86_64__) && defined(__GNUC__)
-struct Avx2Loops {
-    static constexpr bool kWide = false;
-    template <class Real, int32_t Rule, bool Stop, bool Sequential>
-    __attribute__((target("avx2"), noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {
-        return cpu::trials<Real, Rule, Stop, Sequential, false>(c);
-    }
-    template <class Real>
-    __attribute__((target("avx2"), noinline)) static core::AnnealCounts core_loop(int32_t n, const double* J, const double* h, uint64_t seed,
-                                                        const core::AnnealPlan& p, const double* betas, int8_t* s,
-                                                        Real* phi, const cpu::BlockProposer& proposer) {
-        return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
-                                                  proposer);
-    }
-};
-
-struct Avx512Loops {
-    static constexpr bool kWide = true;
-    template <class Real, int32_t Rule, bool Stop, bool Sequential>
-    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"), noinline)) static core::AnnealCounts run(
-        const cpu::Chain<Real>& c) {
-        return cpu::trials<Real, Rule, Stop, Sequential, true>(c);
-    }
-    template <class Real>
-    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"), noinline)) static core::AnnealCounts core_loop(int32_t n, const double* J, const double* h, uint64_t seed,
-                                                        const core::AnnealPlan& p, const double* betas, int8_t* s,
-                                                        Real* phi, const cpu::BlockProposer& proposer) {
-        return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s, phi,
-                                                  proposer);
-    }
-};
-
-template <class Real>
-__attribute__((target("avx2"))) core::AnnealCounts anneal_avx2(int32_t n, const double* J, const double* h,
-                                                              uint64_t seed, const core::AnnealPlan& p,
-                                                              const double* betas, int8_t* s, Real* ts, Real* phi, double* E,
-                                                              const cpu::BlockProposer& proposer) {
-    return cpu::anneal<Real, Avx2Loops>(n, J, h, seed, p, betas, s, ts, phi, E, proposer);
-}
-
-template <class Real>
-__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) core::AnnealCounts anneal_avx512(
-    int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p, const double* betas,
-    int8_t* s, Real* ts, Real* phi, double* E, const cpu::BlockProposer& proposer) {
-    return cpu::anneal<Real, Avx512Loops>(n, J, h, seed, p, betas, s, ts, phi, E, proposer);
-}
+ISN_CPU_ANNEAL_VARIANT(anneal_avx2, __attribute__((target("avx2"))), false)
+ISN_CPU_ANNEAL_VARIANT(anneal_avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))), true)
 #endif
-
-template <class Real>
-core::AnnealCounts anneal_plain(int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,
-                                const double* betas, int8_t* s, Real* ts, Real* phi, double* E,
-                                const cpu::BlockProposer& proposer) {
-    return cpu::anneal<Real, PlainLoops>(n, J, h, seed, p, betas, s, ts, phi, E, proposer);
-}
+ISN_CPU_ANNEAL_VARIANT(anneal_plain, , false)
 
 enum class Isa { plain, avx2, avx512 };
 

@@ -591,3 +591,35 @@ ISN_ALWAYS_INLINE core::AnnealCounts anneal(int32_t n, const double* J, const do
 }
 
 }  // namespace isn::cpu
+
+// One instruction set's variant of the loop: NAME<Real>(n, J, h, seed, p,
+// betas, s, ts, phi, E, proposer) runs anneal() with NAME_loops, whose trial
+// loops (Loops::run) and core-loop fallback (Loops::core_loop) are each their
+// own out-of-line function compiled with ATTRIBUTES (so that a loop's state
+// stays in registers, compiled for the set's vectors). WIDE: the AVX-512 loops.
+// The executor (cpu_backend.cpp) and tests/test_cpu_anneal.cpp expand it alike,
+// so the test runs the loops exactly as the library compiles them.
+#define ISN_CPU_ANNEAL_VARIANT(NAME, ATTRIBUTES, WIDE)                                                         \
+    struct NAME##_loops {                                                                                      \
+        static constexpr bool kWide = WIDE;                                                                    \
+        template <class Real, int32_t Rule, bool Stop, bool Sequential>                                        \
+        ATTRIBUTES __attribute__((noinline)) static ::isn::core::AnnealCounts run(                             \
+            const ::isn::cpu::Chain<Real>& c) {                                                                \
+            return ::isn::cpu::trials<Real, Rule, Stop, Sequential, WIDE>(c);                                  \
+        }                                                                                                      \
+        template <class Real>                                                                                  \
+        ATTRIBUTES __attribute__((noinline)) static ::isn::core::AnnealCounts core_loop(                       \
+            int32_t n, const double* J, const double* h, uint64_t seed, const ::isn::core::AnnealPlan& p,      \
+            const double* betas, int8_t* s, Real* phi, const ::isn::cpu::BlockProposer& proposer) {            \
+            return ::isn::core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas,                          \
+                                                             ::isn::core::host_bracket_table(), s, phi,        \
+                                                             proposer);                                        \
+        }                                                                                                      \
+    };                                                                                                         \
+    template <class Real>                                                                                      \
+    ATTRIBUTES ::isn::core::AnnealCounts NAME(int32_t n, const double* J, const double* h, uint64_t seed,      \
+                                              const ::isn::core::AnnealPlan& p, const double* betas,           \
+                                              int8_t* s, Real* ts, Real* phi, double* E,                       \
+                                              const ::isn::cpu::BlockProposer& proposer) {                     \
+        return ::isn::cpu::anneal<Real, NAME##_loops>(n, J, h, seed, p, betas, s, ts, phi, E, proposer);       \
+    }

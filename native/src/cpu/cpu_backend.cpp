@@ -42,39 +42,16 @@ struct Scratch {
 };
 
 // The CPU loop (cpu_anneal.h) with the host's proposer, for one instruction
-// set: each variant's trial loop is its own out-of-line function (Loops::run),
-// so that its state stays in registers, compiled for the set's vectors (the
-// O(n) field update of an accepted flip, independent phi_j, element-wise
-// multiply then add, never fused: -ffp-contract=off holds for every target,
-// is what vectorises, and it dominates at large n). ts: n Reals of scratch
-// beside phi. Chosen once per process from the CPU's features.
-#define ISN_ISA_VARIANT(NAME, ATTRIBUTES, WIDE)                                                                \
-    struct NAME##_loops {                                                                                      \
-        static constexpr bool kWide = WIDE;                                                                    \
-        template <class Real, int32_t Rule, bool Stop, bool Sequential>                                        \
-        ATTRIBUTES __attribute__((noinline)) static core::AnnealCounts run(const cpu::Chain<Real>& c) {        \
-            return cpu::trials<Real, Rule, Stop, Sequential, WIDE>(c);                                         \
-        }                                                                                                      \
-        template <class Real>                                                                                  \
-        ATTRIBUTES __attribute__((noinline)) static core::AnnealCounts core_loop(                              \
-            int32_t n, const double* J, const double* h, uint64_t seed, const core::AnnealPlan& p,             \
-            const double* betas, int8_t* s, Real* phi, const cpu::BlockProposer& proposer) {                   \
-            return core::anneal_system_dispatch<Real>(n, J, h, seed, p, betas, core::host_bracket_table(), s,  \
-                                                      phi, proposer);                                          \
-        }                                                                                                      \
-    };                                                                                                         \
-    template <class Real>                                                                                      \
-    ATTRIBUTES core::AnnealCounts NAME(int32_t n, const double* J, const double* h, uint64_t seed,             \
-                                       const core::AnnealPlan& p, const double* betas, int8_t* s, Real* ts,    \
-                                       Real* phi, double* E, const cpu::BlockProposer& proposer) {             \
-        return cpu::anneal<Real, NAME##_loops>(n, J, h, seed, p, betas, s, ts, phi, E, proposer);              \
-    }
+// set (ISN_CPU_ANNEAL_VARIANT): the O(n) field update of an accepted flip,
+// independent phi_j, element-wise multiply then add, never fused:
+// -ffp-contract=off holds for every target, is what vectorises, and it
+// dominates at large n. ts: n Reals of scratch beside phi. Chosen once per
+// process from the CPU's features.
 #if defined(__x86_64__) && defined(__GNUC__)
-ISN_ISA_VARIANT(anneal_avx2, __attribute__((target("avx2"))), false)
-ISN_ISA_VARIANT(anneal_avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))), true)
+ISN_CPU_ANNEAL_VARIANT(anneal_avx2, __attribute__((target("avx2"))), false)
+ISN_CPU_ANNEAL_VARIANT(anneal_avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))), true)
 #endif
-ISN_ISA_VARIANT(anneal_generic, , false)
-#undef ISN_ISA_VARIANT
+ISN_CPU_ANNEAL_VARIANT(anneal_generic, , false)
 
 // core::observe, with the frustration counts taken by AVX-512 or AVX2 where
 // available (integer counts: the same values in any order).
