@@ -185,6 +185,13 @@ void validate_member_pairs(const AgentSet& s, const P* pairs, int32_t count, con
 
 void require_count(int64_t count, int64_t hi, const char* name) { require_range(count, 1, hi, name); }
 
+// The coupling similarity of a validated pair of members, from the set's norms.
+double pair_similarity(const AgentSet& s, const isn_pair& pair) {
+    const size_t a = static_cast<size_t>(pair.self_index), o = static_cast<size_t>(pair.other_index);
+    return core::coupling_similarity_normed(s.views[a].n, s.views[a].couplings, s.views[o].couplings, s.norms[a],
+                                            s.norms[o]);
+}
+
 // Member `index` was changed in place (undo() puts the old data back): the
 // tables follow, then the executor copy (patched in place when the executor
 // can, else made anew). A failure leaves the set as it was: the host data is
@@ -553,10 +560,9 @@ ISN_API isn_status isn_set_quick_estimate(isn_context* context, isn_agent_set* s
         validate_member_pairs(s, pairs, pair_count, "pairs", true, true);
         const int64_t n = s.max_n;
         for_members(ref.backend(), pair_count, pair_count * (n * n / 2), [&](int64_t k) {
-            const size_t a = static_cast<size_t>(pairs[k].self_index), o = static_cast<size_t>(pairs[k].other_index);
-            const isn_system_view& va = s.views[a];
-            const double c = core::coupling_similarity_normed(va.n, va.couplings, s.views[o].couplings, s.norms[a], s.norms[o]);
-            results[k] = core::quick_estimate_from(s.energies[a], s.energies[o], c, scale);
+            const double c = pair_similarity(s, pairs[k]);
+            results[k] = core::quick_estimate_from(s.energies[static_cast<size_t>(pairs[k].self_index)],
+                                                   s.energies[static_cast<size_t>(pairs[k].other_index)], c, scale);
         });
     });
 }
@@ -572,9 +578,7 @@ ISN_API isn_status isn_set_coupling_similarity(isn_context* context, isn_agent_s
         validate_member_pairs(s, pairs, pair_count, "pairs", false, false);
         const int64_t n = s.max_n;
         for_members(ref.backend(), pair_count, pair_count * (n * n / 2), [&](int64_t k) {
-            const size_t a = static_cast<size_t>(pairs[k].self_index), o = static_cast<size_t>(pairs[k].other_index);
-            const isn_system_view& va = s.views[a];
-            results[k] = core::coupling_similarity_normed(va.n, va.couplings, s.views[o].couplings, s.norms[a], s.norms[o]);
+            results[k] = pair_similarity(s, pairs[k]);
         });
     });
 }
