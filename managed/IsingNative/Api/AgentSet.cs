@@ -213,10 +213,7 @@ public sealed class AgentSet : IDisposable
         CheckIndex(self, nameof(self));
         CheckIndex(other, nameof(other));
         CheckSameSize(self, other);
-        options ??= EmpathyOptions.Default;
-        options.Validate();
-        AnnealParams p = AnnealParams.From(options.Anneal);
-        ScoreWeights w = ScoreWeights.From(options.Weights);
+        (AnnealParams p, ScoreWeights w) = Parameters(options);
         var pair = new AgentPair(self, other, seed);
         EmpathyResult result = default;
         lock (_lock)
@@ -241,12 +238,9 @@ public sealed class AgentSet : IDisposable
         if (results.Length < pairs.Length)
             throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
         for (int k = 0; k < pairs.Length; k++) CheckPair(pairs[k].Self, pairs[k].Other, nameof(pairs), k);
-        options ??= EmpathyOptions.Default;
-        options.Validate();
+        (AnnealParams p, ScoreWeights w) = Parameters(options);
         cancellationToken.ThrowIfCancellationRequested();
         if (pairs.IsEmpty) return;
-        AnnealParams p = AnnealParams.From(options.Anneal);
-        ScoreWeights w = ScoreWeights.From(options.Weights);
         lock (_lock)
         {
             Enter();
@@ -276,10 +270,7 @@ public sealed class AgentSet : IDisposable
             if (_members[others[k]].Size != _members[self].Size)
                 throw new ArgumentException($"others: others[{k}] = {others[k]} has n={_members[others[k]].Size} but self = {self} has n={_members[self].Size}; equal n is required.", nameof(others));
         }
-        options ??= EmpathyOptions.Default;
-        options.Validate();
-        AnnealParams p = AnnealParams.From(options.Anneal);
-        ScoreWeights w = ScoreWeights.From(options.Weights);
+        (AnnealParams p, ScoreWeights w) = Parameters(options);
         int count = others.Length;
         var weights = new double[count];
         var results = new EmpathyResult[count];
@@ -331,11 +322,8 @@ public sealed class AgentSet : IDisposable
     private void Matrix(ulong seedBase, Span<double> scores, Span<EmpathyResult> results, EmpathyOptions? options,
         CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
     {
-        options ??= EmpathyOptions.Default;
-        options.Validate();
+        (AnnealParams p, ScoreWeights w) = Parameters(options);
         cancellationToken.ThrowIfCancellationRequested();
-        AnnealParams p = AnnealParams.From(options.Anneal);
-        ScoreWeights w = ScoreWeights.From(options.Weights);
         lock (_lock)
         {
             Enter();
@@ -384,12 +372,9 @@ public sealed class AgentSet : IDisposable
         EmpathyOptions? options, CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
     {
         for (int e = 0; e < edges.Length; e++) CheckPair(edges[e].Self, edges[e].Other, nameof(edges), e);
-        options ??= EmpathyOptions.Default;
-        options.Validate();
+        (AnnealParams p, ScoreWeights w) = Parameters(options);
         cancellationToken.ThrowIfCancellationRequested();
         if (edges.IsEmpty) return;
-        AnnealParams p = AnnealParams.From(options.Anneal);
-        ScoreWeights w = ScoreWeights.From(options.Weights);
         lock (_lock)
         {
             Enter();
@@ -533,6 +518,14 @@ public sealed class AgentSet : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>The options (null: the defaults), validated, as the backends' parameters.</summary>
+    private static (AnnealParams P, ScoreWeights W) Parameters(EmpathyOptions? options)
+    {
+        options ??= EmpathyOptions.Default;
+        options.Validate();
+        return (AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights));
+    }
 
     private void CheckIndex(int index, string name)
     {
