@@ -54,11 +54,11 @@ public sealed record EarlyStop(int Window, double BetaThreshold);
 public sealed record AnnealOptions
 {
     /// <summary>Largest allowed <see cref="Steps"/>.</summary>
-    internal const int MaxSteps = 100_000_000;
+    internal const int MaxSteps = Interop.IsingNativeApi.ISN_MAX_STEPS;
     /// <summary>Largest allowed <see cref="TrialsPerStep"/>.</summary>
-    internal const int MaxTrialsPerStep = 1_000_000;
+    internal const int MaxTrialsPerStep = Interop.IsingNativeApi.ISN_MAX_TRIALS_PER_STEP;
     /// <summary>Largest allowed total trial count of one anneal.</summary>
-    internal const long MaxTotalTrials = 100_000_000_000L;
+    internal const long MaxTotalTrials = Interop.IsingNativeApi.ISN_MAX_TOTAL_TRIALS;
 
     /// <summary>Number of β steps T (ignored when <see cref="AdaptiveSteps"/> is set). Default 100.</summary>
     public int Steps { get; init; } = 100;

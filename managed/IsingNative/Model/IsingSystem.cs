@@ -14,7 +14,7 @@ namespace IsingNative;
 public sealed class IsingSystem
 {
     /// <summary>Largest supported n (ALGORITHM.md §12).</summary>
-    internal const int MaxSize = 16384;
+    internal const int MaxSize = Interop.IsingNativeApi.ISN_MAX_SPINS;
 
     private static long s_nextId;
 
