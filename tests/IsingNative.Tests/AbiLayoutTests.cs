@@ -19,6 +19,18 @@ public class AbiLayoutTests
     }
 
     [Test]
+    public void MeasuredLayoutsAreTheHeaderAsLibclangParsedIt()
+    {
+        // Measured by address arithmetic on a value (what NativeAOT also runs), against the
+        // numbers the generator wrote from the header: no library needed.
+        foreach (NativeAbi.ManagedLayout l in NativeAbi.ManagedLayouts())
+        {
+            Assert.That(l.Size, Is.EqualTo(l.HeaderSize), l.Name);
+            Assert.That(l.Offsets, Is.EqualTo(l.HeaderOffsets), l.Name);
+        }
+    }
+
+    [Test]
     public void ManagedLayoutsAreTheHeaderDocumentedOnes()
     {
         // sizeof as libclang parsed the header (the generator writes it next to each struct).

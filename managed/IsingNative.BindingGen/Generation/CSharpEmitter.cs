@@ -26,6 +26,13 @@ internal sealed partial class CSharpEmitter(GeneratorOptions options, string hea
         Line();
         Line($"namespace {options.Namespace};");
 
+        if (model.Types.Any(t => t is StructDeclaration { IsUnion: false }))
+        {
+            Line();
+            Line("/// <summary>A generated struct's size and field offsets (declaration order): in C# and in the C header.</summary>");
+            Line("internal sealed record GeneratedLayout(string Name, int Size, int[] Offsets, int HeaderSize, int[] HeaderOffsets);");
+        }
+
         foreach (TypeDeclaration type in model.Types)
         {
             Line();
@@ -146,6 +153,29 @@ internal sealed partial class CSharpEmitter(GeneratorOptions options, string hea
                 Close();
             }
         }
+        if (!s.IsUnion) EmitLayoutMembers(s);
+        Close();
+    }
+
+    // The layout as C# has it, measured on a value by address arithmetic (no reflection, so the
+    // ABI check also works trimmed and under NativeAOT, which does not keep fields in declaration
+    // order), next to the numbers libclang parsed from the header.
+    private void EmitLayoutMembers(StructDeclaration s)
+    {
+        Line();
+        Line("/// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>");
+        Line("internal static GeneratedLayout Layout()");
+        Open();
+        Line($"{s.CsName} value = default;");
+        Line("byte* start = (byte*)&value;");
+        var offsets = s.Fields.Select(f =>
+        {
+            string name = Naming.Identifier(f.CName);
+            bool fixedBuffer = f.FixedLength > 0 && TypeMapper.FixedBufferTypes.Contains(f.CsType);
+            return fixedBuffer ? $"(int)((byte*)value.{name} - start)" : $"(int)((byte*)&value.{name} - start)";
+        });
+        Line($"return new(nameof({s.CsName}), sizeof({s.CsName}), [{string.Join(", ", offsets)}],");
+        Line($"    {s.Size}, [{string.Join(", ", s.Fields.Select(f => f.Offset))}]);");
         Close();
     }
 

@@ -9,6 +9,9 @@ using System.Runtime.InteropServices;
 
 namespace Sample.Interop;
 
+/// <summary>A generated struct's size and field offsets (declaration order): in C# and in the C header.</summary>
+internal sealed record GeneratedLayout(string Name, int Size, int[] Offsets, int HeaderSize, int[] HeaderOffsets);
+
 /// <summary>Result of every call. Values are stable: &lt;, &gt; and &amp; must be escaped.</summary>
 internal enum SmpStatus : int
 {
@@ -105,6 +108,15 @@ internal unsafe partial struct SmpPoint
 
     /// <summary>vertical</summary>
     public double y;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        SmpPoint value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(SmpPoint), sizeof(SmpPoint), [(int)((byte*)&value.x - start), (int)((byte*)&value.y - start)],
+            16, [0, 8]);
+    }
 }
 
 // C: struct smp_config_inner; sizeof 8, alignof 4 as parsed by libclang.
@@ -114,6 +126,15 @@ internal unsafe partial struct SmpConfigInner
     public int a;
 
     public int b;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        SmpConfigInner value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(SmpConfigInner), sizeof(SmpConfigInner), [(int)((byte*)&value.a - start), (int)((byte*)&value.b - start)],
+            8, [0, 4]);
+    }
 }
 
 // C: struct smp_config; sizeof 216, alignof 8 as parsed by libclang.
@@ -162,6 +183,15 @@ internal unsafe partial struct SmpConfig
     public SmpConfigInner inner;
 
     public delegate* unmanaged[Cdecl]<void*, int, void> on_event;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        SmpConfig value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(SmpConfig), sizeof(SmpConfig), [(int)((byte*)&value.small - start), (int)((byte*)&value.big - start), (int)((byte*)value.flags - start), (int)((byte*)value.name - start), (int)((byte*)value.matrix - start), (int)((byte*)&value.corners - start), (int)((byte*)&value.modes - start), (int)((byte*)&value.enabled - start), (int)((byte*)&value.count - start), (int)((byte*)&value.label - start), (int)((byte*)&value.points - start), (int)((byte*)&value.owner - start), (int)((byte*)&value.inner - start), (int)((byte*)&value.on_event - start)],
+            216, [0, 8, 16, 19, 40, 88, 152, 160, 168, 176, 184, 192, 200, 208]);
+    }
 }
 
 // C: union smp_value; sizeof 8, alignof 8 as parsed by libclang.
@@ -182,6 +212,15 @@ internal unsafe partial struct SmpPacked
     [FieldOffset(0)] public byte tag;
 
     [FieldOffset(1)] public uint value;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        SmpPacked value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(SmpPacked), sizeof(SmpPacked), [(int)((byte*)&value.tag - start), (int)((byte*)&value.value - start)],
+            5, [0, 1]);
+    }
 }
 
 /// <summary>P/Invoke declarations for the C API in sample.h, generated from the header.</summary>

@@ -9,6 +9,9 @@ using System.Runtime.InteropServices;
 
 namespace IsingNative.Interop;
 
+/// <summary>A generated struct's size and field offsets (declaration order): in C# and in the C header.</summary>
+internal sealed record GeneratedLayout(string Name, int Size, int[] Offsets, int HeaderSize, int[] HeaderOffsets);
+
 internal enum IsnStatus : int
 {
     Ok = 0,
@@ -98,6 +101,15 @@ internal unsafe partial struct IsnSystemView
     public double* fields;
 
     public sbyte* spins;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnSystemView value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnSystemView), sizeof(IsnSystemView), [(int)((byte*)&value.n - start), (int)((byte*)&value.reserved0 - start), (int)((byte*)&value.couplings - start), (int)((byte*)&value.fields - start), (int)((byte*)&value.spins - start)],
+            32, [0, 4, 8, 16, 24]);
+    }
 }
 
 /// <summary>
@@ -140,6 +152,15 @@ internal unsafe partial struct IsnAnnealOptions
 
     /// <summary>must be 0</summary>
     public int reserved0;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnAnnealOptions value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnAnnealOptions), sizeof(IsnAnnealOptions), [(int)((byte*)&value.steps - start), (int)((byte*)&value.trials_per_step - start), (int)((byte*)&value.beta_start - start), (int)((byte*)&value.beta_end - start), (int)((byte*)&value.adaptive_steps - start), (int)((byte*)&value.acceptance - start), (int)((byte*)&value.precision - start), (int)((byte*)&value.early_stop_window - start), (int)((byte*)&value.early_stop_beta - start), (int)((byte*)&value.sweep_order - start), (int)((byte*)&value.reserved0 - start)],
+            56, [0, 4, 8, 16, 24, 28, 32, 36, 40, 48, 52]);
+    }
 }
 
 /// <summary>Score weights (MODEL section 6); finite, &gt;= 0, not all 0.</summary>
@@ -154,6 +175,15 @@ internal unsafe partial struct IsnWeights
     public double coupling;
 
     public double magnetization;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnWeights value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnWeights), sizeof(IsnWeights), [(int)((byte*)&value.overlap - start), (int)((byte*)&value.energy - start), (int)((byte*)&value.coupling - start), (int)((byte*)&value.magnetization - start)],
+            32, [0, 8, 16, 24]);
+    }
 }
 
 // C: struct isn_empathy_options; sizeof 88, alignof 8 as parsed by libclang.
@@ -163,6 +193,15 @@ internal unsafe partial struct IsnEmpathyOptions
     public IsnAnnealOptions anneal;
 
     public IsnWeights weights;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnEmpathyOptions value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnEmpathyOptions), sizeof(IsnEmpathyOptions), [(int)((byte*)&value.anneal - start), (int)((byte*)&value.weights - start)],
+            88, [0, 56]);
+    }
 }
 
 /// <summary>One empathy job: self = systems[self_index] simulates other = systems[other_index].</summary>
@@ -175,6 +214,15 @@ internal unsafe partial struct IsnPair
     public int other_index;
 
     public ulong seed;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnPair value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnPair), sizeof(IsnPair), [(int)((byte*)&value.self_index - start), (int)((byte*)&value.other_index - start), (int)((byte*)&value.seed - start)],
+            16, [0, 4, 8]);
+    }
 }
 
 // C: struct isn_anneal_stats; sizeof 32, alignof 8 as parsed by libclang.
@@ -193,6 +241,15 @@ internal unsafe partial struct IsnAnnealStats
 
     /// <summary>energy of the final spins (ALGORITHM section 3)</summary>
     public double energy;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnAnnealStats value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnAnnealStats), sizeof(IsnAnnealStats), [(int)((byte*)&value.steps - start), (int)((byte*)&value.reserved0 - start), (int)((byte*)&value.trials - start), (int)((byte*)&value.accepted - start), (int)((byte*)&value.energy - start)],
+            32, [0, 4, 8, 16, 24]);
+    }
 }
 
 // C: struct isn_empathy_result; sizeof 80, alignof 8 as parsed by libclang.
@@ -220,6 +277,15 @@ internal unsafe partial struct IsnEmpathyResult
     public long trials;
 
     public long accepted;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnEmpathyResult value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnEmpathyResult), sizeof(IsnEmpathyResult), [(int)((byte*)&value.score - start), (int)((byte*)&value.state_overlap - start), (int)((byte*)&value.energy_error - start), (int)((byte*)&value.magnetization_error - start), (int)((byte*)&value.coupling_similarity - start), (int)((byte*)&value.predicted_energy - start), (int)((byte*)&value.actual_energy - start), (int)((byte*)&value.steps - start), (int)((byte*)&value.reserved0 - start), (int)((byte*)&value.trials - start), (int)((byte*)&value.accepted - start)],
+            80, [0, 8, 16, 24, 32, 40, 48, 56, 60, 64, 72]);
+    }
 }
 
 // C: struct isn_emotion; sizeof 32, alignof 8 as parsed by libclang.
@@ -233,6 +299,15 @@ internal unsafe partial struct IsnEmotion
     public double tension;
 
     public double coherence;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnEmotion value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnEmotion), sizeof(IsnEmotion), [(int)((byte*)&value.valence - start), (int)((byte*)&value.arousal - start), (int)((byte*)&value.tension - start), (int)((byte*)&value.coherence - start)],
+            32, [0, 8, 16, 24]);
+    }
 }
 
 // C: struct isn_observables; sizeof 56, alignof 8 as parsed by libclang.
@@ -246,6 +321,15 @@ internal unsafe partial struct IsnObservables
     public double frustration;
 
     public IsnEmotion emotion;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnObservables value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnObservables), sizeof(IsnObservables), [(int)((byte*)&value.energy - start), (int)((byte*)&value.magnetization - start), (int)((byte*)&value.frustration - start), (int)((byte*)&value.emotion - start)],
+            56, [0, 8, 16, 24]);
+    }
 }
 
 // C: struct isn_quick_estimate; sizeof 24, alignof 8 as parsed by libclang.
@@ -258,6 +342,15 @@ internal unsafe partial struct IsnQuickEstimate
 
     /// <summary>|E_self - E_other|</summary>
     public double energy_difference;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnQuickEstimate value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnQuickEstimate), sizeof(IsnQuickEstimate), [(int)((byte*)&value.score - start), (int)((byte*)&value.coupling_similarity - start), (int)((byte*)&value.energy_difference - start)],
+            24, [0, 8, 16]);
+    }
 }
 
 // C: struct isn_sample_stats; sizeof 24, alignof 8 as parsed by libclang.
@@ -270,6 +363,15 @@ internal unsafe partial struct IsnSampleStats
 
     /// <summary>accepted / trials</summary>
     public double acceptance;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnSampleStats value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnSampleStats), sizeof(IsnSampleStats), [(int)((byte*)&value.trials - start), (int)((byte*)&value.accepted - start), (int)((byte*)&value.acceptance - start)],
+            24, [0, 8, 16]);
+    }
 }
 
 /// <summary>
@@ -284,6 +386,15 @@ internal unsafe partial struct IsnEdge
     public int self_index;
 
     public int other_index;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnEdge value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnEdge), sizeof(IsnEdge), [(int)((byte*)&value.self_index - start), (int)((byte*)&value.other_index - start)],
+            8, [0, 4]);
+    }
 }
 
 /// <summary>
@@ -304,6 +415,15 @@ internal unsafe partial struct IsnRunControl
     public void* user_data;
 
     public int* cancel;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnRunControl value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnRunControl), sizeof(IsnRunControl), [(int)((byte*)&value.progress - start), (int)((byte*)&value.user_data - start), (int)((byte*)&value.cancel - start)],
+            24, [0, 8, 16]);
+    }
 }
 
 /// <summary>What an agent set holds (isn_agent_set_get_info).</summary>
@@ -322,6 +442,15 @@ internal unsafe partial struct IsnAgentSetInfo
 
     /// <summary>the device-resident copy (0 on CPU contexts)</summary>
     public long device_bytes;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnAgentSetInfo value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnAgentSetInfo), sizeof(IsnAgentSetInfo), [(int)((byte*)&value.count - start), (int)((byte*)&value.max_n - start), (int)((byte*)&value.host_bytes - start), (int)((byte*)&value.device_bytes - start)],
+            24, [0, 4, 8, 16]);
+    }
 }
 
 /// <summary>

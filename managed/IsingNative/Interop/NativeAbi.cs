@@ -1,7 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace IsingNative.Interop;
 
@@ -9,8 +6,10 @@ namespace IsingNative.Interop;
 /// Compares the layout of every generated struct with the loaded library's own
 /// (<c>isn_struct_size</c>, <c>isn_struct_field_count</c>, <c>isn_struct_offset</c>), so a
 /// library built from a different header than the bindings is refused instead of silently
-/// reading garbage. Fields are compared in declaration order (metadata order), not sorted by
-/// offset: sorting would hide two swapped fields of the same size.
+/// reading garbage. Fields are compared in declaration order, not sorted by offset: sorting
+/// would hide two swapped fields of the same size. The managed offsets are measured on a value
+/// by the generated <c>Layout()</c> (address arithmetic, no reflection: NativeAOT-safe),
+/// and also compared with the header's numbers the generator wrote beside each struct.
 /// </summary>
 internal static class NativeAbi
 {
@@ -18,27 +17,32 @@ internal static class NativeAbi
     /// <param name="Id">The header's isn_struct_id.</param>
     /// <param name="Name">The managed type name (for messages).</param>
     /// <param name="Size">sizeof.</param>
-    /// <param name="Offsets">Offsets of the fields in declaration order.</param>
-    internal sealed record ManagedLayout(IsnStructId Id, string Name, int Size, int[] Offsets);
+    /// <param name="Offsets">Offsets of the fields in declaration order, measured on a value.</param>
+    /// <param name="HeaderSize">sizeof as the binding generator's libclang parsed the header.</param>
+    /// <param name="HeaderOffsets">The fields' offsets as libclang parsed the header.</param>
+    internal sealed record ManagedLayout(IsnStructId Id, string Name, int Size, int[] Offsets, int HeaderSize, int[] HeaderOffsets);
 
     /// <summary>The managed layout of every struct the header lists (one per <see cref="IsnStructId"/>).</summary>
     public static IReadOnlyList<ManagedLayout> ManagedLayouts() =>
     [
-        Layout<IsnSystemView>(IsnStructId.SystemView),
-        Layout<IsnAnnealOptions>(IsnStructId.AnnealOptions),
-        Layout<IsnWeights>(IsnStructId.Weights),
-        Layout<IsnEmpathyOptions>(IsnStructId.EmpathyOptions),
-        Layout<IsnPair>(IsnStructId.Pair),
-        Layout<IsnAnnealStats>(IsnStructId.AnnealStats),
-        Layout<IsnEmpathyResult>(IsnStructId.EmpathyResult),
-        Layout<IsnEmotion>(IsnStructId.Emotion),
-        Layout<IsnObservables>(IsnStructId.Observables),
-        Layout<IsnQuickEstimate>(IsnStructId.QuickEstimate),
-        Layout<IsnSampleStats>(IsnStructId.SampleStats),
-        Layout<IsnEdge>(IsnStructId.Edge),
-        Layout<IsnRunControl>(IsnStructId.RunControl),
-        Layout<IsnAgentSetInfo>(IsnStructId.AgentSetInfo),
+        Of(IsnStructId.SystemView, IsnSystemView.Layout()),
+        Of(IsnStructId.AnnealOptions, IsnAnnealOptions.Layout()),
+        Of(IsnStructId.Weights, IsnWeights.Layout()),
+        Of(IsnStructId.EmpathyOptions, IsnEmpathyOptions.Layout()),
+        Of(IsnStructId.Pair, IsnPair.Layout()),
+        Of(IsnStructId.AnnealStats, IsnAnnealStats.Layout()),
+        Of(IsnStructId.EmpathyResult, IsnEmpathyResult.Layout()),
+        Of(IsnStructId.Emotion, IsnEmotion.Layout()),
+        Of(IsnStructId.Observables, IsnObservables.Layout()),
+        Of(IsnStructId.QuickEstimate, IsnQuickEstimate.Layout()),
+        Of(IsnStructId.SampleStats, IsnSampleStats.Layout()),
+        Of(IsnStructId.Edge, IsnEdge.Layout()),
+        Of(IsnStructId.RunControl, IsnRunControl.Layout()),
+        Of(IsnStructId.AgentSetInfo, IsnAgentSetInfo.Layout()),
     ];
+
+    private static ManagedLayout Of(IsnStructId id, GeneratedLayout g) =>
+        new(id, g.Name, g.Size, g.Offsets, g.HeaderSize, g.HeaderOffsets);
 
     /// <summary>
     /// Every difference between the bindings and the loaded library, empty when they agree.
@@ -52,6 +56,9 @@ internal static class NativeAbi
             if (!layouts.Any(l => l.Id == id)) problems.Add($"struct id {id} has no managed layout to check");
         foreach (ManagedLayout m in layouts)
         {
+            if (m.Size != m.HeaderSize || !m.Offsets.AsSpan().SequenceEqual(m.HeaderOffsets))
+                problems.Add($"{m.Name}: the C# struct's layout ({m.Size} B; {string.Join(", ", m.Offsets)}) is not the header's "
+                    + $"({m.HeaderSize} B; {string.Join(", ", m.HeaderOffsets)})");
             int id = (int)m.Id;
             int size = IsingNativeApi.isn_struct_size(id);
             int count = IsingNativeApi.isn_struct_field_count(id);
@@ -69,15 +76,5 @@ internal static class NativeAbi
             }
         }
         return problems;
-    }
-
-    private static ManagedLayout Layout<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T>(IsnStructId id)
-        where T : unmanaged
-    {
-        FieldInfo[] fields = typeof(T).GetFields(BindingFlags.Public | BindingFlags.Instance);
-        Array.Sort(fields, (a, b) => a.MetadataToken.CompareTo(b.MetadataToken));
-        int[] offsets = new int[fields.Length];
-        for (int f = 0; f < fields.Length; f++) offsets[f] = (int)Marshal.OffsetOf<T>(fields[f].Name);
-        return new ManagedLayout(id, typeof(T).Name, Unsafe.SizeOf<T>(), offsets);
     }
 }
