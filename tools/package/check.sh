@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The package as .NET users consume it (docs/PACKAGING.md). Packs IsingNative and the `ising` tool
+# with this machine's native engine into a local feed, then, outside the checkout (so the
+# library's walk up to the repository's build/ cannot stand in for the package):
+#   - the nupkg carries runtimes/<rid>/native/libisingnative.so, a licence, a readme, a real
+#     description, and a symbols package beside it;
+#   - samples/QuickStart (the README's snippet) restored from the feed runs and finds native-cpu
+#     in the package's runtimes/ folder; published with NativeAOT it does too;
+#   - `dotnet tool install` of IsingNative.Cli from the feed gives an `ising` whose `info` shows
+#     native-cpu available;
+#   - the CLI published with NativeAOT answers `empathy --json` byte for byte like the JIT CLI.
+# Usage: tools/package/check.sh [NATIVE_LIB_DIR]   (default build/native/native)
+# Prints "package: P passed, F failed" and exits nonzero on any failed check.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+CONFIG="${CONFIG:-Release}"
+LIBDIR="$(cd "${1:-build/native/native}" 2>/dev/null && pwd)" || { echo "package: no native build folder '${1:-build/native/native}' (./build.sh native)"; echo "package: 0 passed, 1 failed"; exit 1; }
+WORK="$ROOT/build/package-check"
+RID="$(dotnet --info | sed -n 's/^ *RID: *//p' | head -1)"
+case "$RID" in linux-*) ;; *) RID="linux-x64" ;; esac
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+unset ISINGNATIVE_LIBRARY_PATH   # the package alone must supply the engine
+
+P=0; F=0
+check() { # check NAME COMMAND...: one check, its outcome counted
+  local name="$1"; shift
+  if "$@" >"$WORK/last.log" 2>&1; then P=$((P+1)); echo "ok   $name"
+  else F=$((F+1)); echo "FAIL $name"; sed 's/^/     | /' "$WORK/last.log" | tail -25; fi
+}
+
+rm -rf "$WORK"; mkdir -p "$WORK/feed"
+APP="$(mktemp -d /tmp/isingnative-package-check.XXXXXX)"
+trap 'rm -rf "$APP"' EXIT
+# Our own packages only: a stale copy of this version in the global cache would hide a new pack.
+PKGS="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+rm -rf "$PKGS/isingnative" "$PKGS/isingnative.cli"
+
+pack() {
+  dotnet pack managed/IsingNative/IsingNative.csproj -c "$CONFIG" -o "$WORK/feed" -nologo -v q -p:IsingNativeNativeDir="$LIBDIR/" &&
+  dotnet pack managed/IsingNative.Cli/IsingNative.Cli.csproj -c "$CONFIG" -o "$WORK/feed" -nologo -v q -p:IsingNativeNativeDir="$LIBDIR/"
+}
+check "dotnet pack IsingNative and IsingNative.Cli with $LIBDIR" pack
+NUPKG="$(ls "$WORK"/feed/IsingNative.[0-9]*.nupkg 2>/dev/null | grep -v snupkg | head -1)"
+VERSION="$(basename "${NUPKG:-IsingNative.0.nupkg}" .nupkg | sed 's/^IsingNative\.//')"
+
+package_contents() {
+  local list; list="$(unzip -l "$NUPKG")" || return 1
+  grep -q "runtimes/$RID/native/libisingnative.so" <<<"$list" || { echo "no runtimes/$RID/native/libisingnative.so in $NUPKG"; echo "$list"; return 1; }
+  grep -q "PACKAGE.md" <<<"$list" || { echo "no readme in $NUPKG"; return 1; }
+  local spec; spec="$(unzip -p "$NUPKG" IsingNative.nuspec)"
+  grep -q '<license type="expression">MIT</license>' <<<"$spec" || { echo "no licence in the nuspec"; echo "$spec"; return 1; }
+  grep -q '<readme>PACKAGE.md</readme>' <<<"$spec" || { echo "no readme in the nuspec"; return 1; }
+  ! grep -q '<description>Package Description</description>' <<<"$spec" || { echo "default description"; return 1; }
+  [ -f "$WORK/feed/IsingNative.$VERSION.snupkg" ] || { echo "no symbols package"; return 1; }
+  # The packed engine is this build's, and it links no GPU runtime (the plug-in does).
+  unzip -p "$NUPKG" "runtimes/$RID/native/libisingnative.so" > "$WORK/packed.so" && cmp -s "$WORK/packed.so" "$LIBDIR/libisingnative.so" ||
+    { echo "the packed libisingnative.so is not $LIBDIR/libisingnative.so"; return 1; }
+  ! readelf -d "$WORK/packed.so" | grep -E 'NEEDED.*(amdhip|cudart|tbb)' || { echo "the CPU library links a GPU runtime"; return 1; }
+  local tool; tool="$(unzip -l "$WORK/feed/IsingNative.Cli.$VERSION.nupkg")" || return 1
+  grep -q "tools/net10.0/any/runtimes/$RID/native/libisingnative.so" <<<"$tool" || { echo "the tool package has no native engine"; echo "$tool"; return 1; }
+}
+check "IsingNative.$VERSION.nupkg: native engine, licence, readme, description, symbols" package_contents
+
+cp -r samples/QuickStart/. "$APP/"
+rm -rf "$APP/bin" "$APP/obj"
+RESTORE=(-p:RestoreAdditionalProjectSources="$WORK/feed" -p:IsingNativeVersion="$VERSION")
+sample_run() {
+  dotnet build "$APP/QuickStart.csproj" -c Release -nologo -v q "${RESTORE[@]}" &&
+  dotnet "$APP/bin/Release/net10.0/QuickStart.dll" | tee "$APP/jit.txt" &&
+  grep -q "^backend native-cpu available=True (.*/runtimes/$RID/native/libisingnative.so" "$APP/jit.txt" &&
+  grep -q "^engine NativeCpu;" "$APP/jit.txt" && grep -q "e01 == r: True" "$APP/jit.txt"
+}
+check "samples/QuickStart from the feed: runs native-cpu from the package's runtimes/" sample_run
+
+sample_aot() {
+  dotnet publish "$APP/QuickStart.csproj" -c Release -r "$RID" -p:PublishAot=true -nologo -v q "${RESTORE[@]}" -o "$APP/aot" &&
+  "$APP/aot/QuickStart" | tee "$APP/aot.txt" &&
+  grep -q "^backend native-cpu available=True" "$APP/aot.txt" && grep -q "^engine NativeCpu;" "$APP/aot.txt" &&
+  diff <(grep -v '^backend ' "$APP/jit.txt") <(grep -v '^backend ' "$APP/aot.txt")
+}
+check "samples/QuickStart published with NativeAOT: native-cpu, same output as JIT" sample_aot
+
+tool_install() {
+  dotnet tool install --tool-path "$APP/tool" IsingNative.Cli --version "$VERSION" --add-source "$WORK/feed" &&
+  (cd "$APP" && "$APP/tool/ising" info | tee "$APP/info.txt") &&
+  grep -Eq '^ +native-cpu +available ' "$APP/info.txt" && grep -Eq '^ +auto picks +native-cpu' "$APP/info.txt"
+}
+check "dotnet tool install IsingNative.Cli: ising info shows native-cpu" tool_install
+
+cli_aot() {
+  dotnet publish managed/IsingNative.Cli/IsingNative.Cli.csproj -c "$CONFIG" -r "$RID" -p:PublishAot=true -nologo -v q -o "$APP/cli-aot" &&
+  local args=(empathy --n 24 --self-seed 42 --other-seed 99 --seed 7 --backend native-cpu --json) &&
+  ISINGNATIVE_LIBRARY_PATH="$LIBDIR" "$APP/cli-aot/ising" "${args[@]}" > "$APP/aot.json" &&
+  ISINGNATIVE_LIBRARY_PATH="$LIBDIR" dotnet "managed/IsingNative.Cli/bin/$CONFIG/net10.0/ising.dll" "${args[@]}" > "$APP/jit.json" &&
+  cmp "$APP/aot.json" "$APP/jit.json" && grep -q '"score"' "$APP/aot.json"
+}
+check "ising published with NativeAOT: empathy --json identical to the JIT CLI" cli_aot
+
+echo "package: $P passed, $F failed"
+[ "$F" -eq 0 ]
