@@ -44,20 +44,24 @@ check "dotnet pack IsingNative and IsingNative.Cli with $LIBDIR" pack
 NUPKG="$(ls "$WORK"/feed/IsingNative.[0-9]*.nupkg 2>/dev/null | grep -v snupkg | head -1)"
 VERSION="$(basename "${NUPKG:-IsingNative.0.nupkg}" .nupkg | sed 's/^IsingNative\.//')"
 
+# A .nupkg is a zip: python3 reads it (unzip is not on every machine; python3 is, ./build.sh deps).
+zipls()  { python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; }
+zipcat() { python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$1" "$2"; }
+
 package_contents() {
-  local list; list="$(unzip -l "$NUPKG")" || return 1
+  local list; list="$(zipls "$NUPKG")" || return 1
   grep -q "runtimes/$RID/native/libisingnative.so" <<<"$list" || { echo "no runtimes/$RID/native/libisingnative.so in $NUPKG"; echo "$list"; return 1; }
   grep -q "PACKAGE.md" <<<"$list" || { echo "no readme in $NUPKG"; return 1; }
-  local spec; spec="$(unzip -p "$NUPKG" IsingNative.nuspec)"
+  local spec; spec="$(zipcat "$NUPKG" IsingNative.nuspec)"
   grep -q '<license type="expression">MIT</license>' <<<"$spec" || { echo "no licence in the nuspec"; echo "$spec"; return 1; }
   grep -q '<readme>PACKAGE.md</readme>' <<<"$spec" || { echo "no readme in the nuspec"; return 1; }
   ! grep -q '<description>Package Description</description>' <<<"$spec" || { echo "default description"; return 1; }
   [ -f "$WORK/feed/IsingNative.$VERSION.snupkg" ] || { echo "no symbols package"; return 1; }
   # The packed engine is this build's, and it links no GPU runtime (the plug-in does).
-  unzip -p "$NUPKG" "runtimes/$RID/native/libisingnative.so" > "$WORK/packed.so" && cmp -s "$WORK/packed.so" "$LIBDIR/libisingnative.so" ||
+  zipcat "$NUPKG" "runtimes/$RID/native/libisingnative.so" > "$WORK/packed.so" && cmp -s "$WORK/packed.so" "$LIBDIR/libisingnative.so" ||
     { echo "the packed libisingnative.so is not $LIBDIR/libisingnative.so"; return 1; }
   ! readelf -d "$WORK/packed.so" | grep -E 'NEEDED.*(amdhip|cudart|tbb)' || { echo "the CPU library links a GPU runtime"; return 1; }
-  local tool; tool="$(unzip -l "$WORK/feed/IsingNative.Cli.$VERSION.nupkg")" || return 1
+  local tool; tool="$(zipls "$WORK/feed/IsingNative.Cli.$VERSION.nupkg")" || return 1
   grep -q "tools/net10.0/any/runtimes/$RID/native/libisingnative.so" <<<"$tool" || { echo "the tool package has no native engine"; echo "$tool"; return 1; }
 }
 check "IsingNative.$VERSION.nupkg: native engine, licence, readme, description, symbols" package_contents

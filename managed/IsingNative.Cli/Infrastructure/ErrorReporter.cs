@@ -27,6 +27,10 @@ internal static partial class ErrorReporter
         {
             CliInputException => (ExitCodes.BadInput, OneLine(ex.Message)),
             IsingInputException => (ExitCodes.BadInput, OneLine(ex.Message)),
+            // The library's advice speaks .NET (BackendKind, packages); the command line's speaks options.
+            BackendUnavailableException { Reason: { } reason } b => (ExitCodes.BackendUnavailable, OneLine(
+                $"backend {IsingEngine.NameOf(b.Backend)} is unavailable: {reason}. Set {IsingNative.Interop.NativeLibraryResolver.EnvironmentVariable} to the library " +
+                "file or its folder (./build.sh native builds it), or use --backend managed or --backend auto.")),
             BackendUnavailableException => (ExitCodes.BackendUnavailable, OneLine(ex.Message)),
             // ArgumentOutOfRange/ArgumentNull derive from ArgumentException; the library puts the
             // argument name and its value in the message (MANAGED-API.md).

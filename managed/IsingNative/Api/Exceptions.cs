@@ -30,8 +30,18 @@ public sealed class BackendUnavailableException : IsingException
     /// <summary>Creates the exception for a backend.</summary>
     public BackendUnavailableException(BackendKind backend, string message) : base(message) => Backend = backend;
 
+    /// <summary>Creates the exception with the reason alone (what was probed, what the loader or device said) beside the full message.</summary>
+    public BackendUnavailableException(BackendKind backend, string message, string reason) : base(message)
+    {
+        Backend = backend;
+        Reason = reason;
+    }
+
     /// <summary>The backend that was requested.</summary>
     public BackendKind Backend { get; }
+
+    /// <summary>Why it is unavailable, without advice (for front ends that phrase their own), or null.</summary>
+    public string? Reason { get; }
 }
 
 /// <summary>A native backend reported a failure (a status code and its message).</summary>

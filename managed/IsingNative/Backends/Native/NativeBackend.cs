@@ -56,7 +56,8 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         if (!lib.Usable)
             throw new BackendUnavailableException(kind,
                 $"backend {IsingEngine.NameOf(kind)} is unavailable: {lib.Detail}. Set {NativeLibraryResolver.EnvironmentVariable} " +
-                "to the library file or its folder (./build.sh native builds it), or use --backend managed or auto.");
+                "to the library file or its folder, reference the IsingNative package (it carries the library in runtimes/<rid>/native/), " +
+                "or create the engine with BackendKind.Managed or BackendKind.Auto.", lib.Detail);
     }
 
     public BackendKind Kind { get; }
