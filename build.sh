@@ -2,17 +2,22 @@
 # IsingNative build driver (Linux/macOS). Verbs:
 #   ./build.sh demo       build everything and run a short tour through the `ising` command line
 #   ./build.sh test       build everything and run every test (native CTest, binding drift, NUnit, CLI, benchmark smoke,
-#                         and the GPU tests on an emulated device: the test-only HIP-CPU flavour in build/emu)
+#                         the GPU tests on an emulated device (the test-only HIP-CPU flavour in build/emu), the packages
+#                         as a consumer gets them, ASan+UBSan and TSan builds, and every fuzz harness for FUZZ_SECONDS)
+#   ./build.sh fuzz [S]   run every fuzz harness for S seconds each (default 600)
+#   ./build.sh sanitize   the ASan+UBSan and TSan stages alone
+#   ./build.sh package    pack IsingNative and the ising tool into a local feed and check them as a consumer would
 #   ./build.sh native     configure + build the native library (HIP when a ROCm toolchain is found)
 #   ./build.sh emu        configure + build the emulated-GPU flavour (build/emu; test-only, never shipped)
 #   ./build.sh managed    build the .NET solution (Release)
 #   ./build.sh bindings   regenerate managed/IsingNative/Interop/*.generated.cs from native/include
 #   ./build.sh bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
-#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs), python3
-#                         and libtbb-dev (HIP-CPU, for the emulated-GPU flavour)
+#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs), python3,
+#                         libtbb-dev (HIP-CPU, for the emulated-GPU flavour) and clang-15 (libFuzzer)
 #   ./build.sh clean      remove build outputs
 # Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default "gfx90a;gfx1030"),
-#              CONFIG=Release|Debug (default Release), ISN_HIP_CPU_DIR (default ../shared/third_party/hip-cpu).
+#              CONFIG=Release|Debug (default Release), ISN_HIP_CPU_DIR (default ../shared/third_party/hip-cpu),
+#              FUZZ_SECONDS (per harness in `test`, default 60).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -181,8 +186,8 @@ count_tests() {
   elif grep -q -E '^\s*Total tests: [0-9]+' "$f"; then
     p="$(sed -n -E 's/^\s*Passed: ([0-9]+).*/\1/p' "$f" | tail -1)"; x="$(sed -n -E 's/^\s*Failed: ([0-9]+).*/\1/p' "$f" | tail -1)"
     k="$(sed -n -E 's/^\s*Skipped: ([0-9]+).*/\1/p' "$f" | tail -1)"
-  elif line="$(grep -E '^cli: [0-9]+ passed, [0-9]+ failed' "$f" | tail -1)"; then
-    p="$(sed -E 's/^cli: ([0-9]+) passed.*/\1/' <<<"$line")"; x="$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")"
+  elif line="$(grep -E '^(cli|package|fuzz): [0-9]+ passed, [0-9]+ failed' "$f" | tail -1)"; then
+    p="$(sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/' <<<"$line")"; x="$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")"
   fi
   T_PASSED=$((T_PASSED + ${p:-0})); T_FAILED=$((T_FAILED + ${x:-0})); T_SKIPPED=$((T_SKIPPED + ${k:-0}))
 }
@@ -216,6 +221,20 @@ nunit_tests() {
 
 cli_tests() { bash tests/cli/run-cli-tests.sh "managed/IsingNative.Cli/bin/$CONFIG/net10.0/ising.dll"; }
 
+# The packages as a consumer gets them (docs/PACKAGING.md): local feed, sample (JIT + NativeAOT), tool.
+package_check() { bash tools/package/check.sh "$(native_lib_dir)"; }
+
+# Sanitizer builds (native/README.md, "Sanitizers and stress"): ASan+UBSan runs the CTest suite, TSan
+# the multi-threaded tests and the stress test.
+sanitize_asan() { bash tools/sanitize/run.sh asan; }
+sanitize_tsan() { bash tools/sanitize/run.sh tsan; }
+
+# libFuzzer harnesses: the C API (native/fuzz) and the system-file reader (tests/IsingNative.Fuzz),
+# each for FUZZ_SECONDS on a copy of its committed corpus; a finding fails the stage.
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+fuzz_native() { bash tools/fuzz/run-native.sh "$FUZZ_SECONDS"; }
+fuzz_reader() { bash tools/fuzz/run-reader.sh "$FUZZ_SECONDS"; }
+
 bench_smoke() {
   dotnet run -c Release --project managed/IsingNative.Benchmarks -- --smoke
 }
@@ -236,6 +255,11 @@ test_all() {
   if [ -z "$EMU_SKIPPED" ]; then STAGE_EMU=nunit stage "emulated GPU: NUnit GPU cases" emu_nunit_tests; fi
   stage "command line" cli_tests
   stage "benchmark smoke (dry)" bench_smoke
+  stage "package (local feed: sample, NativeAOT, tool)" package_check
+  stage "AddressSanitizer + UBSan (CTest)" sanitize_asan
+  stage "ThreadSanitizer (threads + stress)" sanitize_tsan
+  stage "fuzz: C API (libFuzzer, ${FUZZ_SECONDS} s each)" fuzz_native
+  stage "fuzz: system-file reader (${FUZZ_SECONDS} s)" fuzz_reader
   log "test stages: $PASSED passed, $FAILED failed${FAILED_STAGES:+ (failed: ${FAILED_STAGES[*]})}"
   local emu_ok=0
   emu_summary || emu_ok=1
@@ -280,6 +304,12 @@ bench() {
 case "${1:-}" in
   demo) demo ;;
   test) test_all ;;
+  fuzz) FUZZ_SECONDS="${2:-600}"; native_build; managed_build
+        stage "fuzz: C API" fuzz_native; stage "fuzz: system-file reader" fuzz_reader
+        echo "fuzz stages: $PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ] ;;
+  sanitize) stage "AddressSanitizer + UBSan (CTest)" sanitize_asan; stage "ThreadSanitizer (threads + stress)" sanitize_tsan
+        echo "sanitizer stages: $PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ] ;;
+  package) native_build; managed_build; package_check ;;
   native) native_build ;;
   emu) emu_build ;;
   managed) managed_build ;;
@@ -287,5 +317,5 @@ case "${1:-}" in
   bench) bench ;;
   deps) deps ;;
   clean) rm -rf build artifacts; find managed tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
 esac
