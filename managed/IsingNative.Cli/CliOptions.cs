@@ -15,7 +15,7 @@ internal enum GeneratorPattern
 }
 
 /// <summary>
-/// Every option of shared/spec/CLI.md, defined once and shared by the commands (an option
+/// Every option of docs/CLI.md, defined once and shared by the commands (an option
 /// instance may belong to several commands). Values that need more than a type conversion
 /// (enumerations with dashes, comma lists, weights) are parsed here, so a bad value is a
 /// parse error that names the option (exit code 2).
@@ -102,7 +102,7 @@ internal static class CliOptions
     /// <summary><c>--self F</c>.</summary>
     public static readonly Option<string?> SelfFile = new("--self")
     {
-        Description = "System file of self (JSON, see CLI.md); overrides the generator",
+        Description = "System file of self (JSON, see docs/CLI.md); overrides the generator",
         HelpName = "FILE",
     };
 
@@ -124,7 +124,7 @@ internal static class CliOptions
     /// <summary><c>--system F</c>.</summary>
     public static readonly Option<string?> SystemFile = new("--system")
     {
-        Description = "System file (JSON, see CLI.md); without it a system is generated from --n/--self-seed/--pattern",
+        Description = "System file (JSON, see docs/CLI.md); without it a system is generated from --n/--self-seed/--pattern",
         HelpName = "FILE",
     };
 

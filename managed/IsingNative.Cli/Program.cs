@@ -4,7 +4,7 @@ using IsingNative.Cli;
 using IsingNative.Cli.Commands;
 using IsingNative.Cli.Infrastructure;
 
-// The `ising` command line (shared/spec/CLI.md). Parsing and every exception end in
+// The `ising` command line (docs/CLI.md). Parsing and every exception end in
 // ErrorReporter, so the exit codes 0/1/2/3 and the one-line messages live in one place.
 var root = new RootCommand("ising: physics-grounded empathy between agents modelled as Ising spin systems");
 foreach (var command in new[]

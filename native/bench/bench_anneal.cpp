@@ -1,4 +1,4 @@
-// Native benchmarks (PERFORMANCE.md workloads): raw Metropolis trials per
+// Native benchmarks (WORKLOADS.md workloads): raw Metropolis trials per
 // second of the fused anneal on one thread, single-call empathy latency, and
 // batch throughput. Run: build/native/native/bench/isn_bench
 #include <benchmark/benchmark.h>

@@ -1,4 +1,4 @@
-// GPU benchmark of the C API (shared/spec/PERFORMANCE.md workloads on a GPU
+// GPU benchmark of the C API (docs/WORKLOADS.md workloads on a GPU
 // context): empathy throughput and latency, fused-anneal trials/s in both
 // kernel regimes, observables batches, the 10 000-agent empathy matrix, peak
 // device memory per workload, and a GPU-vs-CPU bit-identity spot check that
@@ -383,7 +383,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench_gpu: FAILED: GPU results differ from the CPU backend's bytes\n");
         return 1;
     }
-    // The PERFORMANCE.md small workloads; their peak is the `peak-gpu-memory`
+    // The WORKLOADS.md small workloads; their peak is the `peak-gpu-memory`
     // metric (target <= 16 MB).
     group("", [&](const Ctx& c) {
         b.empathy_latency(c);

@@ -11,7 +11,7 @@
  *     signatures (an enum's size is compiler-defined, int32_t is not);
  *   - the context is an opaque handle (`isn_context*`).
  *
- * Semantics: shared/spec/MODEL.md; bit-exact algorithm: docs/ALGORITHM.md.
+ * Semantics: docs/MODEL.md; bit-exact algorithm: docs/ALGORITHM.md.
  * Every backend (this library's CPU and GPU executors and the managed engine)
  * returns bit-identical results for the same inputs and seeds.
  *

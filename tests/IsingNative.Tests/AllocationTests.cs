@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace IsingNative.Tests;
 
 /// <summary>
-/// The hot path allocates nothing in steady state (PERFORMANCE.md: 0 B per empathy). A
+/// The hot path allocates nothing in steady state (WORKLOADS.md: 0 B per empathy). A
 /// functional property measured on the current thread, not a speed.
 /// </summary>
 /// <remarks>

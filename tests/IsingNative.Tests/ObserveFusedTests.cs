@@ -158,7 +158,7 @@ public unsafe class ObserveFusedTests
     [Test]
     public void EmotionBatchAllocatesNothingInSteadyState()
     {
-        // The emotion-batch-100-n20 workload (PERFORMANCE.md); the first rounds absorb JIT
+        // The emotion-batch-100-n20 workload (WORKLOADS.md); the first rounds absorb JIT
         // tiering and the view pool filling, the last one is the steady state.
         using var engine = IsingEngine.Create(BackendKind.Managed);
         var systems = new IsingSystem[100];

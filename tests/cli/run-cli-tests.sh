@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end checks of the `ising` command line against shared/spec/CLI.md: every command's
+# End-to-end checks of the `ising` command line against docs/CLI.md: every command's
 # JSON keys, exit codes for bad input (2) and unavailable backends (3), and file handling.
 # Usage: tests/cli/run-cli-tests.sh path/to/ising.dll
 set -uo pipefail

@@ -5,7 +5,7 @@ Input: BenchmarkDotNet's CSV report of the TrialsVersusSize benchmark
 (BenchmarkDotNet.Artifacts/results/*TrialsVersusSize-report.csv); each row is one whole
 50-sweep anneal (50*n trials), so trials/s = 50*n / median (else mean) time; one series per backend
 and sweep order (an Order column; sequential drawn dashed). The D-Wave neal anchor's
-published figures (PERFORMANCE.md) are drawn as reference points.
+published figures (WORKLOADS.md) are drawn as reference points.
 Usage: tools/perf/plot-trials.py REPORT.csv OUT.svg
 """
 import csv
@@ -13,7 +13,7 @@ import math
 import sys
 
 SWEEPS = 50
-ANCHOR = [(20, 4.0e8), (100, 3.0e8), (1000, 3.3e7)]   # PERFORMANCE.md, 2-core AMD EPYC, g++ -O3
+ANCHOR = [(20, 4.0e8), (100, 3.0e8), (1000, 3.3e7)]   # WORKLOADS.md, 2-core AMD EPYC, g++ -O3
 COLOURS = {"Managed": "#1f77b4", "NativeCpu": "#d62728", "Gpu": "#2ca02c"}
 UNITS = {"ns": 1e-9, "μs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 

@@ -1,7 +1,7 @@
 namespace IsingNative.Benchmarks.Infrastructure;
 
 /// <summary>
-/// The problem D-Wave <c>neal</c> was measured on for PERFORMANCE.md's anchor: a dense
+/// The problem D-Wave <c>neal</c> was measured on for WORKLOADS.md's anchor: a dense
 /// ferromagnet with every <c>J_ij</c> (i &lt; j) uniform in [0.35, 1.3] and every <c>h_i</c>
 /// uniform in [-0.05, 0.05], annealed over 50 sweeps with the default geometric schedule
 /// β 0.1 → 0.1·e¹⁰.

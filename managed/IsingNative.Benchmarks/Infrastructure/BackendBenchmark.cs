@@ -8,7 +8,7 @@ namespace IsingNative.Benchmarks.Infrastructure;
 /// </summary>
 /// <remarks>
 /// The backend is a BenchmarkDotNet parameter so that one run puts managed, native-CPU and GPU
-/// numbers side by side in one table (PERFORMANCE.md: compare versions as ratios measured in one
+/// numbers side by side in one table (WORKLOADS.md: compare versions as ratios measured in one
 /// run). Only backends that can be created on this machine are listed, so the same command works
 /// on a machine without the native library or without a GPU.
 /// </remarks>

@@ -4,7 +4,7 @@ namespace IsingNative.Benchmarks.Infrastructure;
 /// <c>--smoke</c>: what CI runs. Every benchmark once in BenchmarkDotNet's dry job
 /// (<c>Job.Dry</c>: one launch, no pilot, no warm-up, one iteration of one invocation), so CI
 /// checks that the whole pipeline (generated child project, build, setup, each workload, memory
-/// diagnoser) works, and never asserts a speed (PERFORMANCE.md: speeds are reported, not tested).
+/// diagnoser) works, and never asserts a speed (WORKLOADS.md: speeds are reported, not tested).
 /// </summary>
 internal static class SmokeMode
 {

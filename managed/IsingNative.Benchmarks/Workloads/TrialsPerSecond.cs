@@ -11,7 +11,7 @@ namespace IsingNative.Benchmarks.Workloads;
 /// trials/s = 10⁹ / Mean[ns].
 /// </summary>
 /// <remarks>
-/// Anchor on the 2-core EPYC machine (PERFORMANCE.md): 4.0·10⁸ trials/s at n = 20 in batch
+/// Anchor on the 2-core EPYC machine (WORKLOADS.md): 4.0·10⁸ trials/s at n = 20 in batch
 /// (7.9 µs per 1000-trial anneal as a single call, i.e. 7.9 ns per trial), 3.3·10⁷ at n = 1000.
 /// Target: match it at n = 20, beat it ≥ 2× at n = 1000. As in the anchor, a call includes
 /// its O(n²) set-up (initial local fields) and the final energy, which matter at n = 1000.

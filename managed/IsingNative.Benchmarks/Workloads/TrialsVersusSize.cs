@@ -4,7 +4,7 @@ using IsingNative.Benchmarks.Infrastructure;
 namespace IsingNative.Benchmarks.Workloads;
 
 /// <summary>
-/// How the cost of a trial grows with n (PERFORMANCE.md: O(1) per rejected trial, O(n) per
+/// How the cost of a trial grows with n (WORKLOADS.md: O(1) per rejected trial, O(n) per
 /// accepted flip): one 50-sweep anneal of the <see cref="AnchorProblem"/> at each size, per
 /// backend. The time is one whole call of 50·n trials, so trials/s = 50·n / Mean; O(n²) set-up
 /// (initial local fields) and the final energy are included, as in the anchor. Both sweep

@@ -1,7 +1,7 @@
 namespace IsingNative.Cli.Benchmarking;
 
 /// <summary>
-/// The opt-in fast paths against the double-precision full anneal (PERFORMANCE.md: "the
+/// The opt-in fast paths against the double-precision full anneal (WORKLOADS.md: "the
 /// single-precision and early-stop paths must report their measured deviation"): the
 /// empathy score of each path over many random pairs (seed-pattern and spin-glass systems,
 /// n = 20, the default schedule), the mean and largest |Δscore|, and the speed-up of an

@@ -20,7 +20,7 @@ internal readonly record struct Measurement(double Median, double Min, double Ma
 /// <summary>
 /// Stopwatch timing for <c>ising bench</c>: calibrate an iteration count so one repeat
 /// lasts long enough for the clock, warm up, then report the median of several repeats
-/// (the machines are shared and noisy; PERFORMANCE.md asks for median and spread).
+/// (the machines are shared and noisy; WORKLOADS.md asks for median and spread).
 /// </summary>
 internal static class Timing
 {

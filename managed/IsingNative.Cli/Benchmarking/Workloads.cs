@@ -1,13 +1,13 @@
 namespace IsingNative.Cli.Benchmarking;
 
-/// <summary>What the original research code published for a metric (PERFORMANCE.md), in the metric's unit.</summary>
+/// <summary>What the original research code published for a metric (WORKLOADS.md), in the metric's unit.</summary>
 /// <param name="Value">The original figure converted to this metric's unit.</param>
 /// <param name="Text">The figure as published.</param>
 /// <param name="HigherIsBetter">Whether a larger value is faster (rates) or slower (latencies).</param>
 internal sealed record OriginalFigure(double Value, string Text, bool HigherIsBetter);
 
 /// <summary>One row of the bench table.</summary>
-/// <param name="Metric">PERFORMANCE.md's metric key.</param>
+/// <param name="Metric">WORKLOADS.md's metric key.</param>
 /// <param name="Unit">The unit of <see cref="Value"/>.</param>
 /// <param name="Value">Median and spread.</param>
 /// <param name="Original">The original code's figure, where it published one.</param>
@@ -20,7 +20,7 @@ internal sealed record BenchRow(string Metric, string Unit, Measurement Value, O
 }
 
 /// <summary>
-/// The PERFORMANCE.md workloads: seed-pattern systems, n = 20, 100 steps × 10 trials
+/// The WORKLOADS.md workloads: seed-pattern systems, n = 20, 100 steps × 10 trials
 /// (the original baseline), double precision, fixed seeds.
 /// </summary>
 internal sealed class Workloads(IsingEngine engine, bool quick)

@@ -6,7 +6,7 @@ using IsingNative.Cli.Infrastructure;
 namespace IsingNative.Cli.Commands;
 
 /// <summary>
-/// <c>ising bench</c>: a quick Stopwatch table of the shared/spec/PERFORMANCE.md metrics on
+/// <c>ising bench</c>: a quick Stopwatch table of the docs/WORKLOADS.md metrics on
 /// the chosen backend beside the original research code's published figures. For careful
 /// numbers use the BenchmarkDotNet project; this is the at-a-glance version.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class BenchCommand
     /// <summary>Builds the command.</summary>
     public static Command Build()
     {
-        var command = new Command("bench", "Performance table of PERFORMANCE.md's metrics beside the original code's figures");
+        var command = new Command("bench", "Performance table of WORKLOADS.md's metrics beside the original code's figures");
         command.WithCommon().With(Quick);
         command.SetAction(Run);
         return command;

@@ -1,6 +1,6 @@
 namespace IsingNative.Cli.Infrastructure;
 
-/// <summary>The process exit codes of shared/spec/CLI.md; outside checks depend on them.</summary>
+/// <summary>The process exit codes of docs/CLI.md; outside checks depend on them.</summary>
 internal static class ExitCodes
 {
     /// <summary>The command did what was asked.</summary>
