@@ -15,7 +15,8 @@
 # reproduce with: dotnet build/fuzz-reader/inst/IsingNative.Fuzz.dll replay PATH).
 # Needs: dotnet (SDK 10), clang with libFuzzer (Debian/Ubuntu: clang-15, whose
 # libclang-common-15-dev holds libclang_rt.fuzzer), network access to NuGet on first use.
-# CLANG=... picks the compiler; FUZZ_MAX_LEN (default 16384) bounds the input length.
+# CLANG=... picks the compiler; CONFIG=Release|Debug (default Release, as build.sh);
+# FUZZ_MAX_LEN (default 16384) bounds the input length.
 set -euo pipefail
 
 if [[ $# -ne 1 || ! $1 =~ ^[0-9]+$ || $1 -lt 1 ]]; then
@@ -30,6 +31,7 @@ project=$root/tests/IsingNative.Fuzz
 corpus=$project/corpus
 dict=$project/system-file.dict
 max_len=${FUZZ_MAX_LEN:-16384}
+config=${CONFIG:-Release}
 sharpfuzz_version=2.3.0
 passed=0
 failed=0
@@ -67,9 +69,11 @@ fi
 
 # ---- the target, and its instrumented copy ---------------------------------------------
 build_start=$(date +%s)
-dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary ||
+if ! dotnet build "$project" -c "$config" --nologo -v quiet >"$out/build.log" 2>&1; then
+  cat "$out/build.log" >&2
   fail_setup "dotnet build $project failed"
-bin=$project/bin/Release/net10.0
+fi
+bin=$project/bin/$config/net10.0
 rm -rf "$out/inst"
 cp -R "$bin" "$out/inst"
 # Only the library's own code is instrumented (its namespaces all start with IsingNative).
@@ -95,7 +99,9 @@ cp "$corpus"/* "$work/corpus/"
 prefix=$out/artifacts/$(date -u +%Y%m%dT%H%M%S)-
 log=$out/last-run.log
 set +e
-ISING_FUZZ_TARGET=dotnet ISING_FUZZ_TARGET_ARG=$target_dll ISING_FUZZ_WORK=$work \
+# The target's heap is capped (2 GiB), so an input that makes the reader allocate without
+# bound ends as an OutOfMemoryException finding rather than as pressure on the machine.
+ISING_FUZZ_TARGET=dotnet ISING_FUZZ_TARGET_ARG=$target_dll ISING_FUZZ_WORK=$work DOTNET_GCHeapHardLimit=0x80000000 \
   "$driver" -max_total_time="$seconds" -timeout=10 -max_len="$max_len" -dict="$dict" \
   -artifact_prefix="$prefix" -print_final_stats=1 -print_pcs=0 -reload=0 \
   "$work/corpus" >"$log" 2>&1
