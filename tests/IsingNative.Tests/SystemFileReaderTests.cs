@@ -275,4 +275,61 @@ public class SystemFileReaderTests
         if (OperatingSystem.IsLinux())
             Assert.That(FileProbe.Probe("/dev/null").Kind, Is.EqualTo(FileKind.CharacterDevice));
     }
+
+    // ---- found by fuzzing (tools/fuzz/run-reader.sh; the inputs are in tests/IsingNative.Fuzz/corpus) ----
+
+    private static IEnumerable<TestCaseData> KeysThatAreNotText()
+    {
+        yield return new TestCaseData(Encoding.UTF8.GetBytes("""{"n":1,"couplings":[[0]],"fields":[0],"caf""").Concat(new byte[] { 0xE9 })
+            .Concat(Encoding.UTF8.GetBytes("\":1}")).ToArray()).SetName("invalid UTF-8 in a key");
+        yield return new TestCaseData(Encoding.UTF8.GetBytes("""{"n":1,"couplings":[[0]],"fields":[0],"\udc00":1}""")).SetName("unpaired low surrogate escape in a key");
+        yield return new TestCaseData(Encoding.UTF8.GetBytes("""{"\ud83d":1,"n":1,"couplings":[[0]],"fields":[0]}""")).SetName("unpaired high surrogate escape in a key");
+    }
+
+    // The key check decoded every key with Utf8JsonReader.GetString, which throws
+    // InvalidOperationException (not JsonException) for text that is not UTF-8 or UTF-16.
+    [TestCaseSource(nameof(KeysThatAreNotText))]
+    public void KeyThatIsNotTextIsRejectedNamingTheFile(byte[] bytes)
+    {
+        var path = Path.Combine(_dir, "key.json");
+        File.WriteAllBytes(path, bytes);
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path))!;
+        Assert.That(ex.Message, Does.Contain(path).And.Contain("is not valid text"));
+    }
+
+    [Test]
+    public void UnpairedSurrogateEscapeInAKeyIsRejectedByParse()
+    {
+        var ex = Assert.Throws<IsingInputException>(() =>
+            IsingSystemFile.Parse("""{"n":1,"couplings":[[0]],"fields":[0],"\udc00":1}""", "agent-5.json"))!;
+        Assert.That(ex.Message, Does.Contain("agent-5.json").And.Contain("is not valid text"));
+    }
+
+    // Parse encoded the text leniently for the key check (U+FFFD) and then failed in the
+    // serializer with ArgumentException on the unpaired surrogate itself.
+    // (The surrogate is passed as a number: attribute strings are stored as UTF-8, which
+    // would turn it into U+FFFD.)
+    [TestCase(0xDCE9)]
+    [TestCase(0xD83D)]
+    public void UnpairedSurrogateInTheTextIsRejectedByParse(int surrogate)
+    {
+        var json = "{\"n\":1,\"couplings\":[[0]],\"fields\":[0],\"note\":\"caf" + (char)surrogate + "\"}";
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Parse(json, "agent-6.json"))!;
+        Assert.That(ex.Message, Does.Contain("agent-6.json").And.Contain("unpaired surrogate at character 49"));
+    }
+
+    // n rows of "[]" are 3n bytes of text; the reader allocated the n*n matrix (8n² bytes,
+    // 128 MB here for 12 KB) before it looked at the rows.
+    [Test]
+    public void ShortRowsAreRefusedBeforeTheMatrixIsAllocated()
+    {
+        const int n = 4000;
+        var json = $$"""{"n":{{n}},"couplings":[{{string.Join(",", Enumerable.Repeat("[]", n))}}],"fields":[]}""";
+        var path = Write("rows.json", json);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path))!;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(ex.Message, Does.Contain(path).And.Contain("couplings row 0 has 0 values"));
+        Assert.That(allocated, Is.LessThan(16L << 20), "bytes allocated to refuse a 12 KB file");
+    }
 }

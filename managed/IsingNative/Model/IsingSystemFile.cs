@@ -95,11 +95,24 @@ public static class IsingSystemFile
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(sourceName);
-        using (var bytes = new MemoryStream(Encoding.UTF8.GetBytes(json), writable: false))
+        byte[] utf8;
+        try
+        {
+            // Strict: an unpaired surrogate would otherwise pass the key check as U+FFFD and
+            // then fail in the serializer with an ArgumentException.
+            utf8 = StrictUtf8.GetBytes(json);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new IsingInputException($"{sourceName}: not a valid system file: the text has an unpaired surrogate at character {ex.Index}.", ex);
+        }
+        using (var bytes = new MemoryStream(utf8, writable: false))
             CheckKeys(bytes, sourceName);
         var doc = Deserialize(() => JsonSerializer.Deserialize(json, SystemFileJsonContext.Default.SystemFileDocument), sourceName);
         return Build(doc, sourceName);
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static SystemFileDocument? Deserialize(Func<SystemFileDocument?> read, string sourceName)
     {
@@ -153,7 +166,19 @@ public static class IsingSystemFile
                         case JsonTokenType.StartArray: objects.Push(null); break;
                         case JsonTokenType.EndObject or JsonTokenType.EndArray: objects.Pop(); break;
                         case JsonTokenType.PropertyName:
-                            var name = reader.GetString()!;
+                            string name;
+                            try
+                            {
+                                name = reader.GetString()!;
+                            }
+                            catch (InvalidOperationException ex)
+                            {
+                                // The reader checks a key's syntax but not its text: invalid UTF-8
+                                // or an unpaired \uD800-style escape only fails when decoded.
+                                throw new IsingInputException(
+                                    $"{sourceName}: the key at byte {offset + reader.TokenStartIndex} is not valid text " +
+                                    $"(invalid UTF-8 or an unpaired surrogate escape): {ex.Message}", ex);
+                            }
                             if (!objects.Peek()!.Add(name))
                             {
                                 var where = objects.Count == 1 ? "in the top-level object" : $"in an object nested {objects.Count - 1} deep";
@@ -194,13 +219,18 @@ public static class IsingSystemFile
         if (doc.Fields is null) throw new IsingInputException($"{sourceName}: missing key \"fields\".");
         if (doc.Couplings.Length != n)
             throw new IsingInputException($"{sourceName}: couplings has {doc.Couplings.Length} rows, expected n={n}.");
-        var flat = new double[n * n];
+        // Every row is checked before the n*n matrix is allocated: n rows of "[]" take 3n
+        // bytes of text, and must not cost 8n² bytes of memory before they are refused.
         for (int r = 0; r < n; r++)
         {
             double[]? row = doc.Couplings[r];
             if (row is null || row.Length != n)
                 throw new IsingInputException($"{sourceName}: couplings row {r} has {row?.Length ?? 0} values, expected n={n}.");
-            row.CopyTo(flat, r * n);
+        }
+        var flat = new double[n * n];
+        for (int r = 0; r < n; r++)
+        {
+            doc.Couplings[r].CopyTo(flat, r * n);
             doc.Couplings[r] = null!; // each row is garbage once copied: the peak stays near two matrices
         }
         sbyte[]? spins = null;
