@@ -53,13 +53,13 @@ isn_status plugin_guard(F&& body) noexcept {
 }
 
 // A GPU context's executor and its description, kept for describe()'s pointer.
-struct PluginBackend {
+struct HostedBackend {
     std::unique_ptr<Backend> backend;
     std::string description;
 };
 
-PluginBackend* from(isn_gpu_backend* b) { return reinterpret_cast<PluginBackend*>(b); }
-const PluginBackend* from(const isn_gpu_backend* b) { return reinterpret_cast<const PluginBackend*>(b); }
+HostedBackend* from(isn_gpu_backend* b) { return reinterpret_cast<HostedBackend*>(b); }
+const HostedBackend* from(const isn_gpu_backend* b) { return reinterpret_cast<const HostedBackend*>(b); }
 ResidentSet* from(isn_gpu_resident* r) { return reinterpret_cast<ResidentSet*>(r); }
 const ResidentSet* from(const isn_gpu_resident* r) { return reinterpret_cast<const ResidentSet*>(r); }
 
@@ -74,7 +74,7 @@ int32_t device_count() {
 isn_status create(int32_t device, isn_gpu_backend** out) {
     return plugin_guard([&] {
         *out = nullptr;
-        auto p = std::make_unique<PluginBackend>();
+        auto p = std::make_unique<HostedBackend>();
         p->backend = isn::make_gpu_backend(device);
         p->description = p->backend->describe();
         *out = reinterpret_cast<isn_gpu_backend*>(p.release());
