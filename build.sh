@@ -194,8 +194,10 @@ count_tests() {
 
 native_tests() { ctest --test-dir "$NATIVE_BUILD" --output-on-failure -j2; }
 
+# The HIP code objects live in the GPU plug-in (libisingnative_gpu.so); the CPU library links no GPU runtime
+# (CTest isn_gpu_runtime_not_needed_by_cpu_library reads both libraries' NEEDED entries).
 hip_targets_check() {
-  local lib; lib="$(find "$NATIVE_BUILD" -name 'libisingnative.so' -print -quit)"
+  local lib; lib="$(find "$NATIVE_BUILD" -name 'libisingnative_gpu.so' -print -quit)"
   if ! grep -q '^ISN_GPU_BUILT:INTERNAL=hip$' "$NATIVE_BUILD/CMakeCache.txt" 2>/dev/null; then
     if command -v hipcc >/dev/null && [ "${ISN_HIP:-AUTO}" != OFF ]; then
       log "hipcc is installed but the HIP backend was not built"; return 1
@@ -203,6 +205,7 @@ hip_targets_check() {
     log "HIP backend not built (no ROCm toolchain; ./build.sh deps installs Debian's): skipping the code-object check"
     return 0
   fi
+  [ -n "$lib" ] || { log "the HIP backend was configured but no libisingnative_gpu.so was built in $NATIVE_BUILD"; return 1; }
   local listing; listing="$(roc-obj-ls "$lib")"; echo "$listing"
   local targets; targets="$(sed -n 's/^ISN_HIP_TARGETS:STRING=//p' "$NATIVE_BUILD/CMakeCache.txt")"
   local t ok=0

@@ -1,9 +1,11 @@
-# GPU backends. Exactly one of them is compiled into the isingnative library.
+# GPU backends. Exactly one of them is compiled into the GPU plug-in
+# isingnative_gpu (native/CMakeLists.txt), which the isingnative library loads
+# on first GPU use; the library itself links no GPU runtime.
 #
 # ISN_ENABLE_HIP = AUTO | ON | OFF (default AUTO): AMD GPUs through ROCm/HIP.
 #   The .hip sources are compiled by `hipcc` through custom commands (CMake
 #   3.25's HIP language cannot find Debian's hip-lang package), then linked
-#   into the shared library together with libamdhip64.
+#   into the GPU plug-in together with libamdhip64.
 # ISN_HIP_TARGETS (default "gfx90a;gfx1030"): the offload architectures.
 #   gfx1100 (RDNA3) and gfx1151 (Radeon 8060S / Strix Halo) need ROCm >= 6.3's
 #   compiler; Debian 12's ROCm 5.2 hipcc does not know them.
@@ -94,7 +96,7 @@ endif()
 
 # Recorded in the cache so scripts can tell what was built (build.sh test checks the
 # HIP code objects with roc-obj-ls when this says hip).
-set(ISN_GPU_BUILT "${ISN_GPU_FLAVOUR}" CACHE INTERNAL "GPU backend compiled into isingnative: hip, cuda, emulated or none")
+set(ISN_GPU_BUILT "${ISN_GPU_FLAVOUR}" CACHE INTERNAL "GPU plug-in built beside isingnative (libisingnative_gpu): hip, cuda, emulated or none")
 set(ISN_GPU_EMULATION_SKIPPED "${ISN_GPU_EMULATION_NOTE}" CACHE INTERNAL "Why ISN_GPU_EMULATION=ON built no emulated flavour (empty: it did, or it was not asked for)")
 
 # isn_add_emulated_gpu(<target> SOURCE_DIR <native/src>): the GPU backend and

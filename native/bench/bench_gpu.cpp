@@ -350,9 +350,12 @@ int main(int argc, char** argv) {
         int32_t count = 0;
         ok(isn_gpu_device_count(&count), "isn_gpu_device_count");
         if (count <= args.device) {
-            const bool built = version.find("+hip") != std::string::npos || version.find("+cuda") != std::string::npos;
-            std::fprintf(stderr, "bench_gpu: no GPU: %s (library %s); nothing measured\n",
-                         built ? "no usable GPU device" : "this build has no GPU support", version.c_str());
+            // The library's reason: no device, or the GPU plug-in (or its runtime) missing.
+            isn_context* probe = nullptr;
+            const isn_status st = isn_context_create_gpu(args.device, &probe);
+            const std::string why = st == ISN_STATUS_OK ? "no usable GPU device" : isn_last_error_message();
+            if (probe != nullptr) isn_context_destroy(probe);
+            std::fprintf(stderr, "bench_gpu: no GPU: %s (library %s); nothing measured\n", why.c_str(), version.c_str());
             return args.require_gpu ? 2 : 0;
         }
     }

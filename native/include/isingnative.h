@@ -263,7 +263,8 @@ typedef struct isn_agent_set_info {
 
 /* ISN_VERSION of the loaded library (compare with the header's ISN_VERSION). */
 ISN_API int32_t isn_version(void);
-/* "1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda": static string, never NULL. */
+/* "1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
+ * library; whether it loads is for the GPU calls to say): static string, never NULL. */
 ISN_API const char* isn_version_string(void);
 /* Message of this thread's most recent status-returning call: "" when it
  * succeeded, else "<function>: <what is wrong, naming the argument and value>".
@@ -281,8 +282,8 @@ ISN_API int32_t isn_struct_field_count(int32_t struct_id);
 ISN_API isn_status isn_anneal_options_default(isn_anneal_options* options);
 ISN_API isn_status isn_weights_default(isn_weights* weights);
 
-/* Number of usable GPUs (0 when none or built without GPU support; never fails
- * for a missing device). */
+/* Number of usable GPUs (0 when none, or when the GPU plug-in or its runtime
+ * is missing; never fails for a missing device). Loads the plug-in on first use. */
 ISN_API isn_status isn_gpu_device_count(int32_t* count);
 
 /* ---- contexts ------------------------------------------------------------ */
@@ -297,7 +298,9 @@ typedef struct isn_context isn_context;
  * concurrency, 1..1024 otherwise). */
 ISN_API isn_status isn_context_create_cpu(int32_t threads, isn_context** out_context);
 /* GPU context on device `device` (>= 0). ISN_STATUS_DEVICE_UNAVAILABLE when
- * there is no such device or the library was built without GPU support. */
+ * there is no such device, or the GPU plug-in (libisingnative_gpu, beside this
+ * library or at $ISN_GPU_PLUGIN; loaded on first use) or its runtime is missing
+ * or from another build: the message then names the file and the loader's reason. */
 ISN_API isn_status isn_context_create_gpu(int32_t device, isn_context** out_context);
 /* Destroys the context; NULL is a no-op returning OK; a destroyed or foreign
  * handle is detected (ISN_STATUS_INVALID_HANDLE), never dereferenced (the

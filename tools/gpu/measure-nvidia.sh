@@ -46,7 +46,7 @@ configure_and_build "$BUILD" -DISN_ENABLE_CUDA=ON -DISN_ENABLE_HIP=OFF -DISN_CUD
 
 # The compiler's resource report: registers, spills, stack, shared memory
 # per kernel (ptxas -v lines from the build, and cuobjdump on the binary).
-LIB="$(find "$BUILD" -name 'libisingnative.so*' -type f -print -quit)"
+LIB="$(find "$BUILD" -name 'libisingnative_gpu.so' -type f -print -quit)"  # the kernels live in the GPU plug-in
 { # informational: a failing query here does not stop the run
   echo "# ptxas -v (from the build)"
   grep -E "ptxas info|bytes stack frame|spill" "$RESULTS/build.log" || true

@@ -598,7 +598,10 @@ internal static unsafe partial class IsingNativeApi
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial int isn_version();
 
-    /// <summary>"1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda": static string, never NULL.</summary>
+    /// <summary>
+    /// "1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
+    /// library; whether it loads is for the GPU calls to say): static string, never NULL.
+    /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_version_string")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial byte* isn_version_string();
@@ -640,8 +643,8 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_weights_default(IsnWeights* weights);
 
     /// <summary>
-    /// Number of usable GPUs (0 when none or built without GPU support; never fails
-    /// for a missing device).
+    /// Number of usable GPUs (0 when none, or when the GPU plug-in or its runtime
+    /// is missing; never fails for a missing device). Loads the plug-in on first use.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_gpu_device_count")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
@@ -657,7 +660,9 @@ internal static unsafe partial class IsingNativeApi
 
     /// <summary>
     /// GPU context on device <c>device</c> (&gt;= 0). ISN_STATUS_DEVICE_UNAVAILABLE when
-    /// there is no such device or the library was built without GPU support.
+    /// there is no such device, or the GPU plug-in (libisingnative_gpu, beside this
+    /// library or at $ISN_GPU_PLUGIN; loaded on first use) or its runtime is missing
+    /// or from another build: the message then names the file and the loader's reason.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_context_create_gpu")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]

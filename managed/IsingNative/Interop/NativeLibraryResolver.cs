@@ -151,7 +151,8 @@ internal static class NativeLibraryResolver
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
-            // Present but not loadable (wrong architecture, a missing dependency such as libamdhip64).
+            // Present but not loadable (wrong architecture, a missing dependency). The GPU runtime is
+            // never one: the library loads its GPU plug-in (libisingnative_gpu) itself, on first GPU use.
             tried.Add($"{full} (failed to load: {e.Message})");
             return false;
         }

@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "../common/errors.h"
+#include "isn_build_info.h"
 #include "validate.h"
 
 namespace {
@@ -85,20 +86,13 @@ Layout layout_of(int32_t id) {
 
 #undef ISN_OFF
 
-// "+hip"/"+cuda" tell callers which GPU runtime (if any) this build contains;
-// the number comes from the header's ISN_VERSION_* (one source).
+// "+hip"/"+cuda" name the GPU plug-in built with this library (whether it
+// loads here is isn_context_create_gpu's to say); the number comes from the
+// header's ISN_VERSION_* (one source).
 #define ISN_STR2(x) #x
 #define ISN_STR(x) ISN_STR2(x)
 #define ISN_VERSION_TEXT ISN_STR(ISN_VERSION_MAJOR) "." ISN_STR(ISN_VERSION_MINOR) "." ISN_STR(ISN_VERSION_PATCH)
-#if defined(ISN_WITH_HIP)
-constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+hip";
-#elif defined(ISN_WITH_CUDA)
-constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+cuda";
-#elif defined(ISN_WITH_GPU_EMULATION)  // test-only build (docs/GPU.md): never shipped
-constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu+hip-cpu-emulated";
-#else
-constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu";
-#endif
+constexpr const char* kVersionString = ISN_VERSION_TEXT "+cpu" ISN_GPU_VERSION_SUFFIX;
 
 }  // namespace
 

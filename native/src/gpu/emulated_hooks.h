@@ -1,8 +1,9 @@
 /* Test-only hooks of the emulated-GPU flavour (CMake ISN_GPU_EMULATION=ON: the
  * GPU backend built against HIP-CPU and run on the host; docs/GPU.md). NOT part
  * of the C API: they are declared here, not in isingnative.h, and only that
- * flavour's library exports them (a test finds out whether it has them by
- * looking the symbol up). They drive the GPU backend's real error paths:
+ * flavour's GPU plug-in (libisingnative_gpu) exports them (a test finds out
+ * whether it has them by looking the symbol up there). They drive the GPU
+ * backend's real error paths:
  *
  *   isn_emulated_gpu_set_memory_limit(bytes)
  *       The emulated device has `bytes` of memory: an allocation that would take

@@ -10,8 +10,10 @@
 // CPU backend runs. The core's inline functions differ between the passes
 // (kDrawBlock sizes DrawBlock), and a linker keeps ONE copy of each inline
 // function per library: this translation unit's core is therefore renamed, so
-// its device-pass copies can never replace the CPU backend's host ones (and a
-// core function defined out of line would fail to link here, loudly).
+// its device-pass copies can never replace host ones (the CPU backend now
+// lives in the other library, libisingnative, but any host code of the GPU
+// plug-in is still protected; and a core function defined out of line would
+// fail to link here, loudly).
 // HIP-CPU, TBB and the standard library come first, untouched by the renaming.
 #include <hip/hip_runtime.h>
 // Before the core: its device pass uses __double_as_longlong, defined there.

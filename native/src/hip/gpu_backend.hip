@@ -7,8 +7,8 @@
 // which count the bytes (isn_context_transfer_stats).
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "../common/errors.h"
@@ -118,7 +118,6 @@ public:
         description_ = "gpu " + std::to_string(device) + ": " + props.name + " (" + isn_gpu_arch_name(props) + ", " +
                        ISN_GPU_RUNTIME_NAME + ")";
         check(hipStreamCreate(&stream_), "hipStreamCreate");
-        host_ = make_cpu_backend(static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency())));
     }
 
     ~GpuBackend() override {
@@ -159,8 +158,12 @@ public:
         synchronized([&] { observe_on_device(systems, count, out); });
     }
 
-    // Similarity and quick estimates are cheap per pair: the host runs them.
-    void host_for(int64_t count, const std::function<void(int64_t)>& fn) override { host_->host_for(count, fn); }
+    // Similarity and quick estimates are cheap per pair: the host runs them, on
+    // the CPU library's executor (plugin/gpu_plugin_loader.cpp answers host_for
+    // itself; this plug-in holds no CPU executor and is never asked).
+    void host_for(int64_t, const std::function<void(int64_t)>&) override {
+        fail(ISN_STATUS_INTERNAL, "host_for runs in the CPU library, not in the GPU plug-in");
+    }
 
     void memory_stats(int64_t& current_bytes, int64_t& peak_bytes) const override {
         current_bytes = tally_.current;
@@ -437,7 +440,6 @@ private:
     int32_t device_;
     std::string description_;
     hipStream_t stream_ = nullptr;
-    std::unique_ptr<Backend> host_;
 
     // Device buffers, reused and grown across calls; declared after the tally
     // they report to, so they are destroyed (and freed) before it.

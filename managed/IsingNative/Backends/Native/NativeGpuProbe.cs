@@ -6,7 +6,9 @@ namespace IsingNative.Backends.Native;
 /// Whether a GPU context can be created here, decided once per process: the library is
 /// usable, <c>isn_gpu_device_count</c> is positive and <c>isn_context_create_gpu(0)</c>
 /// succeeds (a throwaway context, destroyed at once). The detail is the device description
-/// or the reason (e.g. the library's "no GPU device is available (hipGetDeviceCount: ...)").
+/// or the reason (e.g. the library's "no GPU device is available (hipGetDeviceCount: ...)", or
+/// "no GPU support: the GPU plug-in '.../libisingnative_gpu.so' could not be loaded: &lt;the loader's
+/// message&gt;" where the plug-in or its runtime is missing).
 /// </summary>
 internal static class NativeGpuProbe
 {
