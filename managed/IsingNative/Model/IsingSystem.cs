@@ -248,6 +248,19 @@ public sealed class IsingSystem
     // The reads below are optimistic: computed without the lock and, if a mutation overlapped,
     // computed again under it (so they never return a mix and never starve behind writers).
 
+    /// <summary>
+    /// Runs <paramref name="read"/> of the arrays so that it sees one state: optimistically, and
+    /// again under the writer lock when a mutation overlapped (file output; the reads below do
+    /// the same inline, without a delegate).
+    /// </summary>
+    internal T ReadConsistently<T>(Func<IsingSystem, T> read)
+    {
+        long sequence = BeginRead();
+        T value = read(this);
+        if (Unchanged(sequence)) return value;
+        lock (_writeLock) return read(this);
+    }
+
     /// <summary>The energy of the current spins (ALGORITHM.md §3).</summary>
     public double Energy()
     {
