@@ -218,8 +218,7 @@ public sealed class IsingEngine : IDisposable
         { throw Modified(self, ss, nameof(self), nameof(other), nameof(Empathy), e); }
         GC.KeepAlive(self);
         GC.KeepAlive(other);
-        Verify(self, ss, nameof(self), nameof(Empathy));
-        Verify(other, so, nameof(other), nameof(Empathy));
+        Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Empathy));
         return result;
     }
 
@@ -502,8 +501,7 @@ public sealed class IsingEngine : IDisposable
         }
         catch (Exception e) when (Torn(e, self, ss) || Torn(e, other, so))
         { throw Modified(self, ss, nameof(self), nameof(other), nameof(Quick), e); }
-        Verify(self, ss, nameof(self), nameof(Quick));
-        Verify(other, so, nameof(other), nameof(Quick));
+        Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Quick));
         return result;
     }
 
@@ -521,8 +519,7 @@ public sealed class IsingEngine : IDisposable
         try { result = _similarity.Get(a, sa, b, sb, _backend); }
         catch (Exception e) when (Torn(e, a, sa) || Torn(e, b, sb))
         { throw Modified(a, sa, nameof(a), nameof(b), nameof(CouplingSimilarity), e); }
-        Verify(a, sa, nameof(a), nameof(CouplingSimilarity));
-        Verify(b, sb, nameof(b), nameof(CouplingSimilarity));
+        Verify(a, sa, nameof(a), b, sb, nameof(b), nameof(CouplingSimilarity));
         return result;
     }
 
@@ -689,6 +686,14 @@ public sealed class IsingEngine : IDisposable
     private static void Verify(IsingSystem system, long sequence, string argument, string operation)
     {
         if (!system.Unchanged(sequence)) throw new SystemModifiedException(argument, operation);
+    }
+
+    /// <summary>The two-system <see cref="Verify(IsingSystem, long, string, string)"/> with one barrier, naming the first that changed.</summary>
+    private static void Verify(IsingSystem a, long sa, string nameA, IsingSystem b, long sb, string nameB, string operation)
+    {
+        Interlocked.MemoryBarrier();   // the call's reads complete before the sequences are read again
+        if (a.CurrentSequence != sa) throw new SystemModifiedException(nameA, operation);
+        if (b.CurrentSequence != sb) throw new SystemModifiedException(nameB, operation);
     }
 
     /// <summary>
