@@ -20,10 +20,12 @@ namespace IsingNative;
 /// and seeds, on every backend. Arguments are validated before anything happens: a bad
 /// one throws, naming the argument and the value, and nothing is pushed or computed.
 /// Calls on one set are serialised (the set is safe to share between threads; concurrent
-/// calls queue). A member mutated by another thread while a call pushes or reads it makes the
-/// call throw <see cref="SystemModifiedException"/> naming the member (a half-written member
-/// is never kept: the next call pushes it again); output spans may then hold partial values.
-/// Dispose waits for a call in progress on another thread. Long calls take a <see cref="CancellationToken"/> (checked between tiles:
+/// calls queue). A member mutated by another thread while a call pushes it (or, on the managed
+/// set, which reads the members' own arrays, while the call computes) makes the call throw
+/// <see cref="SystemModifiedException"/> naming the member (a half-written member is never
+/// kept: the next call pushes it again); output spans may then hold partial values.
+/// Dispose waits for a call in progress on another thread (docs/MANAGED-API.md, "Threads").
+/// Long calls take a <see cref="CancellationToken"/> (checked between tiles:
 /// <see cref="OperationCanceledException"/>, with the finished tiles' outputs written) and an
 /// <see cref="IProgress{T}"/> told on the calling thread after each tile. Dispose the set
 /// (it owns native memory on native backends); it may outlive its engine only to be disposed.</para>
