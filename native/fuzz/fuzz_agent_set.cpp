@@ -207,8 +207,8 @@ private:
         const int32_t* mp = null_members ? nullptr : mem.data();
         const uint64_t* sp = null_seeds ? nullptr : seeds.data();
         const isn_anneal_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_anneal(s.ca, s.sa, mp, pass_count, sp, op, xa.ptr(), ta.ptr(), control.ptr()));
-        const Outcome b = outcome(isn_set_anneal(s.cb, s.sb, mp, pass_count, sp, op, xb.ptr(), tb.ptr(), control.ptr()));
+        const Outcome a = outcome(isn_set_anneal(s.ca, s.sa, mp, pass_count, sp, op, xa.ptr(), ta.ptr(), control.ptr(0)));
+        const Outcome b = outcome(isn_set_anneal(s.cb, s.sb, mp, pass_count, sp, op, xb.ptr(), tb.ptr(), control.ptr(1)));
         check_pair(a, b, s, call, control.cancelled);
         if (a.status != ISN_STATUS_OK) {
             FUZZ_CHECK(xa.untouched() && xb.untouched() && ta.untouched() && tb.untouched(), call);
@@ -281,8 +281,8 @@ private:
         Out<isn_empathy_result> ra(c, null_results), rb(c, null_results);
         const isn_pair* pp = null_pairs ? nullptr : pairs.data();
         const isn_empathy_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_empathy(s.ca, s.sa, pp, pass_count, op, ra.ptr(), control.ptr()));
-        const Outcome b = outcome(isn_set_empathy(s.cb, s.sb, pp, pass_count, op, rb.ptr(), control.ptr()));
+        const Outcome a = outcome(isn_set_empathy(s.ca, s.sa, pp, pass_count, op, ra.ptr(), control.ptr(0)));
+        const Outcome b = outcome(isn_set_empathy(s.cb, s.sb, pp, pass_count, op, rb.ptr(), control.ptr(1)));
         check_pair(a, b, s, call, control.cancelled);
         // The borrowed-view call on the shadow, when the arguments translate: same verdict.
         Out<isn_empathy_result> re(c);
@@ -361,8 +361,8 @@ private:
         Out<double> sa(kk, null_scores), sb(kk, null_scores), se(kk, null_scores);
         Out<isn_empathy_result> ra(kk, null_results), rb(kk, null_results), re(kk, null_results);
         const isn_empathy_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_empathy_matrix(s.ca, s.sa, seed_base, op, sa.ptr(), ra.ptr(), control.ptr()));
-        const Outcome b = outcome(isn_set_empathy_matrix(s.cb, s.sb, seed_base, op, sb.ptr(), rb.ptr(), control.ptr()));
+        const Outcome a = outcome(isn_set_empathy_matrix(s.ca, s.sa, seed_base, op, sa.ptr(), ra.ptr(), control.ptr(0)));
+        const Outcome b = outcome(isn_set_empathy_matrix(s.cb, s.sb, seed_base, op, sb.ptr(), rb.ptr(), control.ptr(1)));
         check_pair(a, b, s, call, control.cancelled);
         if (!s.bad && !control.cancelled) {
             const std::vector<isn_system_view> v = views();
@@ -405,8 +405,8 @@ private:
         Out<isn_empathy_result> ra(c, null_results), rb(c, null_results);
         const isn_edge* ep = null_edges ? nullptr : e.data();
         const isn_empathy_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_empathy_edges(s.ca, s.sa, ep, pass_count, seed_base, op, sa.ptr(), ra.ptr(), control.ptr()));
-        const Outcome b = outcome(isn_set_empathy_edges(s.cb, s.sb, ep, pass_count, seed_base, op, sb.ptr(), rb.ptr(), control.ptr()));
+        const Outcome a = outcome(isn_set_empathy_edges(s.ca, s.sa, ep, pass_count, seed_base, op, sa.ptr(), ra.ptr(), control.ptr(0)));
+        const Outcome b = outcome(isn_set_empathy_edges(s.cb, s.sb, ep, pass_count, seed_base, op, sb.ptr(), rb.ptr(), control.ptr(1)));
         check_pair(a, b, s, call, control.cancelled);
         // Edge (a, b) is the matrix entry: isn_empathy_batch's pair (a, b) with seed seed_base + a*K + b.
         std::vector<isn_pair> pairs(c);

@@ -506,33 +506,40 @@ struct Progress {
     }
 };
 
-// A run control decoded from the input (or none): progress and/or a cancel flag.
+// A run control decoded from the input (or none): progress and/or a cancel
+// flag. The two calls (1-thread and 2-thread context) get a control each, with
+// its own progress record, so their reports are checked separately.
 struct Control {
-    isn_run_control rc{};
+    isn_run_control rc[2]{};
     int32_t cancel_flag = 0;
-    Progress progress;
+    Progress progress[2];
     bool present = false, cancelled = false;
     void decode(Input& in) {
         present = in.chance(80);
         if (!present) return;
-        if (in.chance(160)) {
-            rc.progress = &Progress::report;
-            rc.user_data = &progress;
-        }
-        if (in.chance(128)) {
-            cancelled = in.chance(40);
-            cancel_flag = cancelled ? 1 : 0;
-            rc.cancel = &cancel_flag;
+        const bool with_progress = in.chance(160);
+        const bool with_cancel = in.chance(128);
+        if (with_cancel) cancelled = in.chance(40);
+        cancel_flag = cancelled ? 1 : 0;
+        for (int k = 0; k < 2; ++k) {
+            if (with_progress) {
+                rc[k].progress = &Progress::report;
+                rc[k].user_data = &progress[k];
+            }
+            if (with_cancel) rc[k].cancel = &cancel_flag;
         }
     }
-    const isn_run_control* ptr() const { return present ? &rc : nullptr; }
+    // The control of call 0 (1-thread context) or 1 (2-thread context).
+    const isn_run_control* ptr(int call) const { return present ? &rc[call] : nullptr; }
     // After an OK call over `total` jobs.
     void check_ok(int64_t total, const char* call) const {
         FUZZ_CHECK(!cancelled, call);  // a flag set before the call: never OK
-        FUZZ_CHECK(!progress.bad, call);
-        if (present && rc.progress != nullptr) {
-            FUZZ_CHECK(progress.calls >= 1, call);
-            FUZZ_CHECK(progress.last_done == total && progress.total == total, call);
+        for (int k = 0; k < 2; ++k) {
+            FUZZ_CHECK(!progress[k].bad, call);
+            if (present && rc[k].progress != nullptr) {
+                FUZZ_CHECK(progress[k].calls >= 1, call);
+                FUZZ_CHECK(progress[k].last_done == total && progress[k].total == total, call);
+            }
         }
     }
 };
