@@ -114,7 +114,12 @@ void observe_in_one_pass(Backend& b, const isn_system_view* systems, int32_t cou
     isn_observables* out = scratch.observables.data();
     char* passed = scratch.passed.data();
     int64_t work = 0;
-    for (int32_t k = 0; k < count; ++k) work += static_cast<int64_t>(systems[k].n) * systems[k].n;
+    // n is not validated yet: count only sizes in range (a sum of squares of
+    // garbage n such as INT32_MIN overflows int64; those systems fail below).
+    for (int32_t k = 0; k < count; ++k) {
+        const int64_t n = systems[k].n;
+        if (n >= 1 && n <= ISN_MAX_SPINS) work += n * n;
+    }
     if (work < kInlineWork) {
         for (int32_t k = 0; k < count; ++k) passed[k] = observables_if_valid_fast(systems[k], out[k]);
     } else {
