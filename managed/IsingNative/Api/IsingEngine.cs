@@ -13,7 +13,7 @@ namespace IsingNative;
 /// and assembles the results; the backend computes. Thread-safe; results follow
 /// docs/ALGORITHM.md bit for bit, whatever the backend and thread count.
 /// </summary>
-public sealed class IsingEngine : IDisposable
+public sealed partial class IsingEngine : IDisposable
 {
     private readonly IComputeBackend _backend;
     private readonly CouplingSimilarityCache _similarity = new(CouplingSimilarityCache.DefaultCapacity);
