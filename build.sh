@@ -152,10 +152,14 @@ demo() {
   ising empathy --n 20 --self-seed 42 --other-seed 99 --seed 7
   log "ising social (self over 5 others)"
   ising social --n 20 --agents 5 --self-seed 42 --other-seed 100 --seed 7
-  log "ising swarm (100 agents, full 100x100 empathy matrix, heatmap)"
+  log "ising swarm (100 agents, full 100x100 empathy matrix, heatmap and score histogram)"
   mkdir -p artifacts
-  ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.png
-  log "heatmap written to artifacts/swarm-100.png"
+  ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.png --histogram artifacts/swarm-100-scores.png
+  ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.svg --histogram artifacts/swarm-100-scores.svg --json >/dev/null
+  log "ising anneal --trace (n = 50: energy, beta and acceptance rate per step)"
+  ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.png
+  ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.csv --json >/dev/null
+  log "figures written to artifacts/: swarm-100.png/.svg (heatmap), swarm-100-scores.png/.svg (histogram), anneal-trace.png/.csv"
 }
 
 PASSED=0; FAILED=0; FAILED_STAGES=()
