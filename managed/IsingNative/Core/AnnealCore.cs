@@ -235,7 +235,7 @@ internal static unsafe class AnnealCore
         {
             if (skipping)
             {
-                g = SkipFrozen<T, TStop, TBetas, TObs>(chain, g, total, betas, ref progress, ref observer, out bool stopped);
+                g = SkipFrozen<T, TStop, TBetas, TObs>(chain, g, total, betas, ref progress, out bool stopped, ref observer);
                 if (stopped)
                 {
                     // The early stop ends the anneal inside step T: that step ends here.
@@ -268,10 +268,13 @@ internal static unsafe class AnnealCore
     /// trials are rejected, so they need neither a draw nor a decision; the step, β and the
     /// early stop's run advance exactly as <see cref="DecideBlock{T,TRule,TStop,TBetas,TObs}"/> would
     /// advance them. Returns the next trial; <paramref name="stopped"/> when the early stop fired
-    /// (the return value is then the number of trials run).
+    /// (the return value is then the number of trials run). The observer comes last here and in
+    /// <see cref="DecideBlock{T,TRule,TStop,TBetas,TObs}"/>: a seventh argument travels on the
+    /// stack, and the no-op observer is never read, so the arguments the loop uses keep their
+    /// registers (the disassembly is then that of the loop without an observer).
     /// </summary>
     private static ulong SkipFrozen<T, TStop, TBetas, TObs>(in Chain<T> chain, ulong g, ulong total, in TBetas betas,
-        ref Progress progress, ref TObs observer, out bool stopped)
+        ref Progress progress, out bool stopped, ref TObs observer)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas where TObs : struct, IAnnealObserver
     {
