@@ -75,9 +75,12 @@ internal static class NativeAbi
         where T : unmanaged
     {
         FieldInfo[] fields = typeof(T).GetFields(BindingFlags.Public | BindingFlags.Instance);
-        Array.Sort(fields, (a, b) => a.MetadataToken.CompareTo(b.MetadataToken));
         int[] offsets = new int[fields.Length];
         for (int f = 0; f < fields.Length; f++) offsets[f] = (int)Marshal.OffsetOf<T>(fields[f].Name);
+        // Declaration order, which for these sequential structs is ascending offset. (Not by
+        // MetadataToken: NativeAOT has none and throws, which broke `ising` published with AOT
+        // whenever the native library was found.)
+        Array.Sort(offsets);
         return new ManagedLayout(id, typeof(T).Name, Unsafe.SizeOf<T>(), offsets);
     }
 }
