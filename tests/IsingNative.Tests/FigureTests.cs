@@ -259,6 +259,36 @@ public class FigureTests
         Assert.That(Directory.GetFiles(_dir), Is.Empty, "nothing written");
     }
 
+    [Test]
+    public void CtrlCCancelsTheSwarmWithNothingWritten()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Ignore("SIGINT is a POSIX signal");
+        // Managed tiles of 16,384 pairs: a million pairs take 62 tiles, each a chance to stop.
+        using var process = Cli.Start("swarm", "--agents", "1000", "--n", "20", "--backend", "managed", "--heatmap", PathOf("c.png"));
+        try
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            Thread.Sleep(TimeSpan.FromSeconds(4));   // past start-up, inside the matrix
+            if (process.HasExited) Assert.Inconclusive("the swarm finished before the signal was sent");
+            Assert.That(Kill(process.Id, 2), Is.EqualTo(0), "kill(pid, SIGINT)");
+            Assert.That(process.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "exit after SIGINT");
+            if (process.ExitCode == 0)
+                Assert.Ignore("SIGINT was ignored: this test runner starts processes with SIGINT ignored (a background job)");
+            Assert.That(process.ExitCode, Is.EqualTo(1), stderr.Result);
+            Assert.That(stderr.Result.Trim(), Is.EqualTo("ising: cancelled"));
+            Assert.That(stdout.Result, Is.Empty);
+            Assert.That(File.Exists(PathOf("c.png")), Is.False, "no heatmap of a cancelled swarm");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     /// <summary>Width and height from the IHDR chunk, after checking the PNG signature.</summary>
     private static (int Width, int Height) PngSize(string path)
     {
@@ -294,6 +324,20 @@ internal static class Cli
 
     public static Result Run(params string[] args)
     {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"ising {string.Join(' ', args)} did not finish in 3 minutes");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts <c>ising</c> with <paramref name="args"/>, stdin closed, stdout and stderr redirected.</summary>
+    public static Process Start(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -303,15 +347,8 @@ internal static class Cli
         };
         start.ArgumentList.Add(Dll.Value);
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        var process = Process.Start(start)!;
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"ising {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return process;
     }
 }
