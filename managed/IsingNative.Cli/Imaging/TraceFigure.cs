@@ -8,7 +8,8 @@ namespace IsingNative.Cli.Imaging;
 /// <summary>
 /// <c>ising anneal --trace</c>: one anneal step by step (<see cref="IsingEngine.AnnealTrace"/>),
 /// as a CSV table or as a figure of three panels sharing the step axis: the energy after
-/// each step, β_t, and the step's acceptance rate (accepted ÷ trials).
+/// each step, β_t (log scale when it spans a decade or more), and the step's acceptance
+/// rate (accepted ÷ trials).
 /// </summary>
 internal static class TraceFigure
 {
@@ -43,12 +44,36 @@ internal static class TraceFigure
         var energy = Panel(x, trace.Energies, "energy after step", Colors.DarkRed);
         energy.Title($"Anneal trace: n = {caption.N}, seed {caption.Seed}, {schedule} × {o.TrialsPerStep} trials, "
                      + $"{o.Acceptance}, {o.SweepOrder} sweep ({caption.Backend})", size: 14);
-        var beta = Panel(x, trace.Betas, "β (1/temperature)", Colors.DarkBlue);
+        // The schedule is geometric (§4.3): on a log axis it is a straight line, and the hot
+        // early steps stay visible. Plotted as log10 β with ticks labelled in β, when β spans
+        // at least a decade (a log axis over less would show no labelled power of ten).
+        var (lowBeta, highBeta) = (trace.Betas.Min(), trace.Betas.Max());
+        Plot beta;
+        if (highBeta >= 10 * lowBeta)
+        {
+            beta = Panel(x, trace.Betas.Select(Math.Log10).ToArray(), "β (log scale)", Colors.DarkBlue);
+            beta.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = y => BetaLabel(Math.Pow(10, y)),
+            };
+        }
+        else
+        {
+            beta = Panel(x, trace.Betas, "β", Colors.DarkBlue);
+        }
         var accepted = Panel(x, rate, "acceptance rate", Colors.DarkGreen);
         accepted.XLabel("step");
         Plot[] panels = [energy, beta, accepted];
         // Equal margins, so the three data areas line up on the shared step axis.
-        foreach (var p in panels) p.Layout.Fixed(new PixelPadding(90, 30, 45, 45));
+        foreach (var p in panels)
+        {
+            p.Layout.Fixed(new PixelPadding(90, 30, 45, 45));
+            // The first render settles the axis limits; a plot whose limits change while it
+            // renders draws itself twice, which an SVG would keep (hidden, but in the file).
+            p.RenderInMemory(Width, Height / panels.Length);
+        }
         FigureFile.Save(option, path, format, Width, Height, canvas =>
         {
             canvas.Clear(SkiaSharp.SKColors.White);
@@ -63,6 +88,12 @@ internal static class TraceFigure
             }
         });
     }
+
+    /// <summary>A power of ten as plain digits where that stays short (0.001 … 10000), else as 1E+05.</summary>
+    private static string BetaLabel(double value) =>
+        value is >= 1e-3 and < 1e5
+            ? value.ToString("0.###", CultureInfo.InvariantCulture)
+            : value.ToString("0E+0", CultureInfo.InvariantCulture);
 
     private static Plot Panel(double[] x, double[] y, string label, Color colour)
     {
