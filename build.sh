@@ -251,15 +251,16 @@ test_all() {
 
 deps() {
   # python3 reads the JSON of the command-line checks (tests/cli); libtbb-dev is HIP-CPU's parallel
-  # runtime (the emulated-GPU flavour).
+  # runtime (the emulated-GPU flavour). fonts-dejavu-core: the text of the CLI's figures (SkiaSharp
+  # draws with the system's fonts; without one, titles and labels would be missing).
   if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null && command -v python3 >/dev/null &&
-     { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; }; then
-    log "ROCm toolchain, python3 and TBB present"; return 0
+     { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; } && [ -d /usr/share/fonts/truetype/dejavu ]; then
+    log "ROCm toolchain, python3, TBB and fonts present"; return 0
   fi
-  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3 and libtbb-dev"
+  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3, libtbb-dev and fonts-dejavu-core"
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 libtbb-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 libtbb-dev fonts-dejavu-core >/dev/null
 }
 
 bench() {
