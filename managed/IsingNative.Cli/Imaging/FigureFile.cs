@@ -45,6 +45,12 @@ internal static class FigureFile
         }
         if (Directory.Exists(full) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar))
             throw new CliInputException($"{option}: '{path}' is a directory; give a file name such as '{Path.Combine(path, example)}'");
+        if (Path.GetDirectoryName(full) is { } dir && !Directory.Exists(dir))
+            throw new CliInputException($"{option}: cannot write '{path}': directory '{dir}' does not exist");
+        var (kind, _) = FileProbe.Probe(full);
+        if (kind is not (FileKind.Missing or FileKind.Regular or FileKind.EmptyOrSpecial))
+            throw new CliInputException($"{option}: '{path}' is {FileProbe.Describe(kind)}, not a file a figure can replace");
+        // The format last, so that a path that cannot take any file says so first.
         var extension = Path.GetExtension(path).ToLowerInvariant();
         FigureFormat format = extension switch
         {
@@ -54,11 +60,6 @@ internal static class FigureFile
             _ => throw new CliInputException(
                 $"{option}: '{path}' has extension '{Path.GetExtension(path)}'; the format is chosen by the extension: {choices}"),
         };
-        if (Path.GetDirectoryName(full) is { } dir && !Directory.Exists(dir))
-            throw new CliInputException($"{option}: cannot write '{path}': directory '{dir}' does not exist");
-        var (kind, _) = FileProbe.Probe(full);
-        if (kind is not (FileKind.Missing or FileKind.Regular or FileKind.EmptyOrSpecial))
-            throw new CliInputException($"{option}: '{path}' is {FileProbe.Describe(kind)}, not a file a figure can replace");
         return format;
     }
 
