@@ -25,6 +25,17 @@
  * Nothing is copied or retained beyond the call. Outputs that hold spins for
  * several systems are concatenated: the spins for system k start at offset
  * n_0 + n_1 + ... + n_(k-1) (see each function).
+ *
+ * Threads: every function may be called from any thread; calls on one
+ * context (or agent set) run one at a time. A call reads the arrays of the
+ * views it is given while it runs, and only then: the caller must not write
+ * them (nor free them) until the call returns. A concurrent write is a data
+ * race with an undefined result (the call may compute on a mix of old and new
+ * values, or refuse the input, e.g. as "not symmetric"); the managed layer
+ * detects its own mutations and reports them (docs/MANAGED-API.md, "Threads").
+ * An agent set holds copies: only isn_agent_set_create, isn_agent_set_update
+ * and isn_agent_set_update_spins read views; isn_set_* calls never read the
+ * members' original arrays.
  */
 #ifndef ISINGNATIVE_H
 #define ISINGNATIVE_H

@@ -20,7 +20,12 @@ namespace IsingNative;
 /// and seeds, on every backend. Arguments are validated before anything happens: a bad
 /// one throws, naming the argument and the value, and nothing is pushed or computed.
 /// Calls on one set are serialised (the set is safe to share between threads; concurrent
-/// calls queue). Long calls take a <see cref="CancellationToken"/> (checked between tiles:
+/// calls queue). A member mutated by another thread while a call pushes it (or, on the managed
+/// set, which reads the members' own arrays, while the call computes) makes the call throw
+/// <see cref="SystemModifiedException"/> naming the member (a half-written member is never
+/// kept: the next call pushes it again); output spans may then hold partial values.
+/// Dispose waits for a call in progress on another thread (docs/MANAGED-API.md, "Threads").
+/// Long calls take a <see cref="CancellationToken"/> (checked between tiles:
 /// <see cref="OperationCanceledException"/>, with the finished tiles' outputs written) and an
 /// <see cref="IProgress{T}"/> told on the calling thread after each tile. Dispose the set
 /// (it owns native memory on native backends); it may outlive its engine only to be disposed.</para>
@@ -30,9 +35,16 @@ public sealed class AgentSet : IDisposable
     private readonly IsingEngine _engine;
     private readonly IBackendAgentSet _set;
     private readonly IsingSystem[] _members;
-    private readonly long[] _versions;
+    private readonly long[] _versions;            // each member's read sequence as pushed (IsingSystem.BeginRead)
     private readonly long[] _structureVersions;
     private readonly Lock _lock = new();
+    // The members the call in progress pushed or found current, once each (calls are serialised,
+    // so one buffer serves them all): checked again after the call computed.
+    private readonly int[] _touched;
+    private readonly int[] _touchedIn;           // the call number that last touched each member
+    private int _touchedCount;
+    private int _call;
+    private string _operation = "";
     private bool _disposed;
     private bool _running;   // a long call is in progress on this thread (its progress sink may try to re-enter)
 
@@ -43,6 +55,8 @@ public sealed class AgentSet : IDisposable
         _members = members;
         _versions = versions;
         _structureVersions = structureVersions;
+        _touched = new int[members.Length];
+        _touchedIn = new int[members.Length];
     }
 
     /// <summary>The engine the set lives in.</summary>
@@ -93,11 +107,26 @@ public sealed class AgentSet : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
-            long version = system.Version, structure = system.StructureVersion;
-            _set.Update(index, system.View(), CouplingSimilarityCache.CachedNormOrNaN(system));
+            long sequence = system.BeginRead(), structure = system.StructureVersion;
+            try { _set.Update(index, system.View(), CouplingSimilarityCache.CachedNormOrNaN(system, sequence)); }
+            catch (Exception e) when (IsFailure(e) && !system.Unchanged(sequence))
+            {
+                Invalidate(index);
+                throw new SystemModifiedException(nameof(system), nameof(AgentSet) + "." + nameof(Replace), e);
+            }
+            catch
+            {
+                Invalidate(index);   // the backend may hold part of the new system: push the old member again
+                throw;
+            }
             GC.KeepAlive(system);
+            if (!system.Unchanged(sequence))
+            {
+                Invalidate(index);
+                throw new SystemModifiedException(nameof(system), nameof(AgentSet) + "." + nameof(Replace));
+            }
             _members[index] = system;
-            _versions[index] = version;
+            _versions[index] = sequence;
             _structureVersions[index] = structure;
             MemberPushes++;
         }
@@ -122,10 +151,15 @@ public sealed class AgentSet : IDisposable
         AnnealStats stats = default;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(Anneal));
             Sync(member);
-            _set.Anneal(new ReadOnlySpan<int>(in member), new ReadOnlySpan<ulong>(in seed), p, spinsOut,
-                new Span<AnnealStats>(ref stats), RunControl.None);
+            try
+            {
+                _set.Anneal(new ReadOnlySpan<int>(in member), new ReadOnlySpan<ulong>(in seed), p, spinsOut,
+                    new Span<AnnealStats>(ref stats), RunControl.None);
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
         return stats;
     }
@@ -160,11 +194,13 @@ public sealed class AgentSet : IDisposable
         AnnealParams p = AnnealParams.From(options);
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(AnnealBatch));
             for (int k = 0; k < members.Length; k++) Sync(members[k]);
             _running = true;
             try { _set.Anneal(members, seeds, p, spinsOut, stats[..members.Length], new RunControl(cancellationToken, progress)); }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
+            Verify();
         }
     }
 
@@ -176,9 +212,14 @@ public sealed class AgentSet : IDisposable
         Observables result = default;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(Observe));
             Sync(member);
-            _set.Observe(new ReadOnlySpan<int>(in member), new Span<Observables>(ref result));
+            try
+            {
+                _set.Observe(new ReadOnlySpan<int>(in member), new Span<Observables>(ref result));
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
         return result;
     }
@@ -191,9 +232,14 @@ public sealed class AgentSet : IDisposable
             throw new ArgumentException($"results: needs room for {Count} results (one per member), has {results.Length}.", nameof(results));
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(ObserveAll));
             SyncAll();
-            _set.ObserveAll(results[..Count]);
+            try
+            {
+                _set.ObserveAll(results[..Count]);
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
     }
 
@@ -218,10 +264,15 @@ public sealed class AgentSet : IDisposable
         EmpathyResult result = default;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(Empathy));
             Sync(self);
             Sync(other);
-            _set.Empathy(new ReadOnlySpan<AgentPair>(in pair), p, w, new Span<EmpathyResult>(ref result), RunControl.None);
+            try
+            {
+                _set.Empathy(new ReadOnlySpan<AgentPair>(in pair), p, w, new Span<EmpathyResult>(ref result), RunControl.None);
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
         return result;
     }
@@ -243,11 +294,13 @@ public sealed class AgentSet : IDisposable
         if (pairs.IsEmpty) return;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(EmpathyBatch));
             SyncPairs(pairs);
             _running = true;
             try { _set.Empathy(pairs, p, w, results[..pairs.Length], new RunControl(cancellationToken, progress)); }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
+            Verify();
         }
     }
 
@@ -278,10 +331,15 @@ public sealed class AgentSet : IDisposable
         EmotionVector collective;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(SocialAttention));
             Sync(self);
             for (int k = 0; k < count; k++) Sync(others[k]);
-            best = _set.SocialAttention(self, others, seedBase, p, w, weights, results, out collective);
+            try
+            {
+                best = _set.SocialAttention(self, others, seedBase, p, w, weights, results, out collective);
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
         var scores = new double[count];
         for (int k = 0; k < count; k++) scores[k] = results[k].Score;
@@ -326,11 +384,13 @@ public sealed class AgentSet : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(EmpathyMatrix));
             SyncAll();
             _running = true;
             try { _set.EmpathyMatrix(seedBase, p, w, scores, results, new RunControl(cancellationToken, progress)); }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
+            Verify();
         }
     }
 
@@ -377,13 +437,15 @@ public sealed class AgentSet : IDisposable
         if (edges.IsEmpty) return;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(EmpathyEdges));
             if ((long)edges.Length * 2 >= Count) SyncAll();
             else
                 for (int e = 0; e < edges.Length; e++) { Sync(edges[e].Self); Sync(edges[e].Other); }
             _running = true;
             try { _set.EmpathyEdges(edges, seedBase, p, w, scores, results, new RunControl(cancellationToken, progress)); }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
+            Verify();
         }
     }
 
@@ -403,10 +465,15 @@ public sealed class AgentSet : IDisposable
         QuickEstimate result = default;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(Quick));
             Sync(self);
             Sync(other);
-            _set.Quick(new ReadOnlySpan<AgentPair>(in pair), scale, new Span<QuickEstimate>(ref result));
+            try
+            {
+                _set.Quick(new ReadOnlySpan<AgentPair>(in pair), scale, new Span<QuickEstimate>(ref result));
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
         return result;
     }
@@ -424,9 +491,14 @@ public sealed class AgentSet : IDisposable
         if (pairs.IsEmpty) return;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(QuickBatch));
             SyncPairs(pairs);
-            _set.Quick(pairs, scale, results[..pairs.Length]);
+            try
+            {
+                _set.Quick(pairs, scale, results[..pairs.Length]);
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
     }
 
@@ -443,10 +515,15 @@ public sealed class AgentSet : IDisposable
         double result = 0;
         lock (_lock)
         {
-            Enter();
+            Enter("AgentSet." + nameof(CouplingSimilarity));
             Sync(a);
             Sync(b);
-            _set.CouplingSimilarity(new ReadOnlySpan<AgentPair>(in pair), new Span<double>(ref result));
+            try
+            {
+                _set.CouplingSimilarity(new ReadOnlySpan<AgentPair>(in pair), new Span<double>(ref result));
+            }
+            catch (Exception e) when (Torn(e)) { throw Modified(e); }
+            Verify();
         }
         return result;
     }
@@ -466,33 +543,85 @@ public sealed class AgentSet : IDisposable
 
     // ---- pushes --------------------------------------------------------------------------------
 
-    /// <summary>Pushes member i if it changed since it was last pushed: only its spins when J and h did not change.</summary>
+    /// <summary>
+    /// Pushes member i if it changed since it was last pushed: only its spins when J and h did
+    /// not change. The member counts as touched by the call in progress (checked again after it).
+    /// </summary>
     private void Sync(int i)
     {
+        if (_touchedIn[i] == _call) return;   // already synced by this call
+        _touchedIn[i] = _call;
+        _touched[_touchedCount++] = i;
         IsingSystem s = _members[i];
-        long version = s.Version;
-        if (version == _versions[i]) return;
-        Push(i, s, version);
+        long sequence = s.BeginRead();
+        if (sequence == _versions[i]) return;
+        Push(i, s, sequence);
     }
 
-    private void Push(int i, IsingSystem s, long version)
+    private void Push(int i, IsingSystem s, long sequence)
     {
-        // StructureVersion is bumped before Version, so reading it second never misses a J/h change.
+        // Read inside the sequence bracket: consistent with what is copied when the bracket holds.
         long structure = s.StructureVersion;
-        if (structure == _structureVersions[i])
+        try
         {
-            _set.UpdateSpins(i, s.View());
-            SpinPushes++;
+            if (structure == _structureVersions[i])
+            {
+                _set.UpdateSpins(i, s.View());
+                SpinPushes++;
+            }
+            else
+            {
+                _set.Update(i, s.View(), CouplingSimilarityCache.CachedNormOrNaN(s, sequence));
+                MemberPushes++;
+            }
         }
-        else
-        {
-            _set.Update(i, s.View(), CouplingSimilarityCache.CachedNormOrNaN(s));
-            MemberPushes++;
-        }
+        catch (Exception e) when (IsFailure(e) && !s.Unchanged(sequence))
+        { throw new SystemModifiedException($"member {i}", _operation, e); }
         GC.KeepAlive(s);
-        _versions[i] = version;
+        // A member mutated while it was copied may be stored half-written: its recorded versions
+        // stay as they were (older than the member's), so the next call pushes it again.
+        if (!s.Unchanged(sequence)) throw new SystemModifiedException($"member {i}", _operation);
+        _versions[i] = sequence;
         _structureVersions[i] = structure;
     }
+
+    /// <summary>Forgets what was pushed for member i: the next call that involves it pushes it in full.</summary>
+    private void Invalidate(int i)
+    {
+        _versions[i] = -1;             // odd: never a read sequence
+        _structureVersions[i] = -1;    // structure versions start at 0
+    }
+
+    /// <summary>
+    /// After the backend computed: a set that reads the members' own arrays during a call (the
+    /// managed one) may have read a member mutated meanwhile. A set of copies (native) computed
+    /// on what was pushed, one consistent state, and needs no check.
+    /// </summary>
+    private void Verify()
+    {
+        if (!_set.ReadsMembers) return;
+        int changed = FirstTouchedChanged();
+        if (changed >= 0) throw new SystemModifiedException($"member {changed}", _operation);
+    }
+
+    /// <summary>Whether <paramref name="e"/> may be the doing of a member mutated during the call.</summary>
+    private bool Torn(Exception e) => IsFailure(e) && _set.ReadsMembers && FirstTouchedChanged() >= 0;
+
+    private SystemModifiedException Modified(Exception e) => new($"member {FirstTouchedChanged()}", _operation, e);
+
+    private int FirstTouchedChanged()
+    {
+        Interlocked.MemoryBarrier();   // the call's reads complete before the sequences are read again
+        for (int t = 0; t < _touchedCount; t++)
+        {
+            int i = _touched[t];
+            if (_members[i].CurrentSequence != _versions[i]) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Everything but cancellation and disposal may be a torn read's doing.</summary>
+    private static bool IsFailure(Exception e) => e is not (OperationCanceledException or ObjectDisposedException);
 
     private void SyncAll()
     {
@@ -507,7 +636,7 @@ public sealed class AgentSet : IDisposable
 
     // ---- validation ----------------------------------------------------------------------------
 
-    private void Enter()
+    private void Enter(string operation)
     {
         ThrowIfDisposed();
         _engine.ThrowIfDisposedFor(this);
@@ -515,6 +644,13 @@ public sealed class AgentSet : IDisposable
         // the calling thread between two tiles, can get here while a call is in progress.
         if (_running)
             throw new InvalidOperationException("this AgentSet was called from the progress callback of a call in progress on it; report progress only, and call the set after the call returns.");
+        _operation = operation;   // a literal: no allocation
+        _touchedCount = 0;
+        if (++_call == 0)         // wrapped after 2^32 calls: forget every mark
+        {
+            Array.Clear(_touchedIn);
+            _call = 1;
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -8,6 +8,9 @@ namespace IsingNative;
 /// identity AND version of both systems, so a mutated matrix is never served a stale
 /// value (its new version is simply a different key; the old entry ages out). The
 /// per-system norms are cached on the systems themselves, also keyed by version.
+/// Versions are the read sequences the caller took (<see cref="IsingSystem.BeginRead"/>),
+/// and a value is stored only when neither system changed while it was computed: a value
+/// read from a half-written matrix is never cached (the caller's own check discards it).
 /// Thread-safe; a hit allocates nothing.
 /// </summary>
 internal sealed class CouplingSimilarityCache
@@ -48,12 +51,18 @@ internal sealed class CouplingSimilarityCache
     /// <summary>Lookups that computed the value.</summary>
     public long Misses { get; private set; }
 
-    /// <summary>The §6 similarity of a and b (equal n), from the cache or computed by <paramref name="backend"/>.</summary>
-    public double Get(IsingSystem a, IsingSystem b, IComputeBackend backend)
+    /// <summary>The §6 similarity of a and b at their current states (tests; the engine passes its read sequences).</summary>
+    public double Get(IsingSystem a, IsingSystem b, IComputeBackend backend) => Get(a, a.BeginRead(), b, b.BeginRead(), backend);
+
+    /// <summary>
+    /// The §6 similarity of a and b (equal n), from the cache or computed by <paramref name="backend"/>;
+    /// <paramref name="sa"/> and <paramref name="sb"/> are their read sequences.
+    /// </summary>
+    public double Get(IsingSystem a, long sa, IsingSystem b, long sb, IComputeBackend backend)
     {
         Key key = a.Id <= b.Id
-            ? new Key(a.Id, a.Version, b.Id, b.Version)
-            : new Key(b.Id, b.Version, a.Id, a.Version);
+            ? new Key(a.Id, sa, b.Id, sb)
+            : new Key(b.Id, sb, a.Id, sa);
         lock (_lock)
         {
             if (_index.TryGetValue(key, out int slot))
@@ -64,9 +73,10 @@ internal sealed class CouplingSimilarityCache
             }
             Misses++;
         }
-        double value = backend.CouplingSimilarity(a.View(), b.View(), Norm(a, backend), Norm(b, backend));
+        double value = backend.CouplingSimilarity(a.View(), b.View(), Norm(a, sa, backend), Norm(b, sb, backend));
         GC.KeepAlive(a);
         GC.KeepAlive(b);
+        if (!a.Unchanged(sa) || !b.Unchanged(sb)) return value;   // torn: the caller throws, nothing is cached
         lock (_lock)
         {
             if (!_index.ContainsKey(key)) Insert(key, value);
@@ -74,30 +84,31 @@ internal sealed class CouplingSimilarityCache
         return value;
     }
 
-    /// <summary>The per-system cached §6 norm (Σ upper-triangle squares), recomputed after a mutation.</summary>
+    /// <summary>
+    /// The per-system cached §6 norm (Σ upper-triangle squares) at read sequence
+    /// <paramref name="sequence"/>, recomputed after a mutation.
+    /// </summary>
     /// <remarks>The hit is inlined into the batch loops that call this for every pair; the miss is not.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Norm(IsingSystem s, IComputeBackend backend)
+    public static double Norm(IsingSystem s, long sequence, IComputeBackend backend)
     {
-        long version = s.Version;
         NormEntry? e = s.CachedNorm;
-        return e is not null && e.Version == version ? e.Norm : ComputeNorm(s, version, backend);
+        return e is not null && e.Sequence == sequence ? e.Norm : ComputeNorm(s, sequence, backend);
     }
 
-    /// <summary>The system's cached norm when it is current, else NaN (nothing is computed).</summary>
-    public static double CachedNormOrNaN(IsingSystem s)
+    /// <summary>The system's cached norm at read sequence <paramref name="sequence"/>, else NaN (nothing is computed).</summary>
+    public static double CachedNormOrNaN(IsingSystem s, long sequence)
     {
-        long version = s.Version;
         NormEntry? e = s.CachedNorm;
-        return e is not null && e.Version == version ? e.Norm : double.NaN;
+        return e is not null && e.Sequence == sequence ? e.Norm : double.NaN;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double ComputeNorm(IsingSystem s, long version, IComputeBackend backend)
+    private static double ComputeNorm(IsingSystem s, long sequence, IComputeBackend backend)
     {
         double norm = backend.CouplingNormSquared(s.View());
         GC.KeepAlive(s);
-        s.CachedNorm = new NormEntry(version, norm);
+        if (s.Unchanged(sequence)) s.CachedNorm = new NormEntry(sequence, norm);
         return norm;
     }
 

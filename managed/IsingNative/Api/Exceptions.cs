@@ -43,3 +43,29 @@ public sealed class NativeBackendException : IsingException
     /// <summary>The native library's status code.</summary>
     public int Status { get; }
 }
+
+/// <summary>
+/// A system a call was reading was mutated by another thread while the call ran, so what the
+/// call read may mix two states: the result was discarded (docs/MANAGED-API.md, "Threads").
+/// Nothing is returned; output spans the call was given may hold partial values. Calling again
+/// reads the system's state after the mutation.
+/// </summary>
+public sealed class SystemModifiedException : IsingException
+{
+    /// <summary>Creates the exception for one argument of one operation.</summary>
+    /// <param name="argument">The argument that changed ("other", "agents[3]", "member 2").</param>
+    /// <param name="operation">The call that read it ("Empathy", "AgentSet.EmpathyMatrix").</param>
+    /// <param name="innerException">What the call reported when the torn state made it fail, or null.</param>
+    public SystemModifiedException(string argument, string operation, Exception? innerException = null)
+        : base($"{argument} was modified by another thread during {operation}; the result was discarded.", innerException)
+    {
+        Argument = argument;
+        Operation = operation;
+    }
+
+    /// <summary>The argument that changed, as named in the message.</summary>
+    public string Argument { get; }
+
+    /// <summary>The operation that was reading it.</summary>
+    public string Operation { get; }
+}

@@ -29,26 +29,37 @@ public sealed partial class IsingEngine
         var spins = new sbyte[n];
         TrialCounts counts;
         TraceObserver observer;
+        // The threads protocol of Anneal: a system mutated while it is read is an error, not
+        // a trace of two states.
+        long sequence = system.BeginRead();
         fixed (sbyte* s = spins)
         {
             observer = new TraceObserver(view, s, steps);
             // β computed per step (no cached table): the same values as the backends' table.
-            if (p.Precision == (int)Precision.Single)
+            try
             {
-                var jf = new float[(long)n * n];
-                var hf = new float[n];
-                var phif = new float[n];
-                fixed (float* j = jf, h = hf, phi = phif)
-                    counts = AnnealCore.RunSingle(view, seed, p, steps, null, s, j, h, phi, ref observer);
+                if (p.Precision == (int)Precision.Single)
+                {
+                    var jf = new float[(long)n * n];
+                    var hf = new float[n];
+                    var phif = new float[n];
+                    fixed (float* j = jf, h = hf, phi = phif)
+                        counts = AnnealCore.RunSingle(view, seed, p, steps, null, s, j, h, phi, ref observer);
+                }
+                else
+                {
+                    var phid = new double[n];
+                    fixed (double* phi = phid)
+                        counts = AnnealCore.Run(view, seed, p, steps, null, s, phi, ref observer);
+                }
             }
-            else
+            catch (Exception e) when (Torn(e, system, sequence))
             {
-                var phid = new double[n];
-                fixed (double* phi = phid)
-                    counts = AnnealCore.Run(view, seed, p, steps, null, s, phi, ref observer);
+                throw new SystemModifiedException(nameof(system), nameof(AnnealTrace), e);
             }
         }
         GC.KeepAlive(system);
+        Verify(system, sequence, nameof(system), nameof(AnnealTrace));
         // Every anneal runs at least one trial, so at least one step ends; the last step's
         // energy is that of the final spins, computed as Anneal computes it.
         int count = observer.Count;

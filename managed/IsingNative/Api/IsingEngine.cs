@@ -10,14 +10,24 @@ namespace IsingNative;
 /// native CPU or GPU, behind the same internal interface), the coupling
 /// similarity cache and the worker-thread budget. It validates arguments (nothing is
 /// changed when a call fails), consults the caches, lays the work out as flat batches
-/// and assembles the results; the backend computes. Thread-safe; results follow
-/// docs/ALGORITHM.md bit for bit, whatever the backend and thread count.
+/// and assembles the results; the backend computes. Results follow docs/ALGORITHM.md bit
+/// for bit, whatever the backend and thread count.
 /// </summary>
+/// <remarks>
+/// Threads (docs/MANAGED-API.md, "Threads"): one engine may be shared by any number of
+/// threads. A call reads the systems it is given while it runs; if another thread mutates
+/// one of them meanwhile, the call throws <see cref="SystemModifiedException"/> (naming the
+/// argument) instead of returning a result computed from a mix of two states. Output spans of
+/// a call that throws may hold partial values. <see cref="Dispose"/> may race with calls:
+/// a call in progress completes or throws <see cref="ObjectDisposedException"/>, later calls
+/// throw it.
+/// </remarks>
 public sealed partial class IsingEngine : IDisposable
 {
     private readonly IComputeBackend _backend;
     private readonly CouplingSimilarityCache _similarity = new(CouplingSimilarityCache.DefaultCapacity);
     private volatile bool _disposed;
+    private int _disposeStarted;
 
     private IsingEngine(IComputeBackend backend, int threads)
     {
@@ -165,12 +175,15 @@ public sealed partial class IsingEngine : IDisposable
             throw new ArgumentException($"spinsOut: expected {system.Size} elements (n), got {spinsOut.Length}.", nameof(spinsOut));
         AnnealParams p = AnnealParams.From(options);
         AnnealStats stats = default;
+        long sequence = system.BeginRead();
         fixed (sbyte* output = spinsOut)
         {
             var task = new AnnealTask(system.View(), seed, output);
-            _backend.Anneal(new ReadOnlySpan<AnnealTask>(in task), p, new Span<AnnealStats>(ref stats));
+            try { _backend.Anneal(new ReadOnlySpan<AnnealTask>(in task), p, new Span<AnnealStats>(ref stats)); }
+            catch (Exception e) when (Torn(e, system, sequence)) { throw new SystemModifiedException(nameof(system), nameof(Anneal), e); }
         }
         GC.KeepAlive(system);
+        Verify(system, sequence, nameof(system), nameof(Anneal));
         return stats;
     }
 
@@ -193,16 +206,27 @@ public sealed partial class IsingEngine : IDisposable
         options.Validate();
         AnnealParams p = AnnealParams.From(options.Anneal);
         ScoreWeights w = ScoreWeights.From(options.Weights);
-        double c = _similarity.Get(self, other, _backend);
-        var task = new EmpathyTask(self.View(), other.View(), seed, double.NaN, double.NaN, c);
+        long ss = self.BeginRead(), so = other.BeginRead();
         EmpathyResult result = default;
-        _backend.Empathy(new ReadOnlySpan<EmpathyTask>(in task), p, w, new Span<EmpathyResult>(ref result));
+        try
+        {
+            double c = _similarity.Get(self, ss, other, so, _backend);
+            var task = new EmpathyTask(self.View(), other.View(), seed, double.NaN, double.NaN, c);
+            _backend.Empathy(new ReadOnlySpan<EmpathyTask>(in task), p, w, new Span<EmpathyResult>(ref result));
+        }
+        catch (Exception e) when (Torn(e, self, ss) || Torn(e, other, so))
+        { throw Modified(self, ss, nameof(self), nameof(other), nameof(Empathy), e); }
         GC.KeepAlive(self);
         GC.KeepAlive(other);
+        Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Empathy));
         return result;
     }
 
-    /// <summary>Many independent empathies at once, on all the engine's threads.</summary>
+    /// <summary>
+    /// Many independent empathies at once, on all the engine's threads. If another thread
+    /// mutates a system of the batch meanwhile, the call throws <see cref="SystemModifiedException"/>
+    /// naming the first such pair, and <paramref name="results"/> may hold partial values.
+    /// </summary>
     /// <param name="pairs">The (self, other, seed) requests; each pair must have equal n.</param>
     /// <param name="results">Receives one result per pair (at least as long as <paramref name="pairs"/>).</param>
     /// <param name="options">Schedule and weights for every pair; null for the defaults.</param>
@@ -223,19 +247,48 @@ public sealed partial class IsingEngine : IDisposable
         }
         if (pairs.IsEmpty) return;
         EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
+        long[] sequences = ArrayPool<long>.Shared.Rent(2 * pairs.Length);
         try
         {
             for (int k = 0; k < pairs.Length; k++)
             {
-                EmpathyPair pr = pairs[k];
-                tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), pr.Seed,
-                    CouplingSimilarityCache.Norm(pr.Self, _backend), CouplingSimilarityCache.Norm(pr.Other, _backend), double.NaN);
+                sequences[2 * k] = pairs[k].Self.BeginRead();
+                sequences[2 * k + 1] = pairs[k].Other.BeginRead();
             }
-            _backend.Empathy(tasks.AsSpan(0, pairs.Length), AnnealParams.From(options.Anneal),
-                ScoreWeights.From(options.Weights), results[..pairs.Length]);
+            try
+            {
+                for (int k = 0; k < pairs.Length; k++)
+                {
+                    EmpathyPair pr = pairs[k];
+                    tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), pr.Seed,
+                        CouplingSimilarityCache.Norm(pr.Self, sequences[2 * k], _backend),
+                        CouplingSimilarityCache.Norm(pr.Other, sequences[2 * k + 1], _backend), double.NaN);
+                }
+                _backend.Empathy(tasks.AsSpan(0, pairs.Length), AnnealParams.From(options.Anneal),
+                    ScoreWeights.From(options.Weights), results[..pairs.Length]);
+            }
+            catch (Exception e) when (IsFailure(e) && FirstChangedPair(pairs, sequences) is not null)
+            { throw new SystemModifiedException(FirstChangedPair(pairs, sequences) ?? "pairs", nameof(EmpathyBatch), e); }
             for (int k = 0; k < pairs.Length; k++) { GC.KeepAlive(pairs[k].Self); GC.KeepAlive(pairs[k].Other); }
+            if (FirstChangedPair(pairs, sequences) is { } changed) throw new SystemModifiedException(changed, nameof(EmpathyBatch));
         }
-        finally { ArrayPool<EmpathyTask>.Shared.Return(tasks); }
+        finally
+        {
+            ArrayPool<EmpathyTask>.Shared.Return(tasks);
+            ArrayPool<long>.Shared.Return(sequences);
+        }
+    }
+
+    /// <summary>"pairs[k].Self" or "pairs[k].Other" for the first system that changed since its sequence, else null.</summary>
+    private static string? FirstChangedPair(ReadOnlySpan<EmpathyPair> pairs, long[] sequences)
+    {
+        Interlocked.MemoryBarrier();   // as in FirstChanged
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            if (pairs[k].Self.CurrentSequence != sequences[2 * k]) return $"pairs[{k}].Self";
+            if (pairs[k].Other.CurrentSequence != sequences[2 * k + 1]) return $"pairs[{k}].Other";
+        }
+        return null;
     }
 
     /// <summary>
@@ -273,16 +326,25 @@ public sealed partial class IsingEngine : IDisposable
         var results = new EmpathyResult[count];
         int best;
         EmotionVector collective;
-        using (IBackendAgentSet set = CreateBackendSet(members))
+        var sequences = new long[count + 1];
+        for (int a = 0; a <= count; a++) sequences[a] = members[a].BeginRead();
+        try
         {
+            using IBackendAgentSet set = CreateBackendSet(members, sequences);
             best = set.SocialAttention(0, indices, seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights),
                 weights, results, out collective);
             GC.KeepAlive(members);
         }
+        catch (Exception e) when (IsFailure(e) && FirstChanged(members, sequences) >= 0)
+        { throw new SystemModifiedException(SocialName(FirstChanged(members, sequences)), nameof(SocialAttention), e); }
+        if (FirstChanged(members, sequences) is int changed and >= 0)
+            throw new SystemModifiedException(SocialName(changed), nameof(SocialAttention));
         var scores = new double[count];
         for (int k = 0; k < count; k++) scores[k] = results[k].Score;
         return new SocialAttentionResult(weights, scores, collective, best, results);
     }
+
+    private static string SocialName(int member) => member == 0 ? "self" : $"others[{member - 1}]";
 
     /// <summary>
     /// The K×K empathy matrix of a swarm (ALGORITHM.md §7): entry (a, b), row-major, is the
@@ -325,10 +387,23 @@ public sealed partial class IsingEngine : IDisposable
         options ??= EmpathyOptions.Default;
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        using IBackendAgentSet set = CreateBackendSet(agents);
-        set.EmpathyMatrix(seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights), scores, default,
-            new RunControl(cancellationToken, progress));
-        for (int a = 0; a < k; a++) GC.KeepAlive(agents[a]);
+        long[] sequences = ArrayPool<long>.Shared.Rent(k);
+        try
+        {
+            for (int a = 0; a < k; a++) sequences[a] = agents[a].BeginRead();
+            try
+            {
+                using IBackendAgentSet set = CreateBackendSet(agents, sequences);
+                set.EmpathyMatrix(seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights), scores, default,
+                    new RunControl(cancellationToken, progress));
+            }
+            catch (Exception e) when (IsFailure(e) && FirstChanged(agents, sequences) >= 0)
+            { throw new SystemModifiedException($"agents[{FirstChanged(agents, sequences)}]", nameof(EmpathyMatrix), e); }
+            for (int a = 0; a < k; a++) GC.KeepAlive(agents[a]);
+            if (FirstChanged(agents, sequences) is int changed and >= 0)
+                throw new SystemModifiedException($"agents[{changed}]", nameof(EmpathyMatrix));
+        }
+        finally { ArrayPool<long>.Shared.Return(sequences); }
     }
 
     /// <summary>Most members of an agent set (the C API's ISN_MAX_AGENTS).</summary>
@@ -351,12 +426,21 @@ public sealed partial class IsingEngine : IDisposable
         for (int i = 0; i < members.Length; i++)
             if (members[i] is null) throw new ArgumentNullException(nameof(members), $"members[{i}] is null.");
         var systems = members.ToArray();
-        var versions = new long[systems.Length];
+        var sequences = new long[systems.Length];
         var structure = new long[systems.Length];
-        // Versions are read before the views are taken: a mutation in between is pushed by the first call.
-        for (int i = 0; i < systems.Length; i++) { versions[i] = systems[i].Version; structure[i] = systems[i].StructureVersion; }
-        IBackendAgentSet set = CreateBackendSet(systems, cachedNormsOnly: true);
-        return new AgentSet(this, set, systems, versions, structure);
+        // The set records each member's read sequence as pushed: a member mutated while it was
+        // being copied would be stored half-written, so the creation fails instead.
+        for (int i = 0; i < systems.Length; i++) { sequences[i] = systems[i].BeginRead(); structure[i] = systems[i].StructureVersion; }
+        IBackendAgentSet set;
+        try { set = CreateBackendSet(systems, sequences, cachedNormsOnly: true); }
+        catch (Exception e) when (IsFailure(e) && FirstChanged(systems, sequences) >= 0)
+        { throw new SystemModifiedException($"members[{FirstChanged(systems, sequences)}]", nameof(CreateAgentSet), e); }
+        if (FirstChanged(systems, sequences) is int changed and >= 0)
+        {
+            set.Dispose();
+            throw new SystemModifiedException($"members[{changed}]", nameof(CreateAgentSet));
+        }
+        return new AgentSet(this, set, systems, sequences, structure);
     }
 
     /// <summary>Creates an <see cref="AgentSet"/> of the members in order (see the span overload).</summary>
@@ -370,8 +454,9 @@ public sealed partial class IsingEngine : IDisposable
     /// <summary>
     /// A backend set over the systems' views, with their §6 norms: from (and into) the
     /// per-system norm cache for transient sets, only the already cached ones for long-lived sets.
+    /// <paramref name="sequences"/>: the systems' read sequences (the caller checks them afterwards).
     /// </summary>
-    private IBackendAgentSet CreateBackendSet(ReadOnlySpan<IsingSystem> systems, bool cachedNormsOnly = false)
+    private IBackendAgentSet CreateBackendSet(ReadOnlySpan<IsingSystem> systems, long[] sequences, bool cachedNormsOnly = false)
     {
         int k = systems.Length;
         SystemView[] views = ArrayPool<SystemView>.Shared.Rent(k);
@@ -381,7 +466,8 @@ public sealed partial class IsingEngine : IDisposable
             for (int a = 0; a < k; a++)
             {
                 views[a] = systems[a].View();
-                norms[a] = cachedNormsOnly ? CouplingSimilarityCache.CachedNormOrNaN(systems[a]) : CouplingSimilarityCache.Norm(systems[a], _backend);
+                norms[a] = cachedNormsOnly ? CouplingSimilarityCache.CachedNormOrNaN(systems[a], sequences[a])
+                    : CouplingSimilarityCache.Norm(systems[a], sequences[a], _backend);
             }
             IBackendAgentSet set = _backend.CreateSet(views.AsSpan(0, k), norms.AsSpan(0, k));
             for (int a = 0; a < k; a++) GC.KeepAlive(systems[a]);
@@ -406,8 +492,17 @@ public sealed partial class IsingEngine : IDisposable
         Validation.CheckSameSize(self, other, nameof(self), nameof(other));
         if (!double.IsFinite(scale) || scale <= 0)
             throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be finite and > 0, got {Validation.Fmt(scale)}.");
-        double c = _similarity.Get(self, other, _backend);
-        return Scoring.Quick(self.Energy(), other.Energy(), c, scale);
+        long ss = self.BeginRead(), so = other.BeginRead();
+        QuickEstimate result;
+        try
+        {
+            double c = _similarity.Get(self, ss, other, so, _backend);
+            result = Scoring.Quick(self.Energy(), other.Energy(), c, scale);
+        }
+        catch (Exception e) when (Torn(e, self, ss) || Torn(e, other, so))
+        { throw Modified(self, ss, nameof(self), nameof(other), nameof(Quick), e); }
+        Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Quick));
+        return result;
     }
 
     /// <summary>The §6 coupling similarity in [0, 1], LRU-cached by (Id, Version) of both systems.</summary>
@@ -419,7 +514,13 @@ public sealed partial class IsingEngine : IDisposable
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Validation.CheckSameSize(a, b, nameof(a), nameof(b));
-        return _similarity.Get(a, b, _backend);
+        long sa = a.BeginRead(), sb = b.BeginRead();
+        double result;
+        try { result = _similarity.Get(a, sa, b, sb, _backend); }
+        catch (Exception e) when (Torn(e, a, sa) || Torn(e, b, sb))
+        { throw Modified(a, sa, nameof(a), nameof(b), nameof(CouplingSimilarity), e); }
+        Verify(a, sa, nameof(a), b, sb, nameof(b), nameof(CouplingSimilarity));
+        return result;
     }
 
     /// <summary>Energy, magnetization, frustration and emotion of the system's current spins.</summary>
@@ -428,10 +529,13 @@ public sealed partial class IsingEngine : IDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(system);
+        long sequence = system.BeginRead();
         SystemView view = system.View();
         Observables result = default;
-        _backend.Observe(new ReadOnlySpan<SystemView>(in view), new Span<Observables>(ref result));
+        try { _backend.Observe(new ReadOnlySpan<SystemView>(in view), new Span<Observables>(ref result)); }
+        catch (Exception e) when (Torn(e, system, sequence)) { throw new SystemModifiedException(nameof(system), nameof(Observe), e); }
         GC.KeepAlive(system);
+        Verify(system, sequence, nameof(system), nameof(Observe));
         return result;
     }
 
@@ -444,18 +548,29 @@ public sealed partial class IsingEngine : IDisposable
         if (results.Length < systems.Length)
             throw new ArgumentException($"results: needs room for {systems.Length} results, has {results.Length}.", nameof(results));
         if (systems.IsEmpty) return;
+        for (int i = 0; i < systems.Length; i++)
+            if (systems[i] is null) throw new ArgumentNullException(nameof(systems), $"systems[{i}] is null.");
         SystemView[] views = ArrayPool<SystemView>.Shared.Rent(systems.Length);
+        long[] sequences = ArrayPool<long>.Shared.Rent(systems.Length);
         try
         {
             for (int i = 0; i < systems.Length; i++)
             {
-                if (systems[i] is null) throw new ArgumentNullException(nameof(systems), $"systems[{i}] is null.");
+                sequences[i] = systems[i].BeginRead();
                 views[i] = systems[i].View();
             }
-            _backend.Observe(views.AsSpan(0, systems.Length), results[..systems.Length]);
+            try { _backend.Observe(views.AsSpan(0, systems.Length), results[..systems.Length]); }
+            catch (Exception e) when (IsFailure(e) && FirstChanged(systems, sequences) >= 0)
+            { throw new SystemModifiedException($"systems[{FirstChanged(systems, sequences)}]", nameof(ObserveBatch), e); }
             for (int i = 0; i < systems.Length; i++) GC.KeepAlive(systems[i]);
+            if (FirstChanged(systems, sequences) is int changed and >= 0)
+                throw new SystemModifiedException($"systems[{changed}]", nameof(ObserveBatch));
         }
-        finally { ArrayPool<SystemView>.Shared.Return(views); }
+        finally
+        {
+            ArrayPool<SystemView>.Shared.Return(views);
+            ArrayPool<long>.Shared.Return(sequences);
+        }
     }
 
     /// <summary>
@@ -494,12 +609,20 @@ public sealed partial class IsingEngine : IDisposable
         var flat = new sbyte[stored];
         var energies = new double[samples];
         TrialCounts counts;
+        long sequence = system.BeginRead();
         fixed (sbyte* states = flat)
         fixed (double* e = energies)
         fixed (sbyte* start = system.SpinArray)
-            counts = _backend.Sample(system.View(), beta, samples, thin, burnIn, seed, acceptance,
-                system.HasSpins ? start : null, states, e);
+        {
+            try
+            {
+                counts = _backend.Sample(system.View(), beta, samples, thin, burnIn, seed, acceptance,
+                    system.HasSpins ? start : null, states, e);
+            }
+            catch (Exception x) when (Torn(x, system, sequence)) { throw new SystemModifiedException(nameof(system), nameof(Sample), x); }
+        }
         GC.KeepAlive(system);
+        Verify(system, sequence, nameof(system), nameof(Sample));
         var result = new sbyte[samples][];
         for (int r = 0; r < samples; r++) result[r] = flat.AsSpan(r * n, n).ToArray();
         double rate = counts.Trials == 0 ? 0.0 : (double)counts.Accepted / counts.Trials;
@@ -529,29 +652,71 @@ public sealed partial class IsingEngine : IDisposable
         Validation.CheckUnit(score, nameof(score));
         Validation.CheckUnit(strength, nameof(strength));
         Validation.CheckUnit(noise, nameof(noise));
+        // One mutation of self each, under self's writer lock (and other's, so other cannot
+        // change while the blend reads it): concurrent readers of self see it change.
         if (score > 0.5)
         {
             double b = strength * score;
-            Compassion.Blend(self.Size, self.CouplingArray, other.CouplingArray, b);
-            self.MarkStructureChanged();
+            self.BlendCouplingsTowards(other, b);
             return b;
         }
         double tau = noise * (1.0 - score);
-        Compassion.FlipNoise(self.SpinArray, seed, tau);
-        self.MarkSpinsChanged();
+        self.FlipNoise(seed, tau);
         return tau;
     }
 
-    /// <summary>Releases the backend; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Releases the backend; later calls throw <see cref="ObjectDisposedException"/>. Safe while
+    /// other threads are inside calls: each completes (its native context is kept alive until it
+    /// returns) or throws <see cref="ObjectDisposedException"/>. Idempotent.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed) return;
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0) return;
         _disposed = true;
         _backend.Dispose();
         _similarity.Clear();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    // ---- reads of systems another thread may mutate (docs/MANAGED-API.md, "Threads") ----------
+
+    /// <summary>Throws <see cref="SystemModifiedException"/> when <paramref name="system"/> changed since <paramref name="sequence"/>.</summary>
+    private static void Verify(IsingSystem system, long sequence, string argument, string operation)
+    {
+        if (!system.Unchanged(sequence)) throw new SystemModifiedException(argument, operation);
+    }
+
+    /// <summary>The two-system <see cref="Verify(IsingSystem, long, string, string)"/> with one barrier, naming the first that changed.</summary>
+    private static void Verify(IsingSystem a, long sa, string nameA, IsingSystem b, long sb, string nameB, string operation)
+    {
+        Interlocked.MemoryBarrier();   // the call's reads complete before the sequences are read again
+        if (a.CurrentSequence != sa) throw new SystemModifiedException(nameA, operation);
+        if (b.CurrentSequence != sb) throw new SystemModifiedException(nameB, operation);
+    }
+
+    /// <summary>
+    /// A failure that may be the torn read's doing (a native backend refusing a half-written
+    /// matrix as "not symmetric", say): everything but cancellation and disposal.
+    /// </summary>
+    private static bool IsFailure(Exception e) => e is not (OperationCanceledException or ObjectDisposedException);
+
+    /// <summary>Whether <paramref name="e"/> happened while <paramref name="system"/> was being mutated.</summary>
+    private static bool Torn(Exception e, IsingSystem system, long sequence) => IsFailure(e) && !system.Unchanged(sequence);
+
+    /// <summary>The exception naming <paramref name="first"/> if it changed, else <paramref name="second"/>.</summary>
+    private static SystemModifiedException Modified(IsingSystem a, long sa, string first, string second, string operation, Exception inner)
+        => new(a.Unchanged(sa) ? second : first, operation, inner);
+
+    /// <summary>The index of the first system that changed since its sequence, or -1.</summary>
+    private static int FirstChanged(ReadOnlySpan<IsingSystem> systems, long[] sequences)
+    {
+        Interlocked.MemoryBarrier();   // once for all: the call's reads complete before the sequences are read again
+        for (int i = 0; i < systems.Length; i++)
+            if (systems[i].CurrentSequence != sequences[i]) return i;
+        return -1;
+    }
 
     /// <summary>An agent set's calls need a live engine (its backend).</summary>
     internal void ThrowIfDisposedFor(AgentSet set)

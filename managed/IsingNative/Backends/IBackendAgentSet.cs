@@ -29,6 +29,13 @@ internal interface IBackendAgentSet : IDisposable
     /// <summary>Members.</summary>
     int Count { get; }
 
+    /// <summary>
+    /// Whether calls read the members' own arrays (views), not copies taken at the last push:
+    /// then a member mutated during a call can tear what the call read, and the owning
+    /// <see cref="AgentSet"/> checks the members again after the call. True unless a set copies.
+    /// </summary>
+    bool ReadsMembers => true;
+
     /// <summary>Count, largest n, host and device bytes.</summary>
     AgentSetInfo Info();
 

@@ -232,6 +232,13 @@ public static class IsingSystemFile
     public static string ToJson(IsingSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
+        // One state even while another thread mutates the system (docs/MANAGED-API.md, "Threads").
+        SystemFileDocument doc = system.ReadConsistently(Document);
+        return JsonSerializer.Serialize(doc, SystemFileJsonContext.Default.SystemFileDocument);
+    }
+
+    private static SystemFileDocument Document(IsingSystem system)
+    {
         int n = system.Size;
         var rows = new double[n][];
         for (int r = 0; r < n; r++) rows[r] = system.Couplings.Slice(r * n, n).ToArray();
@@ -241,8 +248,7 @@ public static class IsingSystemFile
             spins = new int[n];
             for (int i = 0; i < n; i++) spins[i] = system.Spins[i];
         }
-        var doc = new SystemFileDocument { N = n, Couplings = rows, Fields = system.Fields.ToArray(), Spins = spins };
-        return JsonSerializer.Serialize(doc, SystemFileJsonContext.Default.SystemFileDocument);
+        return new SystemFileDocument { N = n, Couplings = rows, Fields = system.Fields.ToArray(), Spins = spins };
     }
 
     /// <summary>Writes a system to a file as UTF-8 JSON.</summary>

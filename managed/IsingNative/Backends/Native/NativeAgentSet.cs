@@ -30,6 +30,9 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
 
     public int Count { get; }
 
+    /// <summary>The library computes on its copies of the members (taken at the pushes).</summary>
+    public bool ReadsMembers => false;
+
     /// <summary>Leases of the context and the set for one call (neither can be destroyed under it).</summary>
     private ref struct Leases
     {

@@ -85,7 +85,13 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         if (ReferenceEquals(context, _batch)) return;
         if (!_disposed && _singles is not null)
             for (int i = 0; i < _singles.Length; i++)
-                if (Interlocked.CompareExchange(ref _singles[i], context, null) is null) return;
+                if (Interlocked.CompareExchange(ref _singles[i], context, null) is null)
+                {
+                    // Dispose may have swept the slots between the check above and the store:
+                    // then take it back out and release it here (whoever empties the slot does).
+                    if (_disposed) Interlocked.Exchange(ref _singles[i], null)?.Dispose();
+                    return;
+                }
         context.Dispose();
     }
 
