@@ -157,10 +157,14 @@ demo() {
   ising empathy --n 20 --self-seed 42 --other-seed 99 --seed 7
   log "ising social (self over 5 others)"
   ising social --n 20 --agents 5 --self-seed 42 --other-seed 100 --seed 7
-  log "ising swarm (100 agents, full 100x100 empathy matrix, heatmap)"
+  log "ising swarm (100 agents, full 100x100 empathy matrix, heatmap and score histogram)"
   mkdir -p artifacts
-  ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.png
-  log "heatmap written to artifacts/swarm-100.png"
+  ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.png --histogram artifacts/swarm-100-scores.png
+  ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.svg --histogram artifacts/swarm-100-scores.svg --json >/dev/null
+  log "ising anneal --trace (n = 50: energy, beta and acceptance rate per step)"
+  ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.png
+  ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.csv --json >/dev/null
+  log "figures written to artifacts/: swarm-100.png/.svg (heatmap), swarm-100-scores.png/.svg (histogram), anneal-trace.png/.csv"
 }
 
 PASSED=0; FAILED=0; FAILED_STAGES=()
@@ -280,16 +284,19 @@ test_all() {
 
 deps() {
   # python3 reads the JSON of the command-line checks (tests/cli); libtbb-dev is HIP-CPU's parallel
-  # runtime (the emulated-GPU flavour).
-  # clang-15 brings libclang-common-15-dev: libFuzzer and the ASan/UBSan runtimes for the fuzz stages.
+  # runtime (the emulated-GPU flavour). fonts-dejavu-core: the text of the CLI's figures (SkiaSharp
+  # draws with the system's fonts; without one, titles and labels would be missing). clang-15 brings
+  # libclang-common-15-dev: libFuzzer and the ASan/UBSan runtimes for the fuzz stages.
   if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null && command -v python3 >/dev/null &&
-     command -v clang++-15 >/dev/null && { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; }; then
-    log "ROCm toolchain, python3, TBB and clang-15 present"; return 0
+     command -v clang++-15 >/dev/null && { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; } &&
+     [ -d /usr/share/fonts/truetype/dejavu ]; then
+    log "ROCm toolchain, python3, TBB, clang-15 and fonts present"; return 0
   fi
-  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3, libtbb-dev and clang-15"
+  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3, libtbb-dev, clang-15 and fonts-dejavu-core"
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 libtbb-dev clang-15 >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 libtbb-dev clang-15 \
+    fonts-dejavu-core >/dev/null
 }
 
 bench() {

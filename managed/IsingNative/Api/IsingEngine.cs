@@ -22,7 +22,7 @@ namespace IsingNative;
 /// a call in progress completes or throws <see cref="ObjectDisposedException"/>, later calls
 /// throw it.
 /// </remarks>
-public sealed class IsingEngine : IDisposable
+public sealed partial class IsingEngine : IDisposable
 {
     private readonly IComputeBackend _backend;
     private readonly CouplingSimilarityCache _similarity = new(CouplingSimilarityCache.DefaultCapacity);

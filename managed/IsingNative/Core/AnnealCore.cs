@@ -59,17 +59,28 @@ internal static unsafe class AnnealCore
     public static TrialCounts Run(SystemView sys, ulong seed, in AnnealParams p, int steps, double* betas,
         sbyte* s, double* phi)
     {
+        var none = default(NoObserver);
+        return Run(sys, seed, p, steps, betas, s, phi, ref none);
+    }
+
+    /// <summary>
+    /// §4 in double precision, telling <paramref name="observer"/> the end of every step (the
+    /// same loop: with <see cref="NoObserver"/> the JIT removes the calls).
+    /// </summary>
+    public static TrialCounts Run<TObs>(SystemView sys, ulong seed, in AnnealParams p, int steps, double* betas,
+        sbyte* s, double* phi, ref TObs observer) where TObs : struct, IAnnealObserver
+    {
         int n = sys.N;
         RandomStreams.FillInitSpins(seed, n, s);
         InitFields(n, sys.J, sys.H, s, phi);
         bool seedRule = p.Acceptance == (int)AcceptanceRule.SeedCompatible;
         if (p.EarlyStopWindow > 0)
             return seedRule
-                ? Schedule<double, SeedCompatibleRule, WithEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi)
-                : Schedule<double, MetropolisRule, WithEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi);
+                ? Schedule<double, SeedCompatibleRule, WithEarlyStop, TObs>(n, sys.J, seed, p, steps, betas, s, phi, ref observer)
+                : Schedule<double, MetropolisRule, WithEarlyStop, TObs>(n, sys.J, seed, p, steps, betas, s, phi, ref observer);
         return seedRule
-            ? Schedule<double, SeedCompatibleRule, NoEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi)
-            : Schedule<double, MetropolisRule, NoEarlyStop>(n, sys.J, seed, p, steps, betas, s, phi);
+            ? Schedule<double, SeedCompatibleRule, NoEarlyStop, TObs>(n, sys.J, seed, p, steps, betas, s, phi, ref observer)
+            : Schedule<double, MetropolisRule, NoEarlyStop, TObs>(n, sys.J, seed, p, steps, betas, s, phi, ref observer);
     }
 
     /// <summary>
@@ -78,6 +89,14 @@ internal static unsafe class AnnealCore
     /// </summary>
     public static TrialCounts RunSingle(SystemView sys, ulong seed, in AnnealParams p, int steps, double* betas,
         sbyte* s, float* jf, float* hf, float* phif)
+    {
+        var none = default(NoObserver);
+        return RunSingle(sys, seed, p, steps, betas, s, jf, hf, phif, ref none);
+    }
+
+    /// <summary>§9 single precision, telling <paramref name="observer"/> the end of every step.</summary>
+    public static TrialCounts RunSingle<TObs>(SystemView sys, ulong seed, in AnnealParams p, int steps, double* betas,
+        sbyte* s, float* jf, float* hf, float* phif, ref TObs observer) where TObs : struct, IAnnealObserver
     {
         int n = sys.N;
         long nn = (long)n * n;
@@ -88,11 +107,11 @@ internal static unsafe class AnnealCore
         bool seedRule = p.Acceptance == (int)AcceptanceRule.SeedCompatible;
         if (p.EarlyStopWindow > 0)
             return seedRule
-                ? Schedule<float, SeedCompatibleRule, WithEarlyStop>(n, jf, seed, p, steps, betas, s, phif)
-                : Schedule<float, MetropolisRule, WithEarlyStop>(n, jf, seed, p, steps, betas, s, phif);
+                ? Schedule<float, SeedCompatibleRule, WithEarlyStop, TObs>(n, jf, seed, p, steps, betas, s, phif, ref observer)
+                : Schedule<float, MetropolisRule, WithEarlyStop, TObs>(n, jf, seed, p, steps, betas, s, phif, ref observer);
         return seedRule
-            ? Schedule<float, SeedCompatibleRule, NoEarlyStop>(n, jf, seed, p, steps, betas, s, phif)
-            : Schedule<float, MetropolisRule, NoEarlyStop>(n, jf, seed, p, steps, betas, s, phif);
+            ? Schedule<float, SeedCompatibleRule, NoEarlyStop, TObs>(n, jf, seed, p, steps, betas, s, phif, ref observer)
+            : Schedule<float, MetropolisRule, NoEarlyStop, TObs>(n, jf, seed, p, steps, betas, s, phif, ref observer);
     }
 
     /// <summary>§4.2: φ_i = (Σ_j J_ij s_j, j ascending) + h_i.</summary>
@@ -166,26 +185,28 @@ internal static unsafe class AnnealCore
     }
 
     /// <summary>The schedule with its β source: the cached table when there is one, else β_t computed per step.</summary>
-    private static TrialCounts Schedule<T, TRule, TStop>(int n, T* j, ulong seed, in AnnealParams p, int steps,
-        double* betas, sbyte* s, T* phi)
+    private static TrialCounts Schedule<T, TRule, TStop, TObs>(int n, T* j, ulong seed, in AnnealParams p, int steps,
+        double* betas, sbyte* s, T* phi, ref TObs observer)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode
+        where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode where TObs : struct, IAnnealObserver
         => betas != null
-            ? Schedule<T, TRule, TStop, TableBetas>(n, j, seed, p, steps, new TableBetas(betas), s, phi)
-            : Schedule<T, TRule, TStop, ComputedBetas>(n, j, seed, p, steps,
-                new ComputedBetas(p.BetaStart, p.BetaEnd, steps), s, phi);
+            ? Schedule<T, TRule, TStop, TableBetas, TObs>(n, j, seed, p, steps, new TableBetas(betas), s, phi, ref observer)
+            : Schedule<T, TRule, TStop, ComputedBetas, TObs>(n, j, seed, p, steps,
+                new ComputedBetas(p.BetaStart, p.BetaEnd, steps), s, phi, ref observer);
 
     /// <summary>
     /// The whole §4.4 schedule: blocks of <see cref="Block"/> trials, each first given its
-    /// draws, then decided by <see cref="DecideBlock{T,TRule,TStop,TBetas}"/>. <typeparamref name="T"/>
+    /// draws, then decided by <see cref="DecideBlock{T,TRule,TStop,TBetas,TObs}"/>. <typeparamref name="T"/>
     /// is the precision of J and φ: <c>double</c> (§4) or <c>float</c> (§9; the decision is
     /// still taken in double, <c>x = β·(double)dE</c>). The JIT compiles one specialised copy
-    /// per precision, rule, early-stop mode and β source.
+    /// per precision, rule, early-stop mode, β source and observer (<see cref="NoObserver"/>
+    /// outside traces, whose empty calls the JIT removes).
     /// </summary>
-    private static TrialCounts Schedule<T, TRule, TStop, TBetas>(int n, T* j, ulong seed, in AnnealParams p, int steps,
-        in TBetas betas, sbyte* s, T* phi)
+    private static TrialCounts Schedule<T, TRule, TStop, TBetas, TObs>(int n, T* j, ulong seed, in AnnealParams p, int steps,
+        in TBetas betas, sbyte* s, T* phi, ref TObs observer)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas
+        where TObs : struct, IAnnealObserver
     {
         int k = p.TrialsPerStep;
         ulong total = (ulong)steps * (ulong)k;
@@ -214,16 +235,24 @@ internal static unsafe class AnnealCore
         {
             if (skipping)
             {
-                g = SkipFrozen<T, TStop, TBetas>(chain, g, total, betas, ref progress, out bool stopped);
-                if (stopped) return new TrialCounts { Trials = (long)g, Accepted = progress.Accepted };
+                g = SkipFrozen<T, TStop, TBetas, TObs>(chain, g, total, betas, ref progress, out bool stopped, ref observer);
+                if (stopped)
+                {
+                    // The early stop ends the anneal inside step T: that step ends here.
+                    observer.StepDone(progress.T, progress.Beta, progress.Accepted, (long)g);
+                    return new TrialCounts { Trials = (long)g, Accepted = progress.Accepted };
+                }
                 if (g >= total) break;
             }
             int cnt = (int)Math.Min((ulong)blockCap, total - g);
             PhiloxBlock.Fill(seed, RandomStreams.AnnealTrial, g, cnt, n, site, us);
             if (sequential) SequentialSites(g, cnt, n, site);
-            int stop = DecideBlock<T, TRule, TStop, TBetas>(chain, site, us, cnt, betas, ref progress);
+            int stop = DecideBlock<T, TRule, TStop, TBetas, TObs>(chain, site, us, cnt, betas, ref progress, ref observer);
             if (TStop.Enabled && stop >= 0)
+            {
+                observer.StepDone(progress.T, progress.Beta, progress.Accepted, (long)g + stop + 1);
                 return new TrialCounts { Trials = (long)g + stop + 1, Accepted = progress.Accepted };
+            }
             g += (ulong)cnt;
         }
         return new TrialCounts { Trials = (long)total, Accepted = progress.Accepted };
@@ -237,14 +266,17 @@ internal static unsafe class AnnealCore
     /// rejected without a random number (ΔE &gt; 0 and x = β·ΔE ≥ 37, the very ΔE and x the
     /// decision computes), up to the first trial that may be accepted. Nothing changes while
     /// trials are rejected, so they need neither a draw nor a decision; the step, β and the
-    /// early stop's run advance exactly as <see cref="DecideBlock{T,TRule,TStop,TBetas}"/> would
+    /// early stop's run advance exactly as <see cref="DecideBlock{T,TRule,TStop,TBetas,TObs}"/> would
     /// advance them. Returns the next trial; <paramref name="stopped"/> when the early stop fired
-    /// (the return value is then the number of trials run).
+    /// (the return value is then the number of trials run). The observer comes last here and in
+    /// <see cref="DecideBlock{T,TRule,TStop,TBetas,TObs}"/>: a seventh argument travels on the
+    /// stack, and the no-op observer is never read, so the arguments the loop uses keep their
+    /// registers (the disassembly is then that of the loop without an observer).
     /// </summary>
-    private static ulong SkipFrozen<T, TStop, TBetas>(in Chain<T> chain, ulong g, ulong total, in TBetas betas,
-        ref Progress progress, out bool stopped)
+    private static ulong SkipFrozen<T, TStop, TBetas, TObs>(in Chain<T> chain, ulong g, ulong total, in TBetas betas,
+        ref Progress progress, out bool stopped, ref TObs observer)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas
+        where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas where TObs : struct, IAnnealObserver
     {
         int n = chain.N;
         T* phi = chain.Phi;
@@ -281,6 +313,7 @@ internal static unsafe class AnnealCore
             progress.Left -= r;
             if (progress.Left == 0)
             {
+                observer.StepDone(progress.T, progress.Beta, progress.Accepted, (long)(progress.T + 1) * chain.K);
                 // As DecideBlock: past the last step the last β is kept (no trial uses it).
                 progress.Left = chain.K;
                 if (progress.T + 1 < chain.Steps) progress.T++;
@@ -331,10 +364,11 @@ internal static unsafe class AnnealCore
     /// stack, a store/load round trip on every trial.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int DecideBlock<T, TRule, TStop, TBetas>(in Chain<T> chain, int* site, double* us, int cnt,
-        in TBetas betas, ref Progress progress)
+    private static int DecideBlock<T, TRule, TStop, TBetas, TObs>(in Chain<T> chain, int* site, double* us, int cnt,
+        in TBetas betas, ref Progress progress, ref TObs observer)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TRule : struct, IAcceptance where TStop : struct, IEarlyStopMode where TBetas : struct, IBetas
+        where TObs : struct, IAnnealObserver
     {
         int n = chain.N;
         T* j = chain.J;
@@ -384,6 +418,7 @@ internal static unsafe class AnnealCore
         Next:
             if (--left == 0)
             {
+                observer.StepDone(t, beta, accepted, (long)(t + 1) * chain.K);
                 // Past the last step the last β is kept (no trial uses it).
                 left = chain.K;
                 if (t + 1 < chain.Steps) t++;

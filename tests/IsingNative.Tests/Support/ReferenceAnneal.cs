@@ -12,7 +12,12 @@ internal static class ReferenceAnneal
 {
     private const uint InitSpinsDomain = 1, AnnealTrialDomain = 2, SampleTrialDomain = 3;
 
-    public static (sbyte[] Spins, long Trials, long Accepted) Run(IsingSystem sys, ulong seed, AnnealOptions o)
+    /// <param name="sys">The system annealed.</param>
+    /// <param name="seed">The anneal's seed.</param>
+    /// <param name="o">The schedule.</param>
+    /// <param name="onStep">Called after each step (step, β, spins, trials and accepted so far), and at the early stop.</param>
+    public static (sbyte[] Spins, long Trials, long Accepted) Run(IsingSystem sys, ulong seed, AnnealOptions o,
+        Action<int, double, sbyte[], long, long>? onStep = null)
     {
         int n = sys.Size;
         bool single = o.Precision == Precision.Single;
@@ -47,9 +52,14 @@ internal static class ReferenceAnneal
                 if (o.EarlyStop is { } es)
                 {
                     run = accept || beta < es.BetaThreshold ? 0 : run + 1;
-                    if (run >= es.Window) return (s, trials, accepted);
+                    if (run >= es.Window)
+                    {
+                        onStep?.Invoke(t, beta, s, trials, accepted);
+                        return (s, trials, accepted);
+                    }
                 }
             }
+            onStep?.Invoke(t, beta, s, trials, accepted);
         }
         return (s, trials, accepted);
     }
