@@ -2,7 +2,7 @@
 # The package as .NET users consume it (docs/PACKAGING.md). Packs IsingNative and the `ising` tool
 # with this machine's native engine into a local feed, then, outside the checkout (so the
 # library's walk up to the repository's build/ cannot stand in for the package):
-#   - the nupkg carries runtimes/<rid>/native/libisingnative.so, a licence, a readme, a real
+#   - the nupkg carries runtimes/<rid>/native/libisingnative.so (and the GPU plug-in where built), a licence, a readme, a real
 #     description, and a symbols package beside it;
 #   - samples/QuickStart (the README's snippet) restored from the feed runs and finds native-cpu
 #     in the package's runtimes/ folder; published with NativeAOT it does too;
@@ -51,6 +51,10 @@ zipcat() { python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipF
 package_contents() {
   local list; list="$(zipls "$NUPKG")" || return 1
   grep -q "runtimes/$RID/native/libisingnative.so" <<<"$list" || { echo "no runtimes/$RID/native/libisingnative.so in $NUPKG"; echo "$list"; return 1; }
+  # The GPU plug-in travels beside the CPU library wherever this build made one (docs/GPU.md §7).
+  if [ -f "$LIBDIR/libisingnative_gpu.so" ]; then
+    grep -q "runtimes/$RID/native/libisingnative_gpu.so" <<<"$list" || { echo "the GPU plug-in was built but is not packed"; return 1; }
+  fi
   grep -q "PACKAGE.md" <<<"$list" || { echo "no readme in $NUPKG"; return 1; }
   local spec; spec="$(zipcat "$NUPKG" IsingNative.nuspec)"
   grep -q '<license type="expression">MIT</license>' <<<"$spec" || { echo "no licence in the nuspec"; echo "$spec"; return 1; }
