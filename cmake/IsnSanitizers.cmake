@@ -36,6 +36,13 @@ if(ISN_SANITIZE)
   endif()
   add_compile_options(${_isn_san_flags})
   add_link_options(-fsanitize=${ISN_SANITIZE})
+  # Clang puts the C++ half of the UBSan runtime (vptr and function-type
+  # checks, which the C++ library calls) only into C++ links: the C consumer
+  # asks for it. (GCC's libubsan is one library.)
+  if(CMAKE_C_COMPILER_ID MATCHES "Clang" AND ISN_SANITIZE MATCHES "undefined")
+    add_link_options($<$<LINK_LANGUAGE:C>:-fsanitize-link-c++-runtime>)
+    string(APPEND CMAKE_C_STANDARD_LIBRARIES " -lstdc++")  # that runtime's own C++ dependency
+  endif()
 
   # Shadow the options for this build (valgrind cannot run sanitized code;
   # benchmark timings of it mean nothing).
