@@ -170,7 +170,7 @@ stage() { # stage NAME COMMAND... : run one test stage, record the outcome and i
   rm -f "$out"
 }
 
-# Adds the counts a stage's runner printed (CTest, dotnet test, the CLI checks) to the totals.
+# Adds the counts a stage's runner printed (CTest, dotnet test, a script's "<label>: N passed, N failed") to the totals.
 count_tests() {
   local f="$1" p=0 x=0 k=0 line
   if line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$f" | tail -1)"; then
@@ -181,8 +181,8 @@ count_tests() {
   elif grep -q -E '^\s*Total tests: [0-9]+' "$f"; then
     p="$(sed -n -E 's/^\s*Passed: ([0-9]+).*/\1/p' "$f" | tail -1)"; x="$(sed -n -E 's/^\s*Failed: ([0-9]+).*/\1/p' "$f" | tail -1)"
     k="$(sed -n -E 's/^\s*Skipped: ([0-9]+).*/\1/p' "$f" | tail -1)"
-  elif line="$(grep -E '^cli: [0-9]+ passed, [0-9]+ failed' "$f" | tail -1)"; then
-    p="$(sed -E 's/^cli: ([0-9]+) passed.*/\1/' <<<"$line")"; x="$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")"
+  elif line="$(grep -E '^[A-Za-z][A-Za-z0-9 _-]*: [0-9]+ passed, [0-9]+ failed' "$f" | tail -1)"; then
+    p="$(sed -E 's/^[^:]*: ([0-9]+) passed.*/\1/' <<<"$line")"; x="$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")"
   fi
   T_PASSED=$((T_PASSED + ${p:-0})); T_FAILED=$((T_FAILED + ${x:-0})); T_SKIPPED=$((T_SKIPPED + ${k:-0}))
 }
@@ -211,10 +211,16 @@ nunit_tests() {
   local libdir; libdir="$(native_lib_dir || true)"
   if [ -n "$libdir" ]; then export ISINGNATIVE_LIBRARY_PATH="$libdir"; fi
   dotnet test tests/IsingNative.Tests/IsingNative.Tests.csproj -c "$CONFIG" --no-build -nologo \
-    --logger "console;verbosity=normal"
+    --filter 'Category!=Cli' --logger "console;verbosity=normal"
 }
 
-cli_tests() { bash tests/cli/run-cli-tests.sh "managed/IsingNative.Cli/bin/$CONFIG/net10.0/ising.dll"; }
+# The command-line checks: NUnit's Cli category (tests/IsingNative.Tests/Cli) runs the built `ising` as a child process.
+cli_tests() {
+  local libdir; libdir="$(native_lib_dir || true)"
+  if [ -n "$libdir" ]; then export ISINGNATIVE_LIBRARY_PATH="$libdir"; fi
+  dotnet test tests/IsingNative.Tests/IsingNative.Tests.csproj -c "$CONFIG" --no-build -nologo \
+    --filter 'Category=Cli' --logger "console;verbosity=normal"
+}
 
 bench_smoke() {
   dotnet run -c Release --project managed/IsingNative.Benchmarks -- --smoke
@@ -246,8 +252,7 @@ test_all() {
 }
 
 deps() {
-  # python3 reads the JSON of the command-line checks (tests/cli); libtbb-dev is HIP-CPU's parallel
-  # runtime (the emulated-GPU flavour).
+  # python3 runs tools/perf's plot and tools/gpu's summaries; libtbb-dev is HIP-CPU's parallel runtime (the emulated-GPU flavour).
   if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null && command -v python3 >/dev/null &&
      { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; }; then
     log "ROCm toolchain, python3 and TBB present"; return 0
