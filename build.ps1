@@ -322,7 +322,7 @@ function Invoke-TestAll {
     # Every stage must pass; a failed stage with no countable test (a build) still fails the run.
     if ($script:Failed -gt 0 -and $script:TFailed -eq 0) { $script:TFailed = $script:Failed }
     Write-Host "tests: $script:TPassed passed, $script:TFailed failed, $script:TSkipped skipped"
-    return ($script:Failed -eq 0 -and $emuOk)
+    $script:TestOk = $script:Failed -eq 0 -and $emuOk
 }
 
 # ---- the other verbs --------------------------------------------------------------------------
@@ -405,7 +405,7 @@ function Invoke-Clean {
 try {
     switch ($Verb) {
         "demo" { Invoke-Demo }
-        "test" { if (-not (Invoke-TestAll)) { exit 1 } }
+        "test" { $script:TestOk = $false; Invoke-TestAll | Out-Host; if (-not $script:TestOk) { exit 1 } }
         "native" { Build-Native }
         "emu" { Build-Emulated }
         "managed" { Build-Managed }
