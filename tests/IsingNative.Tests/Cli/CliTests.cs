@@ -278,7 +278,7 @@ public class CliTests
         public void Dispose()
         {
             try { Directory.Delete(Dir, recursive: true); }
-            catch (IOException) { /* a child still holding a file on Windows: the temp folder keeps it */ }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a child still holding a file (Windows): the temp folder keeps it */ }
         }
     }
 }
