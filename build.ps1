@@ -1,101 +1,446 @@
 <#
-  IsingNative build driver (Windows PowerShell / pwsh). Same verbs as build.sh:
-    ./build.ps1 demo | test | native | emu | managed | bindings | bench | clean
-  Native: CMake + the Visual Studio or Ninja generator found on PATH (HIP when a ROCm/HIP SDK is found).
-  emu: the test-only emulated-GPU flavour (HIP-CPU, build/emu); `test` runs the GPU tests on it (docs/GPU.md section 6).
+  IsingNative build driver for PowerShell 7 (Windows, Linux, macOS): the verbs, stages and totals of build.sh.
+    ./build.ps1 demo       build everything and run a short tour through the `ising` command line
+    ./build.ps1 test       build everything and run every test stage build.sh runs, each one even after a failure, and
+                           print the same `test stages:`, `emulated GPU:` and `tests: N passed, N failed, N skipped` lines
+    ./build.ps1 fuzz [S]   run every fuzz harness for S seconds each (default 600)
+    ./build.ps1 sanitize   the ASan+UBSan and TSan stages alone
+    ./build.ps1 package    pack IsingNative and the ising tool into a local feed and check them as a consumer would
+    ./build.ps1 native     configure + build the native library (HIP when a ROCm/HIP SDK is found)
+    ./build.ps1 emu        configure + build the emulated-GPU flavour (build/emu; test-only, never shipped)
+    ./build.ps1 managed    build the .NET solution (Release)
+    ./build.ps1 bindings   regenerate managed/IsingNative/Interop/*.generated.cs from native/include
+    ./build.ps1 bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
+    ./build.ps1 deps       Linux: what `./build.sh deps` installs (apt); elsewhere: prints what to install
+    ./build.ps1 clean      remove build outputs
+  Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default "gfx90a;gfx1030"),
+               CONFIG=Release|Debug (default Release), ISN_HIP_CPU_DIR (default ../shared/third_party/hip-cpu),
+               FUZZ_SECONDS (default 60: each fuzz harness's run in `test`).
+  Stages that are bash scripts (tools/sanitize, tools/fuzz, tools/package) run through bash on Linux and macOS and are
+  reported as skipped, with the reason, on Windows. Without pwsh on Linux: tools/ci/pwsh.sh ./build.ps1 test
 #>
-param([Parameter(Position = 0)][string]$Verb = "help")
+#Requires -Version 7.2
+param([Parameter(Position = 0)][string]$Verb = "", [Parameter(Position = 1)][string]$Seconds = "")
+Set-StrictMode -Version 3.0
 $ErrorActionPreference = "Stop"
+# A native command's exit code is checked by Exec, not turned into an error by PowerShell.
+$PSNativeCommandUseErrorActionPreference = $false
 Set-Location $PSScriptRoot
+
+$Root = $PSScriptRoot
 $Config = if ($env:CONFIG) { $env:CONFIG } else { "Release" }
-$NativeBuild = Join-Path $PSScriptRoot "build/native"
-$EmuBuild = Join-Path $PSScriptRoot "build/emu"
-$EmuNUnitFilter = 'FullyQualifiedName~\(Gpu\)|FullyQualifiedName~EmulatedGpu'
-$Cli = "managed/IsingNative.Cli/bin/$Config/net10.0/ising.dll"
-$GenArgs = @("--header", "native/include/isingnative.h", "--out", "managed/IsingNative/Interop/IsingNativeApi.generated.cs",
-             "--namespace", "IsingNative.Interop", "--class", "IsingNativeApi", "--library", "isingnative")
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = "1"; $env:DOTNET_NOLOGO = "1"
+$NativeBuild = Join-Path $Root "build/native"
+$EmuBuild = Join-Path $Root "build/emu"
+$FuzzSeconds = if ($env:FUZZ_SECONDS) { $env:FUZZ_SECONDS } else { "60" }
+$Jobs = [Environment]::ProcessorCount
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = "1"; $env:DOTNET_NOLOGO = "1"; $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = "1"
+$TestProject = "tests/IsingNative.Tests/IsingNative.Tests.csproj"
+$GenProject = "managed/IsingNative.BindingGen/IsingNative.BindingGen.csproj"
+$Bindings = "managed/IsingNative/Interop/IsingNativeApi.generated.cs"
+$Header = "native/include/isingnative.h"
+$CliDll = "managed/IsingNative.Cli/bin/$Config/net10.0/ising.dll"
+$GenArgs = @("--header", $Header, "--out", $Bindings, "--namespace", "IsingNative.Interop", "--class", "IsingNativeApi",
+             "--library", "isingnative")
+$LibName = if ($IsWindows) { "isingnative.dll" } elseif ($IsMacOS) { "libisingnative.dylib" } else { "libisingnative.so" }
+$GpuLibName = if ($IsWindows) { "isingnative_gpu.dll" } elseif ($IsMacOS) { "libisingnative_gpu.dylib" } else { "libisingnative_gpu.so" }
 
-function Invoke-Checked([string]$What, [scriptblock]$Block) {
-    Write-Host "`n==> $What"
-    & $Block
-    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit $LASTEXITCODE)" }
+function Write-Log([string]$Message) { Write-Host "`n==> $Message" }
+
+# Runs one native command with its arguments as given (each one argument, never re-split); throws when it fails.
+function Exec([string]$Command, [string[]]$Arguments = @()) {
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed (exit $LASTEXITCODE)" }
 }
+
+function Test-Command([string]$Name) { [bool](Get-Command $Name -CommandType Application -ErrorAction SilentlyContinue) }
+
+# A stage that cannot run here says why and counts as neither passed nor failed.
+class StageSkipped : System.Exception { StageSkipped([string]$Message) : base($Message) {} }
+function Skip-Stage([string]$Why) { throw [StageSkipped]::new($Why) }
+
+# The first file called $Name under $Dir (as build.sh's find -print -quit), or $null.
+function Find-File([string]$Dir, [string]$Name) {
+    if (-not (Test-Path -LiteralPath $Dir)) { return $null }
+    Get-ChildItem -LiteralPath $Dir -Recurse -File -Filter $Name -ErrorAction SilentlyContinue | Select-Object -First 1
+}
+
+# One cache entry of a CMake build folder ("" when absent).
+function Get-CacheValue([string]$BuildDir, [string]$Key) {
+    $cache = Join-Path $BuildDir "CMakeCache.txt"
+    if (-not (Test-Path -LiteralPath $cache)) { return "" }
+    $line = Select-String -LiteralPath $cache -Pattern "^$([regex]::Escape($Key))=" | Select-Object -First 1
+    if ($line) { return $line.Line.Substring($Key.Length + 1) } else { return "" }
+}
+
+# ---- native ---------------------------------------------------------------------------------
 function Build-Native {
-    if (-not (Get-Command cmake -ErrorAction SilentlyContinue)) { Write-Host "cmake not found: managed backend only"; return }
+    if (-not (Test-Command cmake)) { Write-Log "cmake not found: skipping the native library (managed backend only)"; return }
     $hip = if ($env:ISN_HIP) { $env:ISN_HIP } else { "AUTO" }
-    Invoke-Checked "native: configure" { cmake -S . -B $NativeBuild -DCMAKE_BUILD_TYPE=$Config -DISN_ENABLE_HIP=$hip }
-    Invoke-Checked "native: build" { cmake --build $NativeBuild --config $Config --parallel }
-    $lib = Get-ChildItem -Path $NativeBuild -Recurse -Include "isingnative.dll", "libisingnative.so" | Select-Object -First 1
-    if ($lib) { $env:ISINGNATIVE_LIBRARY_PATH = $lib.DirectoryName }
+    Write-Log "native: configure + build ($NativeBuild, HIP=$hip)"
+    $configure = @("-S", ".", "-B", $NativeBuild, "-DCMAKE_BUILD_TYPE=$Config", "-DISN_ENABLE_HIP=$hip")
+    if ($env:ISN_HIP_TARGETS) { $configure += "-DISN_HIP_TARGETS=$($env:ISN_HIP_TARGETS)" }
+    Exec cmake $configure | Out-Null
+    Exec cmake @("--build", $NativeBuild, "--config", $Config, "--parallel", "$Jobs")
 }
-# The GPU backend on an emulated device (HIP-CPU): returns $true when build/emu holds it, else says why not
-# (command output goes to the host so that the boolean is the function's only output).
-function Build-Emulated {
-    if (-not (Get-Command cmake -ErrorAction SilentlyContinue)) { Write-Host "emulated GPU flavour skipped: cmake not found"; return $false }
-    $extra = @(); if ($env:ISN_HIP_CPU_DIR) { $extra += "-DISN_HIP_CPU_DIR=$($env:ISN_HIP_CPU_DIR)" }
-    Invoke-Checked "emulated GPU: configure" { cmake -S . -B $EmuBuild -DCMAKE_BUILD_TYPE=$Config -DISN_GPU_EMULATION=ON -DISN_ENABLE_HIP=OFF `
-        -DISN_ENABLE_VALGRIND_TEST=OFF -DISN_BUILD_BENCHMARKS=OFF @extra } | Out-Host
-    $cache = Get-Content "$EmuBuild/CMakeCache.txt"
-    if (-not ($cache -match '^ISN_GPU_BUILT:INTERNAL=emulated$')) {
-        $why = ($cache -match '^ISN_GPU_EMULATION_SKIPPED:INTERNAL=') -replace '^ISN_GPU_EMULATION_SKIPPED:INTERNAL=', ''
-        Write-Host "emulated GPU flavour skipped: $why"; return $false
-    }
-    Invoke-Checked "emulated GPU: build" { cmake --build $EmuBuild --config $Config --parallel } | Out-Host
-    return $true
-}
-# Runs a test command; fails when it fails or when a GPU test (name containing "gpu") was skipped.
-function Invoke-EmulatedTests([string]$What, [scriptblock]$Block, [string]$SkipPattern) {
-    Write-Host "`n==> $What"
-    & $Block 2>&1 | Tee-Object -Variable lines | Out-Host; $code = $LASTEXITCODE
-    if ($code -ne 0) { throw "$What failed (exit $code)" }
-    $skipped = @($lines | Where-Object { "$_" -match $SkipPattern })
-    if ($skipped.Count -gt 0) { throw "$What : GPU test(s) SKIPPED on the emulated device: $($skipped -join '; ')" }
-}
-function Build-Managed { Invoke-Checked "managed: dotnet build" { dotnet build IsingNative.sln -c $Config -nologo -v q } }
-function Ising { dotnet $Cli @args; if ($LASTEXITCODE -ne 0) { throw "ising $args failed (exit $LASTEXITCODE)" } }
 
-switch ($Verb) {
-    "demo" {
-        try { Build-Native } catch { Write-Warning "native build failed: the demo runs on the managed backend" }
-        Build-Managed
-        Ising info
-        Ising empathy --n 20 --self-seed 42 --other-seed 99 --seed 7
-        Ising social --n 20 --agents 5 --self-seed 42 --other-seed 100 --seed 7
-        New-Item -ItemType Directory -Force artifacts | Out-Null
-        Ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.png
+# The folder holding the native library, for ISINGNATIVE_LIBRARY_PATH (the managed resolver also probes build/native).
+function Get-NativeLibDir { $lib = Find-File $NativeBuild $LibName; if ($lib) { $lib.DirectoryName } else { $null } }
+
+# ---- emulated GPU (test-only) ----------------------------------------------------------------
+# The GPU backend's one kernel source compiled by the host compiler against HIP-CPU (cmake/IsnGpu.cmake,
+# ISN_GPU_EMULATION): a second copy of the library in build/emu, never the one shipped. NUnit's GPU cases:
+# the backend-parameterised ones, "(Gpu)" in the name, and the fault tests.
+$EmuNUnitFilter = 'FullyQualifiedName~\(Gpu\)|FullyQualifiedName~EmulatedGpu'
+$script:EmuSkipped = ""   # why the emulated flavour was not built (empty: it was)
+
+function Build-Emulated {
+    $script:EmuSkipped = ""
+    if (-not (Test-Command cmake)) { $script:EmuSkipped = "cmake not found"; Write-Log "emulated GPU flavour skipped: $script:EmuSkipped"; return }
+    Write-Log "emulated GPU: configure + build ($EmuBuild, HIP-CPU)"
+    # Library and CTest suite only: no valgrind (HIP-CPU's fibers and TBB), no benchmarks.
+    $configure = @("-S", ".", "-B", $EmuBuild, "-DCMAKE_BUILD_TYPE=$Config", "-DISN_GPU_EMULATION=ON", "-DISN_ENABLE_HIP=OFF",
+                   "-DISN_ENABLE_VALGRIND_TEST=OFF", "-DISN_BUILD_BENCHMARKS=OFF")
+    if ($env:ISN_HIP_CPU_DIR) { $configure += "-DISN_HIP_CPU_DIR=$($env:ISN_HIP_CPU_DIR)" }
+    Exec cmake $configure | Out-Null
+    if ((Get-CacheValue $EmuBuild "ISN_GPU_BUILT:INTERNAL") -ne "emulated") {
+        $why = Get-CacheValue $EmuBuild "ISN_GPU_EMULATION_SKIPPED:INTERNAL"
+        $script:EmuSkipped = if ($why) { $why } else { "not configured" }
+        Write-Log "emulated GPU flavour skipped: $script:EmuSkipped"
+        return
     }
-    "test" {
-        Build-Native
-        if (Test-Path "$NativeBuild/CTestTestfile.cmake") { Invoke-Checked "native tests" { ctest --test-dir $NativeBuild -C $Config --output-on-failure } }
-        $nativeLib = $env:ISINGNATIVE_LIBRARY_PATH
-        $emu = Build-Emulated
-        if ($emu) {
-            Invoke-EmulatedTests "emulated GPU: native tests (CTest)" { ctest --test-dir $EmuBuild -C $Config --output-on-failure } '(?i)Test +#\d+: \S*gpu\S* .*Skipped'
+    Exec cmake @("--build", $EmuBuild, "--config", $Config, "--parallel", "$Jobs")
+}
+
+function Get-EmuLibDir { $lib = Find-File $EmuBuild $LibName; if ($lib) { $lib.DirectoryName } else { $null } }
+
+# Every CTest test against the emulated library (the GPU ones now run).
+function Test-EmuNative { Exec ctest @("--test-dir", $EmuBuild, "-C", $Config, "--output-on-failure", "-j2") }
+
+# Only NUnit's GPU cases, on the emulated device.
+function Test-EmuNUnit {
+    $libDir = Get-EmuLibDir
+    if (-not $libDir) { throw "no emulated library in $EmuBuild" }
+    $env:ISINGNATIVE_LIBRARY_PATH = $libDir
+    Exec dotnet @("test", $TestProject, "-c", $Config, "--no-build", "-nologo", "--filter", $EmuNUnitFilter,
+                  "--logger", "console;verbosity=normal")
+}
+
+# Counts of the GPU tests in a stage's output: CTest tests with "gpu" in the name (any case), or every test of
+# the NUnit GPU filter.
+$script:EPassed = 0; $script:EFailed = 0; $script:ESkipped = 0; $script:EDetail = [System.Collections.Generic.List[string]]::new()
+function Add-EmuGpuCounts([string[]]$Lines, [string]$What) {
+    $p = 0; $x = 0; $k = 0
+    if ($What -eq "ctest") {
+        # "12/67 Test #12: Gpu.MatchesCpuBitForBit .....   Passed    0.53 sec" (or ***Failed, ***Skipped, ...)
+        foreach ($line in $Lines) {
+            if ($line -notmatch 'Test +#[0-9]+: +(\S+)') { continue }
+            if ($Matches[1].ToLowerInvariant() -notmatch 'gpu') { continue }
+            if ($line -match '[ *]Passed +[0-9.]+ sec') { $p++ } elseif ($line -match 'Skipped') { $k++ } else { $x++ }
         }
-        Build-Managed
-        Invoke-Checked "binding drift" { dotnet run -c $Config --project managed/IsingNative.BindingGen -- @GenArgs --check }
-        Invoke-Checked "NUnit suite" { dotnet test tests/IsingNative.Tests/IsingNative.Tests.csproj -c $Config --no-build -nologo }
-        if ($emu) {
-            $lib = Get-ChildItem -Path $EmuBuild -Recurse -Include "isingnative.dll", "libisingnative.so" | Select-Object -First 1
-            $env:ISINGNATIVE_LIBRARY_PATH = $lib.DirectoryName
-            try {
-                Invoke-EmulatedTests "emulated GPU: NUnit GPU cases" { dotnet test tests/IsingNative.Tests/IsingNative.Tests.csproj -c $Config `
-                    --no-build -nologo --filter $EmuNUnitFilter --logger "console;verbosity=normal" } '^\s*Skipped\s'
-            } finally { $env:ISINGNATIVE_LIBRARY_PATH = $nativeLib }
+    }
+    elseif ($Lines -match '^\s*Total tests: [0-9]+') {
+        $p, $x, $k = Get-DotnetTestCounts $Lines
+    }
+    $script:EPassed += $p; $script:EFailed += $x; $script:ESkipped += $k
+    $script:EDetail.Add("$What $p/$x/$k")
+}
+
+# The emulated-GPU summary line; fails when a GPU test skipped there (under emulation a skip means the device
+# was not found) or when none ran at all.
+function Write-EmuSummary {
+    if ($script:EmuSkipped) { Write-Host "emulated GPU: not run ($script:EmuSkipped)"; return $true }
+    Write-Host "emulated GPU: $script:EPassed passed, $script:EFailed failed, $script:ESkipped skipped (passed/failed/skipped: $($script:EDetail -join ' '))"
+    if ($script:ESkipped -gt 0) { Write-Host "emulated GPU: $script:ESkipped GPU test(s) SKIPPED on the emulated device: that is a failure"; return $false }
+    if ($script:EPassed -eq 0) { Write-Host "emulated GPU: no GPU test ran"; return $false }
+    return $script:EFailed -eq 0
+}
+
+# ---- managed ----------------------------------------------------------------------------------
+function Build-Managed {
+    Write-Log "managed: dotnet build IsingNative.sln ($Config)"
+    Exec dotnet @("build", "IsingNative.sln", "-c", $Config, "-nologo", "-v", "q")
+}
+
+function Ising { Exec dotnet (@($CliDll) + $args) }
+
+function Update-Bindings {
+    Write-Log "bindings: regenerate $Bindings from $Header"
+    Exec dotnet (@("run", "-c", $Config, "--project", $GenProject, "--") + $GenArgs)
+}
+
+function Test-Bindings {
+    Write-Log "bindings: check $Bindings is what $Header generates"
+    Exec dotnet (@("run", "-c", $Config, "--project", $GenProject, "--") + $GenArgs + @("--check"))
+}
+
+# ---- test stages ------------------------------------------------------------------------------
+$script:Passed = 0; $script:Failed = 0; $script:FailedStages = [System.Collections.Generic.List[string]]::new()
+$script:SkippedStages = [System.Collections.Generic.List[string]]::new()
+$script:TPassed = 0; $script:TFailed = 0; $script:TSkipped = 0
+
+# Runs one test stage: streams its output, records the outcome and its test counts, and keeps going. Like build.sh's
+# stages (a child shell each), a stage's changes to the environment and the current folder end with it.
+function Invoke-Stage([string]$Name, [scriptblock]$Block, [string]$Emu = "") {
+    Write-Log "test stage: $Name"
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $savedEnv = [Environment]::GetEnvironmentVariables()
+    Push-Location
+    $outcome = "passed"
+    try {
+        & $Block *>&1 | ForEach-Object { $text = "$_"; Write-Host $text; foreach ($l in $text -split "`r?`n") { $lines.Add($l) } }
+    }
+    catch [StageSkipped] {
+        $outcome = "skipped"; Write-Host "stage skipped: $($_.Exception.Message)"
+    }
+    catch {
+        $outcome = "failed"; $message = "$Name failed: $($_.Exception.Message)"; Write-Host $message; $lines.Add($message)
+    }
+    finally {
+        Pop-Location
+        foreach ($key in @([Environment]::GetEnvironmentVariables().Keys)) {
+            if (-not $savedEnv.Contains($key)) { [Environment]::SetEnvironmentVariable($key, $null) }
         }
-        Invoke-Checked "benchmark smoke" { dotnet run -c Release --project managed/IsingNative.Benchmarks -- --smoke }
-        Write-Host "(the bash command-line checks in tests/cli run under build.sh / WSL)"
+        foreach ($entry in $savedEnv.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
     }
-    "native" { Build-Native }
-    "emu" { [void](Build-Emulated) }
-    "managed" { Build-Managed }
-    "bindings" { Invoke-Checked "bindings" { dotnet run -c $Config --project managed/IsingNative.BindingGen -- @GenArgs } }
-    "bench" {
-        Build-Native; Build-Managed
-        Ising bench
-        Invoke-Checked "BenchmarkDotNet" { dotnet run -c Release --project managed/IsingNative.Benchmarks -- --filter "*" }
+    switch ($outcome) {
+        "passed" { $script:Passed++ }
+        "failed" { $script:Failed++; $script:FailedStages.Add($Name) }
+        "skipped" { $script:SkippedStages.Add($Name) }
     }
-    "clean" { Remove-Item -Recurse -Force -ErrorAction SilentlyContinue build, artifacts }
-    default { Get-Content $PSCommandPath -TotalCount 6 | Select-Object -Skip 1; exit 2 }
+    Add-TestCounts $lines.ToArray()
+    if ($Emu) { Add-EmuGpuCounts $lines.ToArray() $Emu }
+}
+
+# dotnet test's summary: the last "Passed: N", "Failed: N" and "Skipped: N" lines.
+function Get-DotnetTestCounts([string[]]$Lines) {
+    $last = { param($label) $m = @($Lines | Where-Object { $_ -match "^\s*${label}: ([0-9]+)" }); if ($m) { [int]($m[-1] -replace "^\s*${label}: ([0-9]+).*", '$1') } else { 0 } }
+    return @((& $last "Passed"), (& $last "Failed"), (& $last "Skipped"))
+}
+
+# Adds the counts a stage's runner printed (CTest, dotnet test, a script's "<label>: N passed, N failed") to the totals.
+function Add-TestCounts([string[]]$Lines) {
+    $p = 0; $x = 0; $k = 0
+    $ctest = @($Lines -match '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+')
+    $label = @($Lines -match '^[A-Za-z][A-Za-z0-9 _-]*: [0-9]+ passed, [0-9]+ failed')
+    if ($ctest) {
+        $null = $ctest[-1] -match 'passed, ([0-9]+) tests failed out of ([0-9]+)'
+        $x = [int]$Matches[1]; $k = @($Lines -match '\(Skipped\)$').Count
+        $p = [int]$Matches[2] - $x - $k
+    }
+    elseif ($Lines -match '^\s*Total tests: [0-9]+') {
+        $p, $x, $k = Get-DotnetTestCounts $Lines
+    }
+    elseif ($label) {
+        $null = $label[-1] -match ': ([0-9]+) passed, ([0-9]+) failed'
+        $p = [int]$Matches[1]; $x = [int]$Matches[2]
+    }
+    $script:TPassed += $p; $script:TFailed += $x; $script:TSkipped += $k
+}
+
+function Test-Native { Exec ctest @("--test-dir", $NativeBuild, "-C", $Config, "--output-on-failure", "-j2") }
+
+# The HIP code objects: one per target of ISN_HIP_TARGETS in the library holding the kernels (the GPU plug-in when the
+# build has one, else the library itself), listed by roc-obj-ls.
+function Test-HipTargets {
+    if ((Get-CacheValue $NativeBuild "ISN_GPU_BUILT:INTERNAL") -ne "hip") {
+        if ((Test-Command hipcc) -and $env:ISN_HIP -ne "OFF") { throw "hipcc is installed but the HIP backend was not built" }
+        Write-Log "HIP backend not built (no ROCm toolchain; ./build.sh deps installs Debian's): skipping the code-object check"
+        return
+    }
+    $lib = Find-File $NativeBuild $GpuLibName
+    if (-not $lib) { $lib = Find-File $NativeBuild $LibName }
+    if (-not $lib) { throw "the HIP backend was configured but no $GpuLibName or $LibName was built in $NativeBuild" }
+    if (-not (Test-Command roc-obj-ls)) {
+        if ($IsWindows) { Skip-Stage "roc-obj-ls (ROCm, Linux) is not available on Windows" }
+        throw "roc-obj-ls not found (./build.sh deps installs Debian's ROCm toolchain)"
+    }
+    $listing = @(& roc-obj-ls $lib.FullName)
+    if ($LASTEXITCODE -ne 0) { throw "roc-obj-ls $($lib.FullName) failed (exit $LASTEXITCODE)" }
+    $listing | ForEach-Object { Write-Host $_ }
+    $missing = 0
+    foreach ($t in ((Get-CacheValue $NativeBuild "ISN_HIP_TARGETS:STRING") -split ';' | Where-Object { $_ })) {
+        if ($listing -match [regex]::Escape($t)) { Write-Host "code object for ${t}: present" } else { Write-Host "code object for ${t}: MISSING"; $missing++ }
+    }
+    if ($missing) { throw "$missing code object(s) missing" }
+}
+
+function Test-NUnit {
+    $libDir = Get-NativeLibDir
+    if ($libDir) { $env:ISINGNATIVE_LIBRARY_PATH = $libDir }
+    Exec dotnet @("test", $TestProject, "-c", $Config, "--no-build", "-nologo", "--filter", "Category!=Cli",
+                  "--logger", "console;verbosity=normal")
+}
+
+# The command-line checks: NUnit's Cli category (tests/IsingNative.Tests/Cli) runs the built `ising` as a child process.
+function Test-Cli {
+    $libDir = Get-NativeLibDir
+    if ($libDir) { $env:ISINGNATIVE_LIBRARY_PATH = $libDir }
+    Exec dotnet @("test", $TestProject, "-c", $Config, "--no-build", "-nologo", "--filter", "Category=Cli",
+                  "--logger", "console;verbosity=normal")
+}
+
+function Test-BenchSmoke { Exec dotnet @("run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--smoke") }
+
+# A stage that is a bash script: run through bash where there is one (Linux, macOS), skipped with the reason on Windows.
+function Invoke-BashScript([string]$Script, [string[]]$Arguments = @()) {
+    if ($IsWindows) { Skip-Stage "$Script is a bash script (Linux toolchain): run it under WSL or Linux" }
+    Exec bash (@($Script) + $Arguments)
+}
+
+# A fuzz script: exit 77 means no clang-15 with libFuzzer here (./build.ps1 deps installs it): skipped, not failed.
+function Invoke-FuzzScript([string]$Script) {
+    if ($IsWindows) { Skip-Stage "$Script is a bash script (libFuzzer, Linux): run it under WSL or Linux" }
+    & bash $Script $FuzzSeconds
+    if ($LASTEXITCODE -eq 77) { Skip-Stage "clang-15 with libFuzzer not found (./build.ps1 deps installs it)" }
+    if ($LASTEXITCODE -ne 0) { throw "$Script $FuzzSeconds failed (exit $LASTEXITCODE)" }
+}
+
+function Invoke-TestAll {
+    Invoke-Stage "native build" { Build-Native }
+    if (Test-Path -LiteralPath (Join-Path $NativeBuild "CTestTestfile.cmake")) {
+        Invoke-Stage "native tests (CTest, incl. valgrind)" { Test-Native }
+        Invoke-Stage "HIP code objects (roc-obj-ls)" { Test-HipTargets }
+    }
+    Invoke-Stage "emulated GPU build (HIP-CPU, build/emu)" { Build-Emulated }
+    if (-not $script:EmuSkipped -and (Test-Path -LiteralPath (Join-Path $EmuBuild "CTestTestfile.cmake"))) {
+        Invoke-Stage "emulated GPU: native tests (CTest)" { Test-EmuNative } -Emu ctest
+    }
+    Invoke-Stage "managed build" { Build-Managed }
+    Invoke-Stage "binding drift" { Test-Bindings }
+    Invoke-Stage "NUnit suite" { Test-NUnit }
+    if (-not $script:EmuSkipped) { Invoke-Stage "emulated GPU: NUnit GPU cases" { Test-EmuNUnit } -Emu nunit }
+    Invoke-Stage "command line" { Test-Cli }
+    Invoke-Stage "benchmark smoke (dry)" { Test-BenchSmoke }
+    # The same stages, names and order as build.sh; each a bash script (skipped with the reason on Windows).
+    Invoke-Stage "package (local feed: sample, NativeAOT, tool)" { Invoke-BashScript tools/package/check.sh @((Get-NativeLibDir)) }
+    Invoke-Stage "AddressSanitizer + UBSan (CTest)" { Invoke-BashScript tools/sanitize/run.sh @("asan") }
+    Invoke-Stage "ThreadSanitizer (threads + stress)" { Invoke-BashScript tools/sanitize/run.sh @("tsan") }
+    Invoke-Stage "fuzz: C API (libFuzzer, $FuzzSeconds s each)" { Invoke-FuzzScript tools/fuzz/run-native.sh }
+    Invoke-Stage "fuzz: system-file reader ($FuzzSeconds s)" { Invoke-FuzzScript tools/fuzz/run-reader.sh }
+
+    $failedList = if ($script:FailedStages.Count) { " (failed: $($script:FailedStages -join ' '))" } else { "" }
+    # Only where a stage cannot run here (a bash script on Windows): build.sh has no such line.
+    $skippedList = if ($script:SkippedStages.Count) { ", $($script:SkippedStages.Count) skipped (skipped: $($script:SkippedStages -join '; '))" } else { "" }
+    Write-Log "test stages: $script:Passed passed, $script:Failed failed$failedList$skippedList"
+    $emuOk = Write-EmuSummary
+    # Every stage must pass; a failed stage with no countable test (a build) still fails the run.
+    if ($script:Failed -gt 0 -and $script:TFailed -eq 0) { $script:TFailed = $script:Failed }
+    Write-Host "tests: $script:TPassed passed, $script:TFailed failed, $script:TSkipped skipped"
+    $script:TestOk = $script:Failed -eq 0 -and $emuOk
+}
+
+# ---- the other verbs --------------------------------------------------------------------------
+function Invoke-Demo {
+    try { Build-Native } catch { Write-Log "native build failed: the demo runs on the managed backend ($($_.Exception.Message))" }
+    Build-Managed
+    $libDir = Get-NativeLibDir
+    if ($libDir) { $env:ISINGNATIVE_LIBRARY_PATH = $libDir }
+    Write-Log "ising info"
+    Ising info
+    Write-Log "ising empathy (n = 20, seed pattern)"
+    Ising empathy --n 20 --self-seed 42 --other-seed 99 --seed 7
+    Write-Log "ising social (self over 5 others)"
+    Ising social --n 20 --agents 5 --self-seed 42 --other-seed 100 --seed 7
+    Write-Log "ising swarm (100 agents, full 100x100 empathy matrix, heatmap and score histogram)"
+    New-Item -ItemType Directory -Force artifacts | Out-Null
+    Ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.png --histogram artifacts/swarm-100-scores.png
+    Ising swarm --agents 100 --n 20 --seed 7 --heatmap artifacts/swarm-100.svg --histogram artifacts/swarm-100-scores.svg --json | Out-Null
+    Write-Log "ising anneal --trace (n = 50: energy, beta and acceptance rate per step)"
+    Ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.png
+    Ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.csv --json | Out-Null
+    Write-Log "figures written to artifacts/: swarm-100.png/.svg (heatmap), swarm-100-scores.png/.svg (histogram), anneal-trace.png/.csv"
+}
+
+function Install-Deps {
+    if (-not $IsLinux) {
+        Write-Host @"
+Install by hand on this system (build.sh deps installs Debian's packages on Linux):
+  - the .NET 10 SDK (required): https://dot.net
+  - CMake >= 3.20 and a C++17 compiler (Visual Studio 2022 Build Tools "Desktop development with C++", or Ninja + clang):
+    the native library; without them everything runs on the managed backend
+  - optional: the AMD HIP SDK (hipcc) for the HIP kernels; python3 for tools/perf's plot
+  - optional, Linux/WSL only: Debian's hipcc libamdhip64-dev rocm-device-libs (roc-obj-ls), libtbb-dev (the emulated GPU),
+    clang-15 (libFuzzer) and fonts-dejavu-core (the figures' text)
+"@
+        return
+    }
+    $tbb = (Test-Path /usr/include/tbb/tbb.h) -or (Test-Path /usr/include/oneapi/tbb.h)
+    if ((Test-Command hipcc) -and (Test-Command roc-obj-ls) -and (Test-Command python3) -and (Test-Command clang++-15) -and $tbb -and
+        (Test-Path /usr/share/fonts/truetype/dejavu)) {
+        Write-Log "ROCm toolchain, python3, TBB, clang-15 and fonts present"; return
+    }
+    Write-Log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3, libtbb-dev, clang-15 and fonts-dejavu-core"
+    # The same list as build.sh deps (its comment says what each is for).
+    $packages = @("hipcc", "libamdhip64-dev", "rocm-device-libs", "python3", "libtbb-dev", "clang-15", "fonts-dejavu-core")
+    # Through sudo unless root (env then): both take DEBIAN_FRONTEND as an argument, which sudo's reset environment keeps.
+    $runner = if ((& id -u) -eq "0") { "env" } else { "sudo" }
+    Exec $runner @("apt-get", "update", "-qq")
+    Exec $runner (@("DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq") + $packages) | Out-Null
+}
+
+function Invoke-Bench {
+    Build-Native
+    Build-Managed
+    $libDir = Get-NativeLibDir
+    if ($libDir) { $env:ISINGNATIVE_LIBRARY_PATH = $libDir }
+    $benchDir = Join-Path $NativeBuild "native/bench"
+    if ($IsWindows) { $benchDir = Join-Path $benchDir $Config }
+    if (Test-Path -LiteralPath $benchDir) {
+        foreach ($b in Get-ChildItem -LiteralPath $benchDir -File -Filter "isn_bench*") {
+            $runnable = if ($IsWindows) { $b.Extension -eq ".exe" } else { ($b.UnixFileMode -band [System.IO.UnixFileMode]::UserExecute) -ne 0 }
+            if ($runnable) { Exec $b.FullName }
+        }
+    }
+    Ising bench --backend managed
+    if ($libDir) { Ising bench --backend native-cpu }
+    Exec dotnet @("run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--filter", "*EmpathyLatency*", "*EmotionBatch*",
+                  "*SocialAttention*", "*EmpathyThroughput*", "*QuickEstimate*", "*SwarmMatrix*", "*TrialsPerSecond*", "*AgentSets*",
+                  "--job", "short", "--join")
+    # The 1000-agent set matrix is seconds per invocation: a run of its own.
+    Exec dotnet @("run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--filter", "*AgentSetMatrix*", "--job", "short")
+    # trials/s against n is memory-bound past n = 500: the longer job's median, then the plot.
+    Exec dotnet @("run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--filter", "*TrialsVersusSize*", "--job", "medium")
+    New-Item -ItemType Directory -Force artifacts | Out-Null
+    $python = if (Test-Command python3) { "python3" } else { "python" }
+    $csv = @(Get-ChildItem "BenchmarkDotNet.Artifacts/results" -Filter "*TrialsVersusSize-report.csv" | ForEach-Object FullName)
+    Exec $python (@("tools/perf/plot-trials.py") + $csv + @("artifacts/trials-vs-n.svg"))
+}
+
+function Invoke-Clean {
+    Remove-Item -LiteralPath build, artifacts -Recurse -Force -ErrorAction SilentlyContinue
+    Get-ChildItem -LiteralPath managed, tests -Directory -Recurse -ErrorAction SilentlyContinue |
+        Where-Object { $_.Name -in "bin", "obj" } | Sort-Object { $_.FullName.Length } |
+        ForEach-Object { if (Test-Path -LiteralPath $_.FullName) { Remove-Item -LiteralPath $_.FullName -Recurse -Force } }
+}
+
+try {
+    switch ($Verb) {
+        "demo" { Invoke-Demo }
+        "test" { $script:TestOk = $false; Invoke-TestAll | Out-Host; if (-not $script:TestOk) { exit 1 } }
+        "native" { Build-Native }
+        "emu" { Build-Emulated }
+        "managed" { Build-Managed }
+        "bindings" { Update-Bindings }
+        "bench" { Invoke-Bench }
+        "deps" { Install-Deps }
+        "fuzz" {
+            $script:FuzzSeconds = if ($Seconds) { $Seconds } else { "600" }
+            Build-Native; Build-Managed
+            Invoke-Stage "fuzz: C API" { Invoke-FuzzScript tools/fuzz/run-native.sh }
+            Invoke-Stage "fuzz: system-file reader" { Invoke-FuzzScript tools/fuzz/run-reader.sh }
+            Write-Host "fuzz stages: $script:Passed passed, $script:Failed failed"; if ($script:Failed -gt 0) { exit 1 }
+        }
+        "sanitize" {
+            Invoke-Stage "AddressSanitizer + UBSan (CTest)" { Invoke-BashScript tools/sanitize/run.sh @("asan") }
+            Invoke-Stage "ThreadSanitizer (threads + stress)" { Invoke-BashScript tools/sanitize/run.sh @("tsan") }
+            Write-Host "sanitizer stages: $script:Passed passed, $script:Failed failed"; if ($script:Failed -gt 0) { exit 1 }
+        }
+        "package" { Build-Native; Build-Managed; Exec bash @("tools/package/check.sh", (Get-NativeLibDir)) }
+        "clean" { Invoke-Clean }
+        default { Get-Content -LiteralPath $PSCommandPath -TotalCount 20 | Select-Object -Skip 1 | Write-Host; exit 2 }
+    }
+}
+catch {
+    Write-Host "build.ps1 ${Verb}: $($_.Exception.Message)"
+    exit 1
 }
