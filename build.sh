@@ -267,6 +267,12 @@ test_all() {
     stage "HIP code objects (roc-obj-ls)" hip_targets_check
   fi
   stage "emulated GPU build (HIP-CPU, build/emu)" emu_build
+  # The stage ran in a pipeline's subshell: read why it was skipped (if it was) back from its cache.
+  if ! command -v cmake >/dev/null; then EMU_SKIPPED="cmake not found"
+  elif ! grep -q '^ISN_GPU_BUILT:INTERNAL=emulated$' "$EMU_BUILD/CMakeCache.txt" 2>/dev/null; then
+    EMU_SKIPPED="$(sed -n 's/^ISN_GPU_EMULATION_SKIPPED:INTERNAL=//p' "$EMU_BUILD/CMakeCache.txt" 2>/dev/null)"
+    EMU_SKIPPED="${EMU_SKIPPED:-not configured}"
+  fi
   if [ -z "$EMU_SKIPPED" ] && [ -f "$EMU_BUILD/CTestTestfile.cmake" ]; then
     STAGE_EMU=ctest stage "emulated GPU: native tests (CTest)" emu_native_tests
   fi
