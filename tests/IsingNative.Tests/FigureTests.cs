@@ -128,9 +128,9 @@ public class FigureTests
     [Test]
     public void SwarmPngFiguresHaveTheirFixedSize()
     {
-        var run = Cli.Run("swarm", "--agents", "7", "--n", "8", "--seed", "3", "--steps", "20",
-            "--heatmap", PathOf("h.png"), "--histogram", PathOf("s.png"), "--json");
-        Assert.That(run.Code, Is.EqualTo(0), run.Stderr);
+        var run = IsingProcess.Run(["swarm", "--agents", "7", "--n", "8", "--seed", "3", "--steps", "20",
+            "--heatmap", PathOf("h.png"), "--histogram", PathOf("s.png"), "--json"]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
         Assert.That(PngSize(PathOf("h.png")), Is.EqualTo((800, 700)));
         Assert.That(PngSize(PathOf("s.png")), Is.EqualTo((800, 600)));
         using var json = JsonDocument.Parse(run.Stdout);
@@ -146,8 +146,8 @@ public class FigureTests
     {
         foreach (var k in new[] { 1, 2, 33 })
         {
-            var run = Cli.Run("swarm", "--agents", $"{k}", "--n", "6", "--steps", "10", "--heatmap", PathOf($"h{k}.png"));
-            Assert.That(run.Code, Is.EqualTo(0), run.Stderr);
+            var run = IsingProcess.Run(["swarm", "--agents", $"{k}", "--n", "6", "--steps", "10", "--heatmap", PathOf($"h{k}.png")]);
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
             Assert.That(PngSize(PathOf($"h{k}.png")), Is.EqualTo((800, 700)), $"K = {k}");
         }
     }
@@ -155,9 +155,9 @@ public class FigureTests
     [Test]
     public void SwarmSvgHeatmapHasTitleAxesAndColourBar()
     {
-        var run = Cli.Run("swarm", "--agents", "6", "--n", "8", "--seed", "3", "--steps", "20", "--backend", "managed",
-            "--heatmap", PathOf("h.svg"), "--histogram", PathOf("s.svg"));
-        Assert.That(run.Code, Is.EqualTo(0), run.Stderr);
+        var run = IsingProcess.Run(["swarm", "--agents", "6", "--n", "8", "--seed", "3", "--steps", "20", "--backend", "managed",
+            "--heatmap", PathOf("h.svg"), "--histogram", PathOf("s.svg")]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
 
         var svg = XDocument.Load(PathOf("h.svg"));
         Assert.That(svg.Root!.Name.LocalName, Is.EqualTo("svg"));
@@ -186,10 +186,10 @@ public class FigureTests
     [Test]
     public void TraceCsvReproducesTheLibrarysTrace()
     {
-        var run = Cli.Run("anneal", "--n", "14", "--pattern", "spin-glass", "--self-seed", "5", "--seed", "9",
+        var run = IsingProcess.Run(["anneal", "--n", "14", "--pattern", "spin-glass", "--self-seed", "5", "--seed", "9",
             "--steps", "37", "--trials-per-step", "11", "--acceptance", "seed-compatible", "--sweep", "sequential",
-            "--trace", PathOf("t.csv"), "--json");
-        Assert.That(run.Code, Is.EqualTo(0), run.Stderr);
+            "--trace", PathOf("t.csv"), "--json"]);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
         var lines = File.ReadAllLines(PathOf("t.csv"));
         Assert.That(lines[0], Is.EqualTo("step,beta,energy,accepted,trials,acceptance_rate"));
         Assert.That(lines, Has.Length.EqualTo(1 + 37), "one row per step");
@@ -220,12 +220,12 @@ public class FigureTests
     [Test]
     public void TraceFiguresHaveTheirPanels()
     {
-        var png = Cli.Run("anneal", "--n", "12", "--steps", "30", "--trace", PathOf("t.png"));
-        Assert.That(png.Code, Is.EqualTo(0), png.Stderr);
+        var png = IsingProcess.Run(["anneal", "--n", "12", "--steps", "30", "--trace", PathOf("t.png")]);
+        Assert.That(png.ExitCode, Is.EqualTo(0), png.Stderr);
         Assert.That(PngSize(PathOf("t.png")), Is.EqualTo((800, 900)));
 
-        var svg = Cli.Run("anneal", "--n", "12", "--steps", "30", "--seed", "4", "--trace", PathOf("t.svg"));
-        Assert.That(svg.Code, Is.EqualTo(0), svg.Stderr);
+        var svg = IsingProcess.Run(["anneal", "--n", "12", "--steps", "30", "--seed", "4", "--trace", PathOf("t.svg")]);
+        Assert.That(svg.ExitCode, Is.EqualTo(0), svg.Stderr);
         var texts = Texts(XDocument.Load(PathOf("t.svg")));
         Assert.That(texts, Has.Some.StartsWith("Anneal trace: n = 12, seed 4, 30 steps"), "title");
         Assert.That(texts, Has.Exactly(1).EqualTo("energy after step"), "each panel drawn once");
@@ -242,8 +242,8 @@ public class FigureTests
     {
         // The other figure is valid: a refusal must come before anything is written.
         var other = option == "--heatmap" ? "--histogram" : "--heatmap";
-        var run = Cli.Run("swarm", "--agents", "3", "--n", "5", option, PathOf(name), other, PathOf("ok.png"));
-        Assert.That(run.Code, Is.EqualTo(2), run.Stderr);
+        var run = IsingProcess.Run(["swarm", "--agents", "3", "--n", "5", option, PathOf(name), other, PathOf("ok.png")]);
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Stderr);
         Assert.That(run.Stderr, Does.StartWith($"ising: {option}: ").And.Contain(name).And.Contain(".png or .svg"));
         Assert.That(run.Stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line");
         Assert.That(Directory.GetFiles(_dir), Is.Empty, "nothing written");
@@ -252,8 +252,8 @@ public class FigureTests
     [Test]
     public void AnnealRefusesAnotherExtension()
     {
-        var run = Cli.Run("anneal", "--n", "5", "--trace", PathOf("t.json"), "--json");
-        Assert.That(run.Code, Is.EqualTo(2), run.Stderr);
+        var run = IsingProcess.Run(["anneal", "--n", "5", "--trace", PathOf("t.json"), "--json"]);
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Stderr);
         Assert.That(run.Stderr, Does.StartWith("ising: --trace: ").And.Contain(".png, .svg or .csv"));
         Assert.That(run.Stdout, Is.Empty, "no JSON document for a refused command");
         Assert.That(Directory.GetFiles(_dir), Is.Empty, "nothing written");
@@ -264,7 +264,7 @@ public class FigureTests
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Ignore("SIGINT is a POSIX signal");
         // Managed tiles of 16,384 pairs: a million pairs take 62 tiles, each a chance to stop.
-        using var process = Cli.Start("swarm", "--agents", "1000", "--n", "20", "--backend", "managed", "--heatmap", PathOf("c.png"));
+        using var process = IsingProcess.Start(["swarm", "--agents", "1000", "--n", "20", "--backend", "managed", "--heatmap", PathOf("c.png")]);
         try
         {
             var stderr = process.StandardError.ReadToEndAsync();
@@ -300,55 +300,4 @@ public class FigureTests
 
     private static List<string> Texts(XDocument svg) =>
         svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
-}
-
-/// <summary>Runs the built <c>ising.dll</c> (the CLI project is built with this test project).</summary>
-internal static class Cli
-{
-    public readonly record struct Result(int Code, string Stdout, string Stderr);
-
-    private static readonly Lazy<string> Dll = new(() =>
-    {
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IsingNative.sln"))) dir = dir.Parent;
-        Assert.That(dir, Is.Not.Null, "repository root (IsingNative.sln) above the test folder");
-        var dll = Path.Combine(dir!.FullName, "managed", "IsingNative.Cli", "bin", configuration, "net10.0", "ising.dll");
-        Assert.That(File.Exists(dll), Is.True, $"{dll} (built with the tests through their project reference)");
-        return dll;
-    });
-
-    public static Result Run(params string[] args)
-    {
-        using var process = Start(args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"ising {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    /// <summary>Starts <c>ising</c> with <paramref name="args"/>, stdin closed, stdout and stderr redirected.</summary>
-    public static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Dll.Value);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        return process;
-    }
 }

@@ -34,21 +34,7 @@ internal static class IsingProcess
     public static Result Run(IEnumerable<string> args, TimeSpan? timeout = null)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(120);
-        var start = new ProcessStartInfo(s_dotnet.Value)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        // ArgumentList, never a joined string: an empty argument and paths with spaces reach the CLI as they are.
-        start.ArgumentList.Add(CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        process.StandardInput.Close();   // stdin at end of file (the bash checks' </dev/null): nothing waits on a terminal
+        using var process = Start(args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         bool exited = process.WaitForExit(limit);
@@ -62,6 +48,27 @@ internal static class IsingProcess
             process.WaitForExit();   // the parameterless wait also drains the redirected streams
         }
         return new Result(exited ? process.ExitCode : -1, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult(), !exited);
+    }
+
+    /// <summary>Starts <c>ising ARGS</c> with stdin at end of file and stdout/stderr redirected (for tests that signal it).</summary>
+    public static Process Start(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(s_dotnet.Value)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        // ArgumentList, never a joined string: an empty argument and paths with spaces reach the CLI as they are.
+        start.ArgumentList.Add(CliDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+        process.StandardInput.Close();   // stdin at end of file (the bash checks' </dev/null): nothing waits on a terminal
+        return process;
     }
 
     private static string LocateCli()
