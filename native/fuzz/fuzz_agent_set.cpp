@@ -39,6 +39,10 @@ struct Sets {
     isn_agent_set* sa;
     isn_agent_set* sb;
     bool bad;  // a bad handle (null, dead, or a set with another context's handle)
+    // Side 0 (the 1-thread call) or 1 (the 2-thread call) of run_on_both.
+    isn_context* ctx(int side) const { return side == 0 ? ca : cb; }
+    isn_agent_set* set(int side) const { return side == 0 ? sa : sb; }
+    Expect expect(bool may_cancel = false) const { return Expect{bad, may_cancel, nullptr}; }
 };
 
 class Harness {
@@ -123,13 +127,6 @@ private:
         return p;
     }
 
-    // The two calls' outcomes against each other and against the borrowed-view
-    // call's (when the arguments translate to one): same verdict.
-    static void check_pair(const Outcome& a, const Outcome& b, const Sets& s, const char* call, bool may_cancel = false) {
-        check_outcome(a, call, s.bad, may_cancel);
-        check_same(a, b, call);
-    }
-
     void update() {
         static const char* call = "isn_agent_set_update";
         const Sets s = own_sets();
@@ -138,10 +135,8 @@ private:
         System sys = decode_system(in_, want);
         const isn_system_view v = sys.view();
         const bool null_system = in_.chance(4);
-        const Outcome a = outcome(isn_agent_set_update(s.sa, index, null_system ? nullptr : &v));
-        const Outcome b = outcome(isn_agent_set_update(s.sb, index, null_system ? nullptr : &v));
-        check_pair(a, b, s, call);
-        if (a.status == ISN_STATUS_OK) members_[static_cast<size_t>(index)] = std::move(sys);
+        const auto run = [&](int k) { return isn_agent_set_update(s.set(k), index, null_system ? nullptr : &v); };
+        if (run_on_both(call, s.expect(), run)) members_[static_cast<size_t>(index)] = std::move(sys);
     }
 
     void update_spins() {
@@ -154,10 +149,8 @@ private:
         for (size_t i = 0; i < n; ++i) spins[i] = (in_.u8() & 1) ? 1 : -1;
         if (in_.chance(10)) spins[in_.u8() % n] = 0;
         const bool null_spins = in_.chance(4);
-        const Outcome a = outcome(isn_agent_set_update_spins(s.sa, index, null_spins ? nullptr : spins.data()));
-        const Outcome b = outcome(isn_agent_set_update_spins(s.sb, index, null_spins ? nullptr : spins.data()));
-        check_pair(a, b, s, call);
-        if (a.status == ISN_STATUS_OK) {
+        const auto run = [&](int k) { return isn_agent_set_update_spins(s.set(k), index, null_spins ? nullptr : spins.data()); };
+        if (run_on_both(call, s.expect(), run)) {
             System& m = members_[static_cast<size_t>(index)];
             m.s = spins;
             m.null_spins = false;
@@ -169,14 +162,8 @@ private:
         const Sets s = own_sets();
         const bool null_out = in_.chance(8);
         Out<isn_agent_set_info> ia(1, null_out), ib(1, null_out);
-        const Outcome a = outcome(isn_agent_set_get_info(s.sa, ia.ptr()));
-        const Outcome b = outcome(isn_agent_set_get_info(s.sb, ib.ptr()));
-        check_pair(a, b, s, call);
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(ia.untouched() && ib.untouched(), call);
-            return;
-        }
-        FUZZ_CHECK(ia.same_as(ib), call);
+        const auto run = [&](int k, isn_agent_set_info* out) { return isn_agent_set_get_info(s.set(k), out); };
+        if (!run_on_both(call, s.expect(), run, both(ia, ib))) return;
         int32_t max_n = 0;
         for (const System& m : members_) max_n = m.n > max_n ? m.n : max_n;
         const isn_agent_set_info& i = ia.v[0];
@@ -207,16 +194,11 @@ private:
         const int32_t* mp = null_members ? nullptr : mem.data();
         const uint64_t* sp = null_seeds ? nullptr : seeds.data();
         const isn_anneal_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_anneal(s.ca, s.sa, mp, pass_count, sp, op, xa.ptr(), ta.ptr(), control.ptr(0)));
-        const Outcome b = outcome(isn_set_anneal(s.cb, s.sb, mp, pass_count, sp, op, xb.ptr(), tb.ptr(), control.ptr(1)));
-        check_pair(a, b, s, call, control.cancelled);
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(xa.untouched() && xb.untouched() && ta.untouched() && tb.untouched(), call);
-            return;
-        }
-        FUZZ_CHECK(!control.cancelled, call);
+        const auto run = [&](int k, int8_t* spins, isn_anneal_stats* stats) {
+            return isn_set_anneal(s.ctx(k), s.set(k), mp, pass_count, sp, op, spins, stats, control.ptr(k));
+        };
+        if (!run_on_both(call, s.expect(control.cancelled), run, both(xa, xb), both(ta, tb))) return;
         control.check_ok(count, call);
-        FUZZ_CHECK(xa.same_as(xb) && ta.same_as(tb), call);
         check_spins(xa.v.data(), total, call);
         if (!null_stats)
             for (int32_t k = 0; k < count; ++k) check_anneal_stats(ta.v[static_cast<size_t>(k)], options, view(mem[static_cast<size_t>(k)]).n, call);
@@ -244,14 +226,8 @@ private:
         const size_t rows = static_cast<size_t>(every ? K() + 1 : count);
         Out<isn_observables> ra(rows, null_results), rb(rows, null_results);
         const int32_t* mp = every ? nullptr : mem.data();
-        const Outcome a = outcome(isn_set_observe(s.ca, s.sa, mp, count, ra.ptr()));
-        const Outcome b = outcome(isn_set_observe(s.cb, s.sb, mp, count, rb.ptr()));
-        check_pair(a, b, s, call);
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-            return;
-        }
-        FUZZ_CHECK(ra.same_as(rb), call);
+        const auto run = [&](int k, isn_observables* results) { return isn_set_observe(s.ctx(k), s.set(k), mp, count, results); };
+        if (!run_on_both(call, s.expect(), run, both(ra, rb))) return;
         // As isn_observe_batch on the members' systems; the row past count untouched.
         std::vector<isn_system_view> v(static_cast<size_t>(count));
         for (int32_t k = 0; k < count; ++k) v[static_cast<size_t>(k)] = view(every ? k : mem[static_cast<size_t>(k)]);
@@ -281,23 +257,20 @@ private:
         Out<isn_empathy_result> ra(c, null_results), rb(c, null_results);
         const isn_pair* pp = null_pairs ? nullptr : pairs.data();
         const isn_empathy_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_empathy(s.ca, s.sa, pp, pass_count, op, ra.ptr(), control.ptr(0)));
-        const Outcome b = outcome(isn_set_empathy(s.cb, s.sb, pp, pass_count, op, rb.ptr(), control.ptr(1)));
-        check_pair(a, b, s, call, control.cancelled);
+        const auto run = [&](int k, isn_empathy_result* results) {
+            return isn_set_empathy(s.ctx(k), s.set(k), pp, pass_count, op, results, control.ptr(k));
+        };
+        const bool ok = run_on_both(call, s.expect(control.cancelled), run, both(ra, rb));
         // The borrowed-view call on the shadow, when the arguments translate: same verdict.
         Out<isn_empathy_result> re(c);
         const std::vector<isn_system_view> v = views();
         const bool translates = !s.bad && !bad_count && !null_pairs && !null_options && !null_results && !control.cancelled;
         if (translates) {
             const isn_status e = isn_empathy_batch(contexts().one, v.data(), K(), pairs.data(), count, &options, re.ptr());
-            FUZZ_CHECK((e == ISN_STATUS_OK) == (a.status == ISN_STATUS_OK), call);
+            FUZZ_CHECK((e == ISN_STATUS_OK) == ok, call);
         }
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-            return;
-        }
+        if (!ok) return;
         control.check_ok(count, call);
-        FUZZ_CHECK(ra.same_as(rb), call);
         FUZZ_CHECK(re.same_as(ra), call);
         for (size_t k = 0; k < c; ++k) check_empathy_result(ra.v[k], options.anneal, view(pairs[k].other_index).n, call);
     }
@@ -322,11 +295,11 @@ private:
         Out<int32_t> ma(1, null_most), mb(1, null_most), me(1, null_most);
         const int32_t* op_others = null_others ? nullptr : others.data();
         const isn_empathy_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_social_attention(s.ca, s.sa, self, op_others, pass_count, seed_base, op, wa.ptr(),
-                                                           ra.ptr(), ea.ptr(), ma.ptr()));
-        const Outcome b = outcome(isn_set_social_attention(s.cb, s.sb, self, op_others, pass_count, seed_base, op, wb.ptr(),
-                                                           rb.ptr(), eb.ptr(), mb.ptr()));
-        check_pair(a, b, s, call);
+        const auto run = [&](int k, double* weights, isn_empathy_result* results, isn_emotion* collective, int32_t* most) {
+            return isn_set_social_attention(s.ctx(k), s.set(k), self, op_others, pass_count, seed_base, op, weights, results,
+                                            collective, most);
+        };
+        const bool ok = run_on_both(call, s.expect(), run, both(wa, wb), both(ra, rb), both(ea, eb), both(ma, mb));
         const bool translates = !s.bad && !bad_count && !null_others && member_ok(self) && all_ok;
         if (translates) {
             // isn_social_attention on the shadow, with the same (possibly null) outputs.
@@ -335,14 +308,9 @@ private:
             for (size_t k = 0; k < c; ++k) ov[k] = view(others[k]);
             const isn_status e = isn_social_attention(contexts().one, &sv, ov.data(), count, seed_base, op, we.ptr(), re.ptr(),
                                                       ee.ptr(), me.ptr());
-            FUZZ_CHECK((e == ISN_STATUS_OK) == (a.status == ISN_STATUS_OK), call);
+            FUZZ_CHECK((e == ISN_STATUS_OK) == ok, call);
         }
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(wa.untouched() && wb.untouched() && ra.untouched() && rb.untouched(), call);
-            FUZZ_CHECK(ea.untouched() && eb.untouched() && ma.untouched() && mb.untouched(), call);
-            return;
-        }
-        FUZZ_CHECK(wa.same_as(wb) && ra.same_as(rb) && ea.same_as(eb) && ma.same_as(mb), call);
+        if (!ok) return;
         FUZZ_CHECK(wa.same_as(we) && ra.same_as(re) && ea.same_as(ee) && ma.same_as(me), call);
         check_social(wa.v.data(), count, ea.v[0], ma.v[0], null_results ? nullptr : ra.v.data(), call);
         if (!null_results)
@@ -361,20 +329,17 @@ private:
         Out<double> sa(kk, null_scores), sb(kk, null_scores), se(kk, null_scores);
         Out<isn_empathy_result> ra(kk, null_results), rb(kk, null_results), re(kk, null_results);
         const isn_empathy_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_empathy_matrix(s.ca, s.sa, seed_base, op, sa.ptr(), ra.ptr(), control.ptr(0)));
-        const Outcome b = outcome(isn_set_empathy_matrix(s.cb, s.sb, seed_base, op, sb.ptr(), rb.ptr(), control.ptr(1)));
-        check_pair(a, b, s, call, control.cancelled);
+        const auto run = [&](int k, double* scores, isn_empathy_result* results) {
+            return isn_set_empathy_matrix(s.ctx(k), s.set(k), seed_base, op, scores, results, control.ptr(k));
+        };
+        const bool ok = run_on_both(call, s.expect(control.cancelled), run, both(sa, sb), both(ra, rb));
         if (!s.bad && !control.cancelled) {
             const std::vector<isn_system_view> v = views();
             const isn_status e = isn_empathy_matrix(contexts().one, v.data(), K(), seed_base, op, se.ptr(), re.ptr());
-            FUZZ_CHECK((e == ISN_STATUS_OK) == (a.status == ISN_STATUS_OK), call);
+            FUZZ_CHECK((e == ISN_STATUS_OK) == ok, call);
         }
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(sa.untouched() && sb.untouched() && ra.untouched() && rb.untouched(), call);
-            return;
-        }
+        if (!ok) return;
         control.check_ok(static_cast<int64_t>(kk), call);
-        FUZZ_CHECK(sa.same_as(sb) && ra.same_as(rb), call);
         FUZZ_CHECK(sa.same_as(se) && ra.same_as(re), call);
         for (size_t e = 0; e < kk; ++e) FUZZ_CHECK(in01(sa.v[e]), call);
         if (!null_results)
@@ -405,9 +370,10 @@ private:
         Out<isn_empathy_result> ra(c, null_results), rb(c, null_results);
         const isn_edge* ep = null_edges ? nullptr : e.data();
         const isn_empathy_options* op = null_options ? nullptr : &options;
-        const Outcome a = outcome(isn_set_empathy_edges(s.ca, s.sa, ep, pass_count, seed_base, op, sa.ptr(), ra.ptr(), control.ptr(0)));
-        const Outcome b = outcome(isn_set_empathy_edges(s.cb, s.sb, ep, pass_count, seed_base, op, sb.ptr(), rb.ptr(), control.ptr(1)));
-        check_pair(a, b, s, call, control.cancelled);
+        const auto run = [&](int k, double* scores, isn_empathy_result* results) {
+            return isn_set_empathy_edges(s.ctx(k), s.set(k), ep, pass_count, seed_base, op, scores, results, control.ptr(k));
+        };
+        const bool ok = run_on_both(call, s.expect(control.cancelled), run, both(sa, sb), both(ra, rb));
         // Edge (a, b) is the matrix entry: isn_empathy_batch's pair (a, b) with seed seed_base + a*K + b.
         std::vector<isn_pair> pairs(c);
         for (size_t k = 0; k < c; ++k)
@@ -421,14 +387,10 @@ private:
         isn_status es = ISN_STATUS_INVALID_ARGUMENT;
         if (translates) {
             es = isn_empathy_batch(contexts().one, v.data(), K(), pairs.data(), count, &options, expect.data());
-            FUZZ_CHECK((es == ISN_STATUS_OK) == (a.status == ISN_STATUS_OK), call);
+            FUZZ_CHECK((es == ISN_STATUS_OK) == ok, call);
         }
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(sa.untouched() && sb.untouched() && ra.untouched() && rb.untouched(), call);
-            return;
-        }
+        if (!ok) return;
         control.check_ok(count, call);
-        FUZZ_CHECK(sa.same_as(sb) && ra.same_as(rb), call);
         FUZZ_CHECK(es == ISN_STATUS_OK, call);
         for (size_t k = 0; k < c; ++k) {
             check_empathy_result(expect[k], options.anneal, view(e[k].other_index).n, call);
@@ -454,19 +416,17 @@ private:
         const size_t c = static_cast<size_t>(count);
         Out<isn_quick_estimate> ra(c, null_results), rb(c, null_results), re(c, null_results);
         const isn_pair* pp = null_pairs ? nullptr : pairs.data();
-        const Outcome a = outcome(isn_set_quick_estimate(s.ca, s.sa, pp, pass_count, scale, ra.ptr()));
-        const Outcome b = outcome(isn_set_quick_estimate(s.cb, s.sb, pp, pass_count, scale, rb.ptr()));
-        check_pair(a, b, s, call);
+        const auto run = [&](int k, isn_quick_estimate* results) {
+            return isn_set_quick_estimate(s.ctx(k), s.set(k), pp, pass_count, scale, results);
+        };
+        const bool ok = run_on_both(call, s.expect(), run, both(ra, rb));
         if (!s.bad && !bad_count) {
             const std::vector<isn_system_view> v = views();
             const isn_status e = isn_quick_estimate_batch(contexts().one, v.data(), K(), pp, count, scale, re.ptr());
-            FUZZ_CHECK((e == ISN_STATUS_OK) == (a.status == ISN_STATUS_OK), call);
+            FUZZ_CHECK((e == ISN_STATUS_OK) == ok, call);
         }
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-            return;
-        }
-        FUZZ_CHECK(ra.same_as(rb) && ra.same_as(re), call);
+        if (!ok) return;
+        FUZZ_CHECK(ra.same_as(re), call);
         for (const isn_quick_estimate& q : ra.v) check_quick(q, call);
     }
 
@@ -482,19 +442,15 @@ private:
         const size_t c = static_cast<size_t>(count);
         Out<double> ra(c, null_results), rb(c, null_results), re(c, null_results);
         const isn_pair* pp = null_pairs ? nullptr : pairs.data();
-        const Outcome a = outcome(isn_set_coupling_similarity(s.ca, s.sa, pp, pass_count, ra.ptr()));
-        const Outcome b = outcome(isn_set_coupling_similarity(s.cb, s.sb, pp, pass_count, rb.ptr()));
-        check_pair(a, b, s, call);
+        const auto run = [&](int k, double* results) { return isn_set_coupling_similarity(s.ctx(k), s.set(k), pp, pass_count, results); };
+        const bool ok = run_on_both(call, s.expect(), run, both(ra, rb));
         if (!s.bad && !bad_count) {
             const std::vector<isn_system_view> v = views();
             const isn_status e = isn_coupling_similarity_batch(contexts().one, v.data(), K(), pp, count, re.ptr());
-            FUZZ_CHECK((e == ISN_STATUS_OK) == (a.status == ISN_STATUS_OK), call);
+            FUZZ_CHECK((e == ISN_STATUS_OK) == ok, call);
         }
-        if (a.status != ISN_STATUS_OK) {
-            FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-            return;
-        }
-        FUZZ_CHECK(ra.same_as(rb) && ra.same_as(re), call);
+        if (!ok) return;
+        FUZZ_CHECK(ra.same_as(re), call);
         for (size_t k = 0; k < c; ++k) {
             FUZZ_CHECK(in01(ra.v[k]), call);
             if (pairs[k].self_index == pairs[k].other_index)

@@ -22,8 +22,7 @@ using namespace fuzz;
 namespace {
 
 struct Handles {
-    isn_context* a;  // the 1-thread context, or the bad handle
-    isn_context* b;  // the 2-thread context, or the same bad handle
+    isn_context* ctx[2];  // the 1-thread and the 2-thread context, or the same bad handle twice
     bool bad;
 };
 
@@ -32,28 +31,10 @@ Handles decode_handles(Input& in) {
     const uint8_t h = in.u8();
     if (h >= 250) {
         isn_context* bad = h < 252 ? forged_handle<isn_context>(in) : (h & 1) ? nullptr : cx.dead;
-        return Handles{bad, bad, true};
+        return Handles{{bad, bad}, true};
     }
-    return Handles{cx.one, cx.two, false};
+    return Handles{{cx.one, cx.two}, false};
 }
-
-// The systems' bytes before the calls, to prove the calls left them alone.
-struct Snapshot {
-    std::vector<System> copy;
-    explicit Snapshot(const std::vector<System>& s) : copy(s) {}
-    static bool same_bytes(const void* a, const void* b, size_t bytes) { return bytes == 0 || std::memcmp(a, b, bytes) == 0; }
-    bool unchanged(const std::vector<System>& now) const {
-        for (size_t k = 0; k < now.size(); ++k) {
-            const System& x = copy[k];
-            const System& y = now[k];
-            if (!same_bytes(x.J.data(), y.J.data(), x.J.size() * sizeof(double)) ||
-                !same_bytes(x.h.data(), y.h.data(), x.h.size() * sizeof(double)) ||
-                !same_bytes(x.s.data(), y.s.data(), x.s.size()))
-                return false;
-        }
-        return true;
-    }
-};
 
 size_t total_spins(const std::vector<System>& systems) {
     size_t t = 0;
@@ -101,16 +82,10 @@ void fuzz_anneal(Input& in, const Handles& hs) {
     const isn_system_view* sv = null_systems ? nullptr : views.data();
     const uint64_t* sd = null_seeds ? nullptr : seeds.data();
     const isn_anneal_options* op = null_options ? nullptr : &options;
-    const Outcome a = outcome(isn_anneal_batch(hs.a, sv, pass_count, sd, op, sa.ptr(), ta.ptr()));
-    const Outcome b = outcome(isn_anneal_batch(hs.b, sv, pass_count, sd, op, sb.ptr(), tb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(sa.untouched() && sb.untouched() && ta.untouched() && tb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(sa.same_as(sb) && ta.same_as(tb), call);
+    const auto run = [&](int k, int8_t* spins, isn_anneal_stats* stats) {
+        return isn_anneal_batch(hs.ctx[k], sv, pass_count, sd, op, spins, stats);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(sa, sb), both(ta, tb))) return;
     check_spins(sa.v.data(), total, call);
     size_t offset = 0;
     for (int32_t k = 0; k < count; ++k) {
@@ -149,16 +124,10 @@ void fuzz_empathy(Input& in, const Handles& hs) {
     const isn_system_view* sv = null_systems ? nullptr : views.data();
     const isn_pair* pp = null_pairs ? nullptr : pairs.data();
     const isn_empathy_options* op = null_options ? nullptr : &options;
-    const Outcome a = outcome(isn_empathy_batch(hs.a, sv, pass_systems, pp, pass_pairs, op, ra.ptr()));
-    const Outcome b = outcome(isn_empathy_batch(hs.b, sv, pass_systems, pp, pass_pairs, op, rb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(ra.same_as(rb), call);
+    const auto run = [&](int k, isn_empathy_result* results) {
+        return isn_empathy_batch(hs.ctx[k], sv, pass_systems, pp, pass_pairs, op, results);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(ra, rb))) return;
     for (int32_t k = 0; k < pair_count; ++k) {
         const isn_pair& p = pairs[static_cast<size_t>(k)];
         const isn_empathy_result& r = ra.v[static_cast<size_t>(k)];
@@ -192,17 +161,10 @@ void fuzz_social(Input& in, const Handles& hs) {
     const isn_system_view* self = null_self ? nullptr : &views[0];
     const isn_system_view* others = null_others ? nullptr : views.data() + 1;
     const isn_empathy_options* op = null_options ? nullptr : &options;
-    const Outcome a = outcome(isn_social_attention(hs.a, self, others, pass_count, seed_base, op, wa.ptr(), ra.ptr(), ea.ptr(), ma.ptr()));
-    const Outcome b = outcome(isn_social_attention(hs.b, self, others, pass_count, seed_base, op, wb.ptr(), rb.ptr(), eb.ptr(), mb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(wa.untouched() && wb.untouched() && ra.untouched() && rb.untouched(), call);
-        FUZZ_CHECK(ea.untouched() && eb.untouched() && ma.untouched() && mb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(wa.same_as(wb) && ra.same_as(rb) && ea.same_as(eb) && ma.same_as(mb), call);
+    const auto run = [&](int k, double* weights, isn_empathy_result* results, isn_emotion* collective, int32_t* most) {
+        return isn_social_attention(hs.ctx[k], self, others, pass_count, seed_base, op, weights, results, collective, most);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(wa, wb), both(ra, rb), both(ea, eb), both(ma, mb))) return;
     // The results are empathy_batch's for pairs (self, other k) with seeds seed_base + k.
     std::vector<isn_pair> pairs(c);
     for (int32_t k = 0; k < count; ++k) pairs[static_cast<size_t>(k)] = isn_pair{0, k + 1, seed_base + static_cast<uint64_t>(k)};
@@ -242,16 +204,10 @@ void fuzz_matrix(Input& in, const Handles& hs) {
     Out<isn_empathy_result> ra(kk, null_results), rb(kk, null_results);
     const isn_system_view* av = null_agents ? nullptr : views.data();
     const isn_empathy_options* op = null_options ? nullptr : &options;
-    const Outcome a = outcome(isn_empathy_matrix(hs.a, av, pass_count, seed_base, op, sa.ptr(), ra.ptr()));
-    const Outcome b = outcome(isn_empathy_matrix(hs.b, av, pass_count, seed_base, op, sb.ptr(), rb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(sa.untouched() && sb.untouched() && ra.untouched() && rb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(sa.same_as(sb) && ra.same_as(rb), call);
+    const auto run = [&](int k, double* scores, isn_empathy_result* results) {
+        return isn_empathy_matrix(hs.ctx[k], av, pass_count, seed_base, op, scores, results);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(sa, sb), both(ra, rb))) return;
     // Entry (a, b) is empathy_batch's for the pair (a, b) with seed seed_base + a*K + b.
     std::vector<isn_pair> pairs(kk);
     for (int32_t x = 0; x < count; ++x)
@@ -279,16 +235,8 @@ void fuzz_observe(Input& in, const Handles& hs) {
     const bool null_systems = in.chance(4), null_results = in.chance(4);
     Out<isn_observables> ra(static_cast<size_t>(count), null_results), rb(static_cast<size_t>(count), null_results);
     const isn_system_view* sv = null_systems ? nullptr : views.data();
-    const Outcome a = outcome(isn_observe_batch(hs.a, sv, pass_count, ra.ptr()));
-    const Outcome b = outcome(isn_observe_batch(hs.b, sv, pass_count, rb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(ra.same_as(rb), call);
+    const auto run = [&](int k, isn_observables* results) { return isn_observe_batch(hs.ctx[k], sv, pass_count, results); };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(ra, rb))) return;
     for (int32_t k = 0; k < count; ++k) {
         const isn_observables& o = ra.v[static_cast<size_t>(k)];
         check_observables(o, call);
@@ -322,16 +270,10 @@ void fuzz_quick(Input& in, const Handles& hs) {
     Out<isn_quick_estimate> ra(static_cast<size_t>(pair_count), null_results), rb(static_cast<size_t>(pair_count), null_results);
     const isn_system_view* sv = null_systems ? nullptr : views.data();
     const isn_pair* pp = null_pairs ? nullptr : pairs.data();
-    const Outcome a = outcome(isn_quick_estimate_batch(hs.a, sv, pass_systems, pp, pass_pairs, scale, ra.ptr()));
-    const Outcome b = outcome(isn_quick_estimate_batch(hs.b, sv, pass_systems, pp, pass_pairs, scale, rb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(ra.same_as(rb), call);
+    const auto run = [&](int k, isn_quick_estimate* results) {
+        return isn_quick_estimate_batch(hs.ctx[k], sv, pass_systems, pp, pass_pairs, scale, results);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(ra, rb))) return;
     for (int32_t k = 0; k < pair_count; ++k) {
         const isn_pair& p = pairs[static_cast<size_t>(k)];
         const isn_quick_estimate& q = ra.v[static_cast<size_t>(k)];
@@ -360,16 +302,10 @@ void fuzz_similarity(Input& in, const Handles& hs) {
     Out<double> ra(static_cast<size_t>(pair_count), null_results), rb(static_cast<size_t>(pair_count), null_results);
     const isn_system_view* sv = null_systems ? nullptr : views.data();
     const isn_pair* pp = null_pairs ? nullptr : pairs.data();
-    const Outcome a = outcome(isn_coupling_similarity_batch(hs.a, sv, pass_systems, pp, pass_pairs, ra.ptr()));
-    const Outcome b = outcome(isn_coupling_similarity_batch(hs.b, sv, pass_systems, pp, pass_pairs, rb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(ra.untouched() && rb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(ra.same_as(rb), call);
+    const auto run = [&](int k, double* results) {
+        return isn_coupling_similarity_batch(hs.ctx[k], sv, pass_systems, pp, pass_pairs, results);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(ra, rb))) return;
     for (int32_t k = 0; k < pair_count; ++k) {
         const double c = ra.v[static_cast<size_t>(k)];
         FUZZ_CHECK(in01(c), call);
@@ -406,16 +342,10 @@ void fuzz_sample(Input& in, const Handles& hs) {
     Out<double> ea(rows, null_energies), eb(rows, null_energies);
     Out<isn_sample_stats> ta(1, null_stats), tb(1, null_stats);
     const isn_system_view* sv = null_system ? nullptr : &view;
-    const Outcome a = outcome(isn_sample(hs.a, sv, beta, samples, thin, burn_in, seed, acceptance, xa.ptr(), ea.ptr(), ta.ptr()));
-    const Outcome b = outcome(isn_sample(hs.b, sv, beta, samples, thin, burn_in, seed, acceptance, xb.ptr(), eb.ptr(), tb.ptr()));
-    check_outcome(a, call, hs.bad);
-    check_same(a, b, call);
-    FUZZ_CHECK(snap.unchanged(systems), call);
-    if (a.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(xa.untouched() && xb.untouched() && ea.untouched() && eb.untouched() && ta.untouched() && tb.untouched(), call);
-        return;
-    }
-    FUZZ_CHECK(xa.same_as(xb) && ea.same_as(eb) && ta.same_as(tb), call);
+    const auto run = [&](int k, int8_t* states, double* energies, isn_sample_stats* stats) {
+        return isn_sample(hs.ctx[k], sv, beta, samples, thin, burn_in, seed, acceptance, states, energies, stats);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(xa, xb), both(ea, eb), both(ta, tb))) return;
     check_spins(xa.v.data(), rows * n, call);
     for (size_t r = 0; r < rows; ++r) {
         isn_system_view v = view;

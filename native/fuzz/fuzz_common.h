@@ -396,6 +396,74 @@ inline void check_same(const Outcome& a, const Outcome& b, const char* call) {
     FUZZ_CHECK(a.message == b.message, call);
 }
 
+// The systems' bytes before a call, to prove the call left them alone (views are const).
+struct Snapshot {
+    const std::vector<System>& live;
+    std::vector<System> copy;
+    explicit Snapshot(const std::vector<System>& s) : live(s), copy(s) {}
+    static bool same_bytes(const void* a, const void* b, size_t bytes) { return bytes == 0 || std::memcmp(a, b, bytes) == 0; }
+    bool unchanged() const {
+        for (size_t k = 0; k < live.size(); ++k) {
+            const System& x = copy[k];
+            const System& y = live[k];
+            if (!same_bytes(x.J.data(), y.J.data(), x.J.size() * sizeof(double)) ||
+                !same_bytes(x.h.data(), y.h.data(), x.h.size() * sizeof(double)) ||
+                !same_bytes(x.s.data(), y.s.data(), x.s.size()))
+                return false;
+        }
+        return true;
+    }
+};
+
+// One output of a call made on both contexts: `a` for the 1-thread call, `b` for the 2-thread one.
+template <class T>
+struct Pair {
+    Out<T>& a;
+    Out<T>& b;
+};
+template <class T>
+Pair<T> both(Out<T>& a, Out<T>& b) { return Pair<T>{a, b}; }
+
+// What a call made on both contexts may answer.
+struct Expect {
+    bool bad_handle = false;            // a bad handle was passed: INVALID_HANDLE, and only then
+    bool may_cancel = false;            // the cancel flag was set: CANCELLED allowed
+    const Snapshot* inputs = nullptr;   // systems the call must leave byte for byte as they were
+};
+
+// The step every harness call shares: `fn(side, out...)` makes the call on
+// side 0 (the 1-thread context) then side 1 (the 2-thread context), each with
+// that side's output buffers. Checks each outcome (check_outcome) and that the
+// two agree (check_same), the inputs unchanged; on failure every output of
+// both sides still the sentinel, on OK both sides wrote the same bytes.
+// Returns whether the call succeeded (the caller goes on to its range checks).
+template <class Fn, class... T>
+bool run_on_both(const char* call, const Expect& ex, Fn&& fn, Pair<T>... outs) {
+    const Outcome a = outcome(fn(0, outs.a.ptr()...));
+    const Outcome b = outcome(fn(1, outs.b.ptr()...));
+    check_outcome(a, call, ex.bad_handle, ex.may_cancel);
+    check_same(a, b, call);
+    if (ex.inputs != nullptr) FUZZ_CHECK(ex.inputs->unchanged(), call);
+    if (a.status != ISN_STATUS_OK) {
+        FUZZ_CHECK((true && ... && (outs.a.untouched() && outs.b.untouched())), call);
+        return false;
+    }
+    FUZZ_CHECK((true && ... && outs.a.same_as(outs.b)), call);
+    return true;
+}
+
+// The same on one context, for calls without a second to compare with.
+template <class Fn, class... T>
+bool run_once(const char* call, bool bad_handle, Fn&& fn, Out<T>&... outs) {
+    const Outcome o = outcome(fn(outs.ptr()...));
+    check_outcome(o, call, bad_handle);
+    if (o.status != ISN_STATUS_OK) {
+        FUZZ_CHECK((true && ... && outs.untouched()), call);
+        return false;
+    }
+    return true;
+}
+
 inline bool in01(double x) { return x >= 0.0 && x <= 1.0; }
 inline bool finite(double x) { return std::isfinite(x); }
 
@@ -421,14 +489,10 @@ inline void check_observables(const isn_observables& o, const char* call) {
     FUZZ_CHECK(o.emotion.arousal == 1.0 - o.emotion.coherence, call);
 }
 
-// An empathy result of a run with `steps` scheduled steps of K trials.
-inline void check_empathy_result(const isn_empathy_result& r, const isn_anneal_options& a, int32_t n, const char* call) {
-    FUZZ_CHECK(in01(r.score), call);
-    FUZZ_CHECK(r.state_overlap >= 0.5 && r.state_overlap <= 1.0, call);
-    FUZZ_CHECK(r.energy_error >= 0.0 && r.energy_error <= 2.0, call);
-    FUZZ_CHECK(in01(r.magnetization_error), call);
-    FUZZ_CHECK(in01(r.coupling_similarity), call);
-    FUZZ_CHECK(finite(r.predicted_energy) && finite(r.actual_energy), call);
+// The schedule fields an empathy result and anneal stats share, of a run with
+// `steps` scheduled steps of K trials (all of them unless it may stop early).
+template <class R>
+void check_schedule(const R& r, const isn_anneal_options& a, int32_t n, const char* call) {
     const int32_t steps = a.adaptive_steps ? 50 + n / 10 : a.steps;
     FUZZ_CHECK(r.steps == steps, call);
     FUZZ_CHECK(r.reserved0 == 0, call);
@@ -437,13 +501,18 @@ inline void check_empathy_result(const isn_empathy_result& r, const isn_anneal_o
     FUZZ_CHECK(r.accepted >= 0 && r.accepted <= r.trials, call);
 }
 
+inline void check_empathy_result(const isn_empathy_result& r, const isn_anneal_options& a, int32_t n, const char* call) {
+    FUZZ_CHECK(in01(r.score), call);
+    FUZZ_CHECK(r.state_overlap >= 0.5 && r.state_overlap <= 1.0, call);
+    FUZZ_CHECK(r.energy_error >= 0.0 && r.energy_error <= 2.0, call);
+    FUZZ_CHECK(in01(r.magnetization_error), call);
+    FUZZ_CHECK(in01(r.coupling_similarity), call);
+    FUZZ_CHECK(finite(r.predicted_energy) && finite(r.actual_energy), call);
+    check_schedule(r, a, n, call);
+}
+
 inline void check_anneal_stats(const isn_anneal_stats& s, const isn_anneal_options& a, int32_t n, const char* call) {
-    const int32_t steps = a.adaptive_steps ? 50 + n / 10 : a.steps;
-    FUZZ_CHECK(s.steps == steps, call);
-    FUZZ_CHECK(s.reserved0 == 0, call);
-    FUZZ_CHECK(s.trials >= 0 && s.trials <= static_cast<int64_t>(steps) * a.trials_per_step, call);
-    FUZZ_CHECK(a.early_stop_window > 0 || s.trials == static_cast<int64_t>(steps) * a.trials_per_step, call);
-    FUZZ_CHECK(s.accepted >= 0 && s.accepted <= s.trials, call);
+    check_schedule(s, a, n, call);
     FUZZ_CHECK(finite(s.energy), call);
 }
 

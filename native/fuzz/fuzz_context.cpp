@@ -41,10 +41,7 @@ void create_cpu(Input& in) {
     const int32_t threads = b < 240 ? table[b % 4] : b < 252 ? table[4 + b % 2] : table[6 + b % 2];
     const bool null_out = in.chance(20);
     Out<isn_context*> out(1, null_out);
-    const Outcome o = outcome(isn_context_create_cpu(threads, out.ptr()));
-    check_outcome(o, call);
-    if (o.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(out.untouched(), call);
+    if (!run_once(call, false, [&](isn_context** c) { return isn_context_create_cpu(threads, c); }, out)) {
         FUZZ_CHECK(null_out || threads < 0 || threads > 1024, call);
         return;
     }
@@ -86,12 +83,7 @@ void describe(Input& in) {
     const bool null_buffer = in.chance(10);
     const size_t alloc = (capacity > 0 ? static_cast<size_t>(capacity) : 0) + 16;
     Out<char> buf(alloc, null_buffer);
-    const Outcome o = outcome(isn_context_describe(cx.c, buf.ptr(), capacity));
-    check_outcome(o, call, cx.bad);
-    if (o.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(buf.untouched(), call);
-        return;
-    }
+    if (!run_once(call, cx.bad, [&](char* text) { return isn_context_describe(cx.c, text, capacity); }, buf)) return;
     FUZZ_CHECK(capacity >= 1, call);
     const char* text = buf.v.data();
     const size_t len = strnlen(text, static_cast<size_t>(capacity));
@@ -108,13 +100,10 @@ void stats(Input& in, bool memory) {
     const Ctx cx = decode_context(in);
     const bool null_a = in.chance(60), null_b = in.chance(60);
     Out<int64_t> a(1, null_a), b(1, null_b);
-    const isn_status st = memory ? isn_context_memory_stats(cx.c, a.ptr(), b.ptr()) : isn_context_transfer_stats(cx.c, a.ptr(), b.ptr());
-    const Outcome o = outcome(st);
-    check_outcome(o, call, cx.bad);
-    if (o.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(a.untouched() && b.untouched(), call);
-        return;
-    }
+    const auto run = [&](int64_t* x, int64_t* y) {
+        return memory ? isn_context_memory_stats(cx.c, x, y) : isn_context_transfer_stats(cx.c, x, y);
+    };
+    if (!run_once(call, cx.bad, run, a, b)) return;
     // CPU contexts report 0 for both; a NULL output is simply not written.
     FUZZ_CHECK(null_a || a.v[0] == 0, call);
     FUZZ_CHECK(null_b || b.v[0] == 0, call);
@@ -125,12 +114,7 @@ void backend(Input& in) {
     const Ctx cx = decode_context(in);
     const bool null_out = in.chance(20);
     Out<int32_t> out(1, null_out);
-    const Outcome o = outcome(isn_context_backend(cx.c, out.ptr()));
-    check_outcome(o, call, cx.bad);
-    if (o.status != ISN_STATUS_OK) {
-        FUZZ_CHECK(out.untouched(), call);
-        return;
-    }
+    if (!run_once(call, cx.bad, [&](int32_t* b) { return isn_context_backend(cx.c, b); }, out)) return;
     FUZZ_CHECK(out.v[0] == ISN_BACKEND_CPU, call);
 }
 
@@ -165,15 +149,23 @@ void introspection(Input& in) {
     if (field == 0) FUZZ_CHECK(off == 0, call);
 }
 
+// A call whose one argument is an output: OK exactly when that is not NULL
+// (and then nothing written). Returns whether it wrote the output.
+template <class T, class Fn>
+bool fills(const char* call, Out<T>& out, Fn fn) {
+    const Outcome o = outcome(fn(out.ptr()));
+    check_outcome(o, call);
+    FUZZ_CHECK((o.status == ISN_STATUS_OK) == !out.null, call);
+    if (out.null) FUZZ_CHECK(out.untouched(), call);
+    return !out.null;
+}
+
 void defaults(Input& in) {
     const bool null_out = in.chance(40);
     if (in.u8() & 1) {
         static const char* call = "isn_anneal_options_default";
         Out<isn_anneal_options> o(1, null_out);
-        const Outcome r = outcome(isn_anneal_options_default(o.ptr()));
-        check_outcome(r, call);
-        FUZZ_CHECK((r.status == ISN_STATUS_OK) == !null_out, call);
-        if (null_out) return;
+        if (!fills(call, o, &isn_anneal_options_default)) return;
         const isn_anneal_options& a = o.v[0];
         FUZZ_CHECK(a.steps == 100 && a.trials_per_step == 10 && a.beta_start == 0.1, call);
         FUZZ_CHECK(std::fabs(a.beta_end - 0.1 * std::exp(10.0)) <= 1e-9 * a.beta_end, call);
@@ -182,10 +174,7 @@ void defaults(Input& in) {
     } else {
         static const char* call = "isn_weights_default";
         Out<isn_weights> w(1, null_out);
-        const Outcome r = outcome(isn_weights_default(w.ptr()));
-        check_outcome(r, call);
-        FUZZ_CHECK((r.status == ISN_STATUS_OK) == !null_out, call);
-        if (null_out) return;
+        if (!fills(call, w, &isn_weights_default)) return;
         const isn_weights& x = w.v[0];
         FUZZ_CHECK(x.overlap == 0.4 && x.energy == 0.3 && x.coupling == 0.3 && x.magnetization == 0.0, call);
     }
@@ -195,11 +184,7 @@ void device_count(Input& in) {
     static const char* call = "isn_gpu_device_count";
     const bool null_out = in.chance(40);
     Out<int32_t> out(1, null_out);
-    const Outcome o = outcome(isn_gpu_device_count(out.ptr()));
-    check_outcome(o, call);
-    FUZZ_CHECK((o.status == ISN_STATUS_OK) == !null_out, call);
-    if (null_out) FUZZ_CHECK(out.untouched(), call);
-    else FUZZ_CHECK(out.v[0] >= 0, call);
+    if (fills(call, out, &isn_gpu_device_count)) FUZZ_CHECK(out.v[0] >= 0, call);
 }
 
 void version() {

@@ -42,10 +42,14 @@ std::vector<T> sentinel(size_t count) {
     return v;
 }
 
-template <class T>
-void append(Bytes& out, const std::vector<T>& v) {
-    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
-    out.insert(out.end(), p, p + v.size() * sizeof(T));
+// Each output's bytes, in the order given.
+template <class... T>
+void append(Bytes& out, const std::vector<T>&... v) {
+    const auto one = [&out](const auto& x) {
+        const auto* p = reinterpret_cast<const unsigned char*>(x.data());
+        out.insert(out.end(), p, p + x.size() * sizeof(x[0]));
+    };
+    (one(v), ...);
 }
 
 // The inputs every call reads (shared, never written).
@@ -103,8 +107,7 @@ std::vector<Op> make_ops() {
                        auto stats = sentinel<isn_anneal_stats>(static_cast<size_t>(w.K()));
                        const isn_status st = isn_anneal_batch(c, w.views.data(), w.K(), w.seeds.data(), &w.eo.anneal,
                                                               spins.data(), stats.data());
-                       append(out, spins);
-                       append(out, stats);
+                       append(out, spins, stats);
                        return st;
                    }});
     ops.push_back({"isn_observe_batch", false, [](const World& w, isn_context* c, isn_agent_set*, Bytes& out) {
@@ -128,10 +131,7 @@ std::vector<Op> make_ops() {
                        const isn_status st = isn_social_attention(c, &w.views[0], w.views.data() + 1, count, 21, &w.eo,
                                                                   weights.data(), results.data(), collective.data(),
                                                                   most.data());
-                       append(out, weights);
-                       append(out, results);
-                       append(out, collective);
-                       append(out, most);
+                       append(out, weights, results, collective, most);
                        return st;
                    }});
     ops.push_back({"isn_sample", false, [](const World& w, isn_context* c, isn_agent_set*, Bytes& out) {
@@ -141,9 +141,7 @@ std::vector<Op> make_ops() {
                        auto stats = sentinel<isn_sample_stats>(1);
                        const isn_status st = isn_sample(c, &w.views[1], 0.7, samples, 2, 3, 31, ISN_ACCEPTANCE_METROPOLIS,
                                                         states.data(), energies.data(), stats.data());
-                       append(out, states);
-                       append(out, energies);
-                       append(out, stats);
+                       append(out, states, energies, stats);
                        return st;
                    }});
     ops.push_back({"isn_set_empathy", true, [](const World& w, isn_context* c, isn_agent_set* s, Bytes& out) {
@@ -157,8 +155,7 @@ std::vector<Op> make_ops() {
                        auto scores = sentinel<double>(static_cast<size_t>(w.K()) * w.K());
                        auto results = sentinel<isn_empathy_result>(static_cast<size_t>(w.K()) * w.K());
                        const isn_status st = isn_set_empathy_matrix(c, s, 11, &w.eo, scores.data(), results.data(), nullptr);
-                       append(out, scores);
-                       append(out, results);
+                       append(out, scores, results);
                        return st;
                    }});
     ops.push_back({"isn_set_empathy_edges", true, [](const World& w, isn_context* c, isn_agent_set* s, Bytes& out) {
@@ -174,8 +171,7 @@ std::vector<Op> make_ops() {
                        auto stats = sentinel<isn_anneal_stats>(static_cast<size_t>(count));
                        const isn_status st = isn_set_anneal(c, s, w.anneal_members.data(), count, w.seeds.data(),
                                                             &w.eo.anneal, spins.data(), stats.data(), nullptr);
-                       append(out, spins);
-                       append(out, stats);
+                       append(out, spins, stats);
                        return st;
                    }});
     ops.push_back({"isn_set_social_attention", true, [](const World& w, isn_context* c, isn_agent_set* s, Bytes& out) {
@@ -186,9 +182,7 @@ std::vector<Op> make_ops() {
                        const isn_status st = isn_set_social_attention(c, s, 0, w.others.data(), count, 21, &w.eo,
                                                                       weights.data(), nullptr, collective.data(),
                                                                       most.data());
-                       append(out, weights);
-                       append(out, collective);
-                       append(out, most);
+                       append(out, weights, collective, most);
                        return st;
                    }});
     ops.push_back({"isn_set_observe", true, [](const World& w, isn_context* c, isn_agent_set* s, Bytes& out) {
