@@ -231,6 +231,21 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="results">Receives one result per pair (at least as long as <paramref name="pairs"/>).</param>
     /// <param name="options">Schedule and weights for every pair; null for the defaults.</param>
     public void EmpathyBatch(ReadOnlySpan<EmpathyPair> pairs, Span<EmpathyResult> results, EmpathyOptions? options = null)
+        => EmpathyBatch(pairs, results, options, CancellationToken.None, null);
+
+    /// <summary>
+    /// Many independent empathies with cancellation and progress: the batch runs in tiles of
+    /// <see cref="BatchTile"/> pairs (results do not depend on the tiling: every pair carries its
+    /// own seed); the token is checked and progress reported between tiles, on the calling thread.
+    /// </summary>
+    /// <param name="pairs">The (self, other, seed) requests; each pair must have equal n.</param>
+    /// <param name="results">Receives one result per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="options">Schedule and weights for every pair; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked before each tile (<see cref="OperationCanceledException"/>; the
+    /// finished tiles' results stay written, the rest of <paramref name="results"/> is untouched).</param>
+    /// <param name="progress">Told the pairs finished after each tile.</param>
+    public void EmpathyBatch(ReadOnlySpan<EmpathyPair> pairs, Span<EmpathyResult> results, EmpathyOptions? options,
+        CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
     {
         ThrowIfDisposed();
         if (results.Length < pairs.Length)
@@ -264,8 +279,22 @@ public sealed partial class IsingEngine : IDisposable
                         CouplingSimilarityCache.Norm(pr.Self, sequences[2 * k], _backend),
                         CouplingSimilarityCache.Norm(pr.Other, sequences[2 * k + 1], _backend), double.NaN);
                 }
-                _backend.Empathy(tasks.AsSpan(0, pairs.Length), AnnealParams.From(options.Anneal),
-                    ScoreWeights.From(options.Weights), results[..pairs.Length]);
+                AnnealParams parameters = AnnealParams.From(options.Anneal);
+                ScoreWeights weights = ScoreWeights.From(options.Weights);
+                if (!cancellationToken.CanBeCanceled && progress is null)
+                {
+                    _backend.Empathy(tasks.AsSpan(0, pairs.Length), parameters, weights, results[..pairs.Length]);
+                }
+                else
+                {
+                    for (int start = 0; start < pairs.Length; start += BatchTile)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        int length = Math.Min(BatchTile, pairs.Length - start);
+                        _backend.Empathy(tasks.AsSpan(start, length), parameters, weights, results.Slice(start, length));
+                        progress?.Report(new BatchProgress(start + length, pairs.Length));
+                    }
+                }
             }
             catch (Exception e) when (IsFailure(e) && FirstChangedPair(pairs, sequences) is not null)
             { throw new SystemModifiedException(FirstChangedPair(pairs, sequences) ?? "pairs", nameof(EmpathyBatch), e); }
@@ -278,6 +307,12 @@ public sealed partial class IsingEngine : IDisposable
             ArrayPool<long>.Shared.Return(sequences);
         }
     }
+
+    /// <summary>
+    /// Pairs per tile of a cancellable EmpathyBatch: about 10 ms of work at n = 20 on two cores, so
+    /// a cancellation is honoured promptly while each tile still fills every worker.
+    /// </summary>
+    public const int BatchTile = 4096;
 
     /// <summary>"pairs[k].Self" or "pairs[k].Other" for the first system that changed since its sequence, else null.</summary>
     private static string? FirstChangedPair(ReadOnlySpan<EmpathyPair> pairs, long[] sequences)
