@@ -275,8 +275,13 @@ function Test-NUnit {
 function Test-Cli {
     $libDir = Get-NativeLibDir
     if ($libDir) { $env:ISINGNATIVE_LIBRARY_PATH = $libDir }
-    Exec dotnet @("test", $TestProject, "-c", $Config, "--no-build", "-nologo", "--filter", "Category=Cli",
-                  "--logger", "console;verbosity=normal")
+    # A filter that matches nothing is not a pass (dotnet test exits 0 then).
+    $lines = & dotnet @("test", $TestProject, "-c", $Config, "--no-build", "-nologo", "--filter", "Category=Cli",
+                        "--logger", "console;verbosity=normal") | Tee-Object -Variable cliOutput
+    $code = $LASTEXITCODE
+    $lines | Write-Host
+    if ($code -ne 0) { throw "dotnet test --filter Category=Cli failed (exit $code)" }
+    if (-not ($cliOutput | Select-String -Pattern '^\s*Total tests: [1-9]' -Quiet)) { throw "command line: no test ran" }
 }
 
 function Test-BenchSmoke { Exec dotnet @("run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--smoke") }

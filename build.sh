@@ -228,11 +228,15 @@ nunit_tests() {
 }
 
 # The command-line checks: NUnit's Cli category (tests/IsingNative.Tests/Cli) runs the built `ising` as a child process.
+# A filter that matches nothing is not a pass (dotnet test exits 0 then).
 cli_tests() {
   local libdir; libdir="$(native_lib_dir || true)"
   if [ -n "$libdir" ]; then export ISINGNATIVE_LIBRARY_PATH="$libdir"; fi
+  local out rc=0; out="$(mktemp)"
   dotnet test tests/IsingNative.Tests/IsingNative.Tests.csproj -c "$CONFIG" --no-build -nologo \
-    --filter 'Category=Cli' --logger "console;verbosity=normal"
+    --filter 'Category=Cli' --logger "console;verbosity=normal" | tee "$out" || rc=$?
+  if ! grep -q -E '^\s*Total tests: [1-9]' "$out"; then echo "command line: no test ran"; rc=1; fi
+  rm -f "$out"; return "$rc"
 }
 
 # The packages as a consumer gets them (docs/PACKAGING.md): local feed, sample (JIT + NativeAOT), tool.
