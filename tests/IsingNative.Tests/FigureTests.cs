@@ -263,8 +263,9 @@ public class FigureTests
     public void CtrlCCancelsTheSwarmWithNothingWritten()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Ignore("SIGINT is a POSIX signal");
-        // Managed tiles of 16,384 pairs: a million pairs take 62 tiles, each a chance to stop.
-        using var process = IsingProcess.Start(["swarm", "--agents", "1000", "--n", "20", "--backend", "managed", "--heatmap", PathOf("c.png")]);
+        // Managed tiles of 16,384 pairs: 9 million pairs are 550 tiles (tens of seconds here), each a chance
+        // to stop; a million finished within the 4 s start-up allowance on a fast machine.
+        using var process = IsingProcess.Start(["swarm", "--agents", "3000", "--n", "20", "--backend", "managed", "--heatmap", PathOf("c.png")]);
         try
         {
             var stderr = process.StandardError.ReadToEndAsync();
