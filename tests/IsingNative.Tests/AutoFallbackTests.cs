@@ -1,3 +1,4 @@
+using IsingNative.Tests.Support;
 using IsingNative.Backends;
 using IsingNative.Core;
 using IsingNative.Interop;
@@ -26,35 +27,8 @@ public class AutoFallbackTests
         public double CouplingSimilarity(SystemView a, SystemView b, double na, double nb) => _inner.CouplingSimilarity(a, b, na, nb);
         public unsafe TrialCounts Sample(SystemView s, double beta, int m, int thin, int burn, ulong seed, AcceptanceRule rule,
             sbyte* start, sbyte* states, double* energies) { Hit(); return _inner.Sample(s, beta, m, thin, burn, seed, rule, start, states, energies); }
-        public IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> m, ReadOnlySpan<double> norms) { Hit(); return new FaultingSet(this, _inner.CreateSet(m, norms)); }
+        public IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> m, ReadOnlySpan<double> norms) { Hit(); return new InterceptingAgentSet(_inner.CreateSet(m, norms), Hit, beforeInfo: true); }
         public void Dispose() => _inner.Dispose();
-        internal void HitFromSet() => Hit();
-    }
-
-    /// <summary>The fake GPU's agent set: faults whenever its backend is armed.</summary>
-    private sealed class FaultingSet(FaultingGpu gpu, IBackendAgentSet inner) : IBackendAgentSet
-    {
-        public int Count => inner.Count;
-        public AgentSetInfo Info() { gpu.HitFromSet(); return inner.Info(); }
-        public void Update(int i, SystemView s, double norm) { gpu.HitFromSet(); inner.Update(i, s, norm); }
-        public void UpdateSpins(int i, SystemView s) { gpu.HitFromSet(); inner.UpdateSpins(i, s); }
-        public void Anneal(ReadOnlySpan<int> m, ReadOnlySpan<ulong> seeds, in AnnealParams p, Span<sbyte> spins, Span<AnnealStats> stats, in RunControl c)
-        { gpu.HitFromSet(); inner.Anneal(m, seeds, p, spins, stats, c); }
-        public void Observe(ReadOnlySpan<int> m, Span<Observables> r) { gpu.HitFromSet(); inner.Observe(m, r); }
-        public void ObserveAll(Span<Observables> r) { gpu.HitFromSet(); inner.ObserveAll(r); }
-        public void Empathy(ReadOnlySpan<AgentPair> pairs, in AnnealParams p, in ScoreWeights w, Span<EmpathyResult> r, in RunControl c)
-        { gpu.HitFromSet(); inner.Empathy(pairs, p, w, r, c); }
-        public int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams p, in ScoreWeights w,
-            Span<double> weights, Span<EmpathyResult> r, out EmotionVector collective)
-        { gpu.HitFromSet(); return inner.SocialAttention(self, others, seedBase, p, w, weights, r, out collective); }
-        public void EmpathyMatrix(ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores, Span<EmpathyResult> r, in RunControl c)
-        { gpu.HitFromSet(); inner.EmpathyMatrix(seedBase, p, w, scores, r, c); }
-        public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores,
-            Span<EmpathyResult> r, in RunControl c)
-        { gpu.HitFromSet(); inner.EmpathyEdges(edges, seedBase, p, w, scores, r, c); }
-        public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> r) { gpu.HitFromSet(); inner.Quick(pairs, scale, r); }
-        public void CouplingSimilarity(ReadOnlySpan<AgentPair> pairs, Span<double> r) { gpu.HitFromSet(); inner.CouplingSimilarity(pairs, r); }
-        public void Dispose() => inner.Dispose();
     }
 
     private static (IsingEngine Engine, FaultingGpu Gpu) EngineWithFaultingGpu(Exception fault)

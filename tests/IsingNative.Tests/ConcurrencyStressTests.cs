@@ -376,33 +376,7 @@ public class ConcurrencyStressTests(BackendKind backend)
             AcceptanceRule acceptance, sbyte* start, sbyte* states, double* energies)
         { Fire(); return inner.Sample(s, beta, samples, thin, burnIn, seed, acceptance, start, states, energies); }
         public IBackendAgentSet CreateSet(ReadOnlySpan<SystemView> m, ReadOnlySpan<double> norms)
-        { Fire(); return new HookedSet(this, inner.CreateSet(m, norms)); }
-        public void Dispose() => inner.Dispose();
-    }
-
-    private sealed class HookedSet(HookedBackend b, IBackendAgentSet inner) : IBackendAgentSet
-    {
-        public int Count => inner.Count;
-        public bool ReadsMembers => inner.ReadsMembers;
-        public AgentSetInfo Info() => inner.Info();
-        public void Update(int i, SystemView s, double norm) { b.Fire(); inner.Update(i, s, norm); }
-        public void UpdateSpins(int i, SystemView s) { b.Fire(); inner.UpdateSpins(i, s); }
-        public void Anneal(ReadOnlySpan<int> m, ReadOnlySpan<ulong> seeds, in AnnealParams p, Span<sbyte> spins, Span<AnnealStats> stats, in RunControl c)
-        { b.Fire(); inner.Anneal(m, seeds, p, spins, stats, c); }
-        public void Observe(ReadOnlySpan<int> m, Span<Observables> r) { b.Fire(); inner.Observe(m, r); }
-        public void ObserveAll(Span<Observables> r) { b.Fire(); inner.ObserveAll(r); }
-        public void Empathy(ReadOnlySpan<AgentPair> pairs, in AnnealParams p, in ScoreWeights w, Span<EmpathyResult> r, in RunControl c)
-        { b.Fire(); inner.Empathy(pairs, p, w, r, c); }
-        public int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams p, in ScoreWeights w,
-            Span<double> weights, Span<EmpathyResult> r, out EmotionVector collective)
-        { b.Fire(); return inner.SocialAttention(self, others, seedBase, p, w, weights, r, out collective); }
-        public void EmpathyMatrix(ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores, Span<EmpathyResult> r, in RunControl c)
-        { b.Fire(); inner.EmpathyMatrix(seedBase, p, w, scores, r, c); }
-        public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores,
-            Span<EmpathyResult> r, in RunControl c)
-        { b.Fire(); inner.EmpathyEdges(edges, seedBase, p, w, scores, r, c); }
-        public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> r) { b.Fire(); inner.Quick(pairs, scale, r); }
-        public void CouplingSimilarity(ReadOnlySpan<AgentPair> pairs, Span<double> r) { b.Fire(); inner.CouplingSimilarity(pairs, r); }
+        { Fire(); return new InterceptingAgentSet(inner.CreateSet(m, norms), Fire, beforeInfo: false); }
         public void Dispose() => inner.Dispose();
     }
 
