@@ -85,6 +85,27 @@ public sealed class EmotionalMemory
         return new MemoryRecall(v / inv, a / inv, t / inv, c / inv, s / inv, _count, trend);
     }
 
+    /// <summary>
+    /// Copies the entries oldest first into <paramref name="emotions"/> and <paramref name="scores"/>
+    /// (each at least <see cref="Count"/> long); recording them in that order into an empty memory
+    /// of the same capacity restores an identical <see cref="Recall"/>.
+    /// </summary>
+    /// <param name="emotions">Receives the emotions.</param>
+    /// <param name="scores">Receives the scores.</param>
+    public void CopyTo(Span<EmotionVector> emotions, Span<double> scores)
+    {
+        if (emotions.Length < _count)
+            throw new ArgumentException($"emotions: needs room for {_count} entries, has {emotions.Length}.", nameof(emotions));
+        if (scores.Length < _count)
+            throw new ArgumentException($"scores: needs room for {_count} entries, has {scores.Length}.", nameof(scores));
+        for (int k = 0; k < _count; k++)
+        {
+            int slot = Slot(k);
+            emotions[k] = _emotions[slot];
+            scores[k] = _scores[slot];
+        }
+    }
+
     /// <summary>The slot of the k-th entry in chronological order (0 = oldest).</summary>
     private int Slot(int k)
     {

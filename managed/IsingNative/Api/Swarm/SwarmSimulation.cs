@@ -1,0 +1,189 @@
+namespace IsingNative;
+
+/// <summary>
+/// A swarm that evolves on one machine (docs/SWARM.md): K agents on a <see cref="SwarmGraph"/>,
+/// advanced round by round. A round is synchronous — every agent attends to its neighbours
+/// as they were at the start of the round and all responses are applied together — so the
+/// result does not depend on the order agents are processed; its empathies are one
+/// <see cref="AgentSet.EmpathyEdges(ReadOnlySpan{AgentEdge}, ulong, Span{EmpathyResult}, EmpathyOptions?, CancellationToken, IProgress{BatchProgress}?)"/>
+/// call. Not thread-safe: one caller advances it.
+/// </summary>
+public sealed class SwarmSimulation : IDisposable
+{
+    private readonly IsingEngine _engine;
+    private readonly SwarmAgent[] _agents;
+    private readonly AgentSet _set;
+    private readonly Observables[] _atStart;
+    private readonly EmpathyResult[] _results;
+    private readonly SwarmAgentRound[] _records;
+    private readonly IsingSystem?[] _snapshots;
+    private readonly Observables[] _neighbourScratch;
+    private readonly double[] _weights;
+    private readonly Func<int, IsingSystem> _snapshotOf;
+    private bool _stepped;
+    private bool _disposed;
+
+    /// <summary>Starts a swarm from copies of <paramref name="agents"/> (round 0, empty memories).</summary>
+    /// <param name="engine">The engine every round runs on.</param>
+    /// <param name="agents">One system per agent of the graph, all with the same n and with spins.</param>
+    /// <param name="graph">Who attends to whom.</param>
+    /// <param name="options">The run's seed and rules; null for the defaults.</param>
+    public SwarmSimulation(IsingEngine engine, ReadOnlySpan<IsingSystem> agents, SwarmGraph graph, SwarmOptions? options = null)
+        : this(engine, NewAgents(agents, graph, options ?? SwarmOptions.Default), graph, options, 0)
+    {
+    }
+
+    /// <summary>Resumes a swarm from saved agent states after <paramref name="round"/> completed rounds.</summary>
+    /// <param name="engine">The engine every round runs on.</param>
+    /// <param name="states">One state per agent, in agent order.</param>
+    /// <param name="graph">Who attends to whom.</param>
+    /// <param name="options">The run's seed and rules (as when the states were saved).</param>
+    /// <param name="round">The next round's index (rounds completed).</param>
+    public SwarmSimulation(IsingEngine engine, IReadOnlyList<SwarmAgentState> states, SwarmGraph graph, SwarmOptions? options, int round)
+        : this(engine, Restore(states), graph, options, round)
+    {
+    }
+
+    private SwarmSimulation(IsingEngine engine, SwarmAgent[] agents, SwarmGraph graph, SwarmOptions? options, int round)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(graph);
+        Options = options ?? SwarmOptions.Default;
+        Options.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(round);
+        if (agents.Length != graph.AgentCount)
+            throw new ArgumentException($"agents: the graph has {graph.AgentCount} agents, {agents.Length} were given.", nameof(agents));
+        for (int a = 1; a < agents.Length; a++)
+            if (agents[a].System.Size != agents[0].System.Size)
+                throw new ArgumentException($"agents: agent {a} has n={agents[a].System.Size} but agent 0 has n={agents[0].System.Size}; a swarm needs one n.", nameof(agents));
+        _engine = engine;
+        _agents = agents;
+        Graph = graph;
+        Round = round;
+        _set = engine.CreateAgentSet(Array.ConvertAll(agents, x => x.System));
+        _atStart = new Observables[agents.Length];
+        _results = new EmpathyResult[graph.EdgeCount];
+        _records = new SwarmAgentRound[agents.Length];
+        _snapshots = new IsingSystem?[agents.Length];
+        int widest = 0;
+        for (int a = 0; a < agents.Length; a++) widest = Math.Max(widest, graph.Neighbours(a).Length);
+        _neighbourScratch = new Observables[widest];
+        _weights = new double[widest];
+        _snapshotOf = b => _snapshots[b] ?? throw new InvalidOperationException($"agent {b} was not copied at the start of the round.");
+    }
+
+    /// <summary>Who attends to whom.</summary>
+    public SwarmGraph Graph { get; }
+
+    /// <summary>The run's seed and rules.</summary>
+    public SwarmOptions Options { get; }
+
+    /// <summary>Rounds completed (the next round's index).</summary>
+    public int Round { get; private set; }
+
+    /// <summary>The agents, in order (their systems are the swarm's own copies).</summary>
+    public IReadOnlyList<SwarmAgent> Agents => _agents;
+
+    /// <summary>Every agent's record of the last completed round (empty before the first).</summary>
+    public ReadOnlySpan<SwarmAgentRound> LastRound => _stepped ? _records : default;
+
+    /// <summary>A SHA-256 of every agent's state (<see cref="SwarmAgent.Digest"/>).</summary>
+    public string Digest() => SwarmAgent.Digest(_agents);
+
+    /// <summary>Advances one round and returns its statistics.</summary>
+    /// <param name="cancellationToken">Checked between tiles of the round's empathies; a cancelled round changes nothing.</param>
+    /// <param name="progress">Told the round's empathies finished after each tile.</param>
+    public SwarmRoundStats Step(CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int k = _agents.Length;
+        _set.ObserveAll(_atStart);
+        _set.EmpathyEdges(Graph.Edges, SwarmRules.RoundSeedBase(Options.Seed, Round, k), _results, Options.Empathy,
+            cancellationToken, progress);
+
+        // Every response reads round-start state: copy the systems someone will blend towards
+        // before any response is applied.
+        for (int a = 0; a < k; a++)
+        {
+            var own = Results(a);
+            int best = SwarmRules.Chosen(own);
+            if (best >= 0 && own[best].Score > 0.5)
+            {
+                int target = Graph.Neighbours(a)[best];
+                _snapshots[target] ??= _agents[target].System.Clone();
+            }
+        }
+        for (int a = 0; a < k; a++)
+        {
+            ReadOnlySpan<int> neighbours = Graph.Neighbours(a);
+            for (int j = 0; j < neighbours.Length; j++) _neighbourScratch[j] = _atStart[neighbours[j]];
+            _records[a] = SwarmRules.Respond(_engine, Options, Round, k, a, _agents[a], _atStart[a], neighbours, Results(a),
+                _neighbourScratch.AsSpan(0, neighbours.Length), _snapshotOf, _weights);
+        }
+        Array.Clear(_snapshots);
+        _stepped = true;
+        return SwarmRules.Summarize(Round++, _records);
+    }
+
+    /// <summary>Advances <paramref name="rounds"/> rounds, returning each round's statistics.</summary>
+    /// <param name="rounds">How many rounds, ≥ 0.</param>
+    /// <param name="cancellationToken">Checked inside every round; rounds already completed stay applied.</param>
+    /// <param name="progress">Told after every tile of empathies and every round.</param>
+    public IReadOnlyList<SwarmRoundStats> Run(int rounds, CancellationToken cancellationToken = default, IProgress<SwarmProgress>? progress = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rounds);
+        var stats = new List<SwarmRoundStats>(rounds);
+        long edges = Graph.EdgeCount;
+        for (int r = 0; r < rounds; r++)
+        {
+            int done = r;
+            IProgress<BatchProgress>? tiles = progress is null ? null
+                : new Relay(p => progress.Report(new SwarmProgress(done, rounds, p.Done, edges)));
+            stats.Add(Step(cancellationToken, tiles));
+            progress?.Report(new SwarmProgress(r + 1, rounds, 0, edges));
+        }
+        return stats;
+    }
+
+    /// <summary>Every agent's state, for a checkpoint (resume with the states constructor).</summary>
+    public SwarmAgentState[] SaveStates() => Array.ConvertAll(_agents, a => a.ToState());
+
+    /// <summary>Releases the agent set; the agents stay readable.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _set.Dispose();
+    }
+
+    private ReadOnlySpan<EmpathyResult> Results(int agent) =>
+        _results.AsSpan(Graph.FirstEdge(agent), Graph.Neighbours(agent).Length);
+
+    private static SwarmAgent[] NewAgents(ReadOnlySpan<IsingSystem> systems, SwarmGraph graph, SwarmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(options);
+        if (systems.Length != graph.AgentCount)
+            throw new ArgumentException($"agents: the graph has {graph.AgentCount} agents, {systems.Length} were given.", "agents");
+        var agents = new SwarmAgent[systems.Length];
+        for (int a = 0; a < agents.Length; a++)
+        {
+            if (systems[a] is null) throw new ArgumentNullException("agents", $"agents: agent {a} is null.");
+            agents[a] = SwarmAgent.Create(systems[a], options.MemoryCapacity);
+        }
+        return agents;
+    }
+
+    private static SwarmAgent[] Restore(IReadOnlyList<SwarmAgentState> states)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        var agents = new SwarmAgent[states.Count];
+        for (int a = 0; a < agents.Length; a++) agents[a] = SwarmAgent.FromState(states[a]);
+        return agents;
+    }
+
+    private sealed class Relay(Action<BatchProgress> report) : IProgress<BatchProgress>
+    {
+        public void Report(BatchProgress value) => report(value);
+    }
+}
