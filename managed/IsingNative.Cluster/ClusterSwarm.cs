@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace IsingNative.Cluster;
+
+/// <summary>Where in a round <see cref="ClusterSwarmOptions.FaultHook"/> is called.</summary>
+public enum ClusterSwarmPhase
+{
+    /// <summary>Every agent's Step call of the round was sent; none awaited yet.</summary>
+    StepsSent,
+
+    /// <summary>Every agent stepped; no Commit was sent yet.</summary>
+    Stepped,
+}
+
+/// <summary>How a <see cref="ClusterSwarm"/> runs.</summary>
+public sealed class ClusterSwarmOptions
+{
+    /// <summary>The run's id, the prefix of its grains' keys (no '/'); null for a new GUID.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>Tries of one round (the first one included) before the run fails; ≥ 1, default 8.</summary>
+    public int MaxAttempts { get; init; } = 8;
+
+    /// <summary>Wait before redoing a round, times the attempt (membership needs a moment to see a silo go); default 250 ms.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How many agents' calls are in flight at once (0: all K); default 0.</summary>
+    public int MaxParallelCalls { get; init; }
+
+    /// <summary>
+    /// Called in every attempt of every round at <see cref="ClusterSwarmPhase"/> points with the
+    /// round and the attempt (from 1): fault drills and tests stop a silo there.
+    /// </summary>
+    public Func<ClusterSwarmPhase, int, int, Task>? FaultHook { get; init; }
+}
+
+/// <summary>A round could not be completed within <see cref="ClusterSwarmOptions.MaxAttempts"/>.</summary>
+public sealed class ClusterSwarmException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ClusterSwarmException() { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What failed.</param>
+    public ClusterSwarmException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What failed.</param>
+    /// <param name="inner">The last failure.</param>
+    public ClusterSwarmException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// The coordinator of a swarm whose agents are grains (docs/CLUSTER.md): it initialises the
+/// agents, then advances rounds in lockstep — Step every agent, Commit every agent, summarise
+/// the records in agent order with <see cref="SwarmRules.Summarize"/> — and streams each round's
+/// statistics. A round that fails anywhere (a silo gone, a lost pending step, a timeout) is
+/// redone from the last committed round: Step and Commit are idempotent per agent and a
+/// re-activated agent reloads its committed state, so the result is the single-process
+/// <see cref="SwarmSimulation"/>'s, bit for bit. One caller advances it.
+/// </summary>
+public sealed class ClusterSwarm
+{
+    private readonly IGrainFactory _grains;
+    private readonly SwarmAgentInit[] _inits;
+    private readonly ISwarmAgentGrain[] _agents;
+    private readonly ClusterSwarmOptions _cluster;
+    private bool _initialised;
+
+    /// <summary>A swarm starting from copies of <paramref name="agents"/> (round 0, empty memories).</summary>
+    /// <param name="grains">The cluster client (or a grain's factory).</param>
+    /// <param name="agents">One system per agent of the graph, all with one n and with spins.</param>
+    /// <param name="graph">Who attends to whom.</param>
+    /// <param name="options">The run's seed and rules; null for the defaults.</param>
+    /// <param name="cluster">Run id, retries and hooks; null for the defaults.</param>
+    public ClusterSwarm(IGrainFactory grains, ReadOnlySpan<IsingSystem> agents, SwarmGraph graph, SwarmOptions? options = null,
+        ClusterSwarmOptions? cluster = null)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(graph);
+        Options = options ?? SwarmOptions.Default;
+        Options.Validate();
+        _cluster = cluster ?? new ClusterSwarmOptions();
+        if (_cluster.MaxAttempts < 1)
+            throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.MaxAttempts, $"cluster: MaxAttempts must be >= 1, got {_cluster.MaxAttempts}.");
+        if (_cluster.MaxParallelCalls < 0)
+            throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.MaxParallelCalls, $"cluster: MaxParallelCalls must be >= 0, got {_cluster.MaxParallelCalls}.");
+        RunId = _cluster.RunId ?? Guid.NewGuid().ToString("N");
+        if (RunId.Length == 0 || RunId.Contains('/'))
+            throw new ArgumentException($"cluster: RunId must be non-empty and hold no '/', got \"{RunId}\".", nameof(cluster));
+        if (agents.Length != graph.AgentCount)
+            throw new ArgumentException($"agents: the graph has {graph.AgentCount} agents, {agents.Length} were given.", nameof(agents));
+        _grains = grains;
+        Graph = graph;
+        int k = agents.Length;
+        _inits = new SwarmAgentInit[k];
+        _agents = new ISwarmAgentGrain[k];
+        for (int a = 0; a < k; a++)
+        {
+            if (agents[a] is null) throw new ArgumentNullException(nameof(agents), $"agents: agent {a} is null.");
+            if (agents[a].Size != agents[0].Size)
+                throw new ArgumentException($"agents: agent {a} has n={agents[a].Size} but agent 0 has n={agents[0].Size}; a swarm needs one n.", nameof(agents));
+            _inits[a] = new SwarmAgentInit(a, k, graph.Neighbours(a).ToArray(), Options, SwarmAgent.Create(agents[a], Options.MemoryCapacity).ToState());
+            _agents[a] = grains.GetGrain<ISwarmAgentGrain>(SwarmAgentGrainKey.Of(RunId, a));
+        }
+    }
+
+    /// <summary>The run's id (its grains are <c>"{RunId}/{agent}"</c>).</summary>
+    public string RunId { get; }
+
+    /// <summary>Who attends to whom.</summary>
+    public SwarmGraph Graph { get; }
+
+    /// <summary>The run's seed and rules.</summary>
+    public SwarmOptions Options { get; }
+
+    /// <summary>Rounds completed (the next round's index).</summary>
+    public int Round { get; private set; }
+
+    /// <summary>How many round attempts failed and were redone so far.</summary>
+    public int RedoneRounds { get; private set; }
+
+    /// <summary>Every agent's record of the last completed round (empty before the first).</summary>
+    public IReadOnlyList<SwarmAgentRound> LastRound { get; private set; } = [];
+
+    /// <summary>Creates (or, for a repeated call, confirms) every agent grain at round 0; retried like a round.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (_initialised) return;
+        await WithRetries(-1, async attempt =>
+        {
+            await ForAll(a => _agents[a].Init(_inits[a]), cancellationToken);
+            return 0;
+        }, cancellationToken);
+        _initialised = true;
+    }
+
+    /// <summary>Advances one round and returns its statistics.</summary>
+    /// <param name="cancellationToken">Stops waiting (a round left half done is redone by the next call).</param>
+    public async Task<SwarmRoundStats> StepAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken);
+        int round = Round;
+        var records = await WithRetries(round, async attempt =>
+        {
+            var steps = new Task<SwarmAgentRound>[_agents.Length];
+            var gate = _cluster.MaxParallelCalls > 0 ? new SemaphoreSlim(_cluster.MaxParallelCalls) : null;
+            for (int a = 0; a < steps.Length; a++) steps[a] = Throttled(gate, _agents[a], g => g.Step(round), cancellationToken);
+            if (_cluster.FaultHook is { } hook) await hook(ClusterSwarmPhase.StepsSent, round, attempt);
+            SwarmAgentRound[] done = await Task.WhenAll(steps).WaitAsync(cancellationToken);
+            for (int a = 0; a < done.Length; a++)
+                if (done[a].Agent != a) throw new InvalidOperationException($"agent grain {a} answered as agent {done[a].Agent}.");
+            if (_cluster.FaultHook is { } hook2) await hook2(ClusterSwarmPhase.Stepped, round, attempt);
+            await ForAll(a => _agents[a].Commit(round), cancellationToken);
+            return done;
+        }, cancellationToken);
+        LastRound = records;
+        Round = round + 1;
+        return SwarmRules.Summarize(round, records);
+    }
+
+    /// <summary>Advances <paramref name="rounds"/> rounds, yielding each round's statistics as it completes.</summary>
+    /// <param name="rounds">How many rounds, ≥ 0.</param>
+    /// <param name="cancellationToken">Stops after the round in progress is abandoned (it is redone by a later call).</param>
+    public async IAsyncEnumerable<SwarmRoundStats> RunAsync(int rounds, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rounds);
+        for (int r = 0; r < rounds; r++) yield return await StepAsync(cancellationToken);
+    }
+
+    /// <summary>Every agent's committed state, in agent order.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task<SwarmAgentState[]> GetStatesAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken);
+        return await WithRetries(Round, async attempt =>
+        {
+            var states = await Task.WhenAll(_agents.Select(g => g.GetState())).WaitAsync(cancellationToken);
+            for (int a = 0; a < states.Length; a++)
+                if (states[a].Round != Round)
+                    throw new InvalidOperationException($"agent {a} has committed {states[a].Round} rounds, the run {Round}.");
+            return Array.ConvertAll(states, s => s.State);
+        }, cancellationToken);
+    }
+
+    /// <summary>A SHA-256 of every agent's committed state (<see cref="SwarmAgent.Digest"/>): equal to the single-process run's.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task<string> DigestAsync(CancellationToken cancellationToken = default) =>
+        SwarmAgent.Digest((await GetStatesAsync(cancellationToken)).Select(SwarmAgent.FromState));
+
+    private async Task ForAll(Func<int, Task> call, CancellationToken cancellationToken)
+    {
+        var gate = _cluster.MaxParallelCalls > 0 ? new SemaphoreSlim(_cluster.MaxParallelCalls) : null;
+        var tasks = new Task[_agents.Length];
+        for (int a = 0; a < tasks.Length; a++) tasks[a] = Throttled(gate, a, async x => { await call(x); return 0; }, cancellationToken);
+        await Task.WhenAll(tasks).WaitAsync(cancellationToken);
+    }
+
+    private static async Task<TResult> Throttled<T, TResult>(SemaphoreSlim? gate, T target, Func<T, Task<TResult>> call, CancellationToken cancellationToken)
+    {
+        if (gate is null) return await call(target);
+        await gate.WaitAsync(cancellationToken);
+        try { return await call(target); }
+        finally { gate.Release(); }
+    }
+
+    /// <summary>Runs one attempt after another until one succeeds, a failure is the caller's (bad input), or the attempts run out.</summary>
+    private async Task<T> WithRetries<T>(int round, Func<int, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        string what = round < 0 ? "initialising the agents" : $"round {round}";
+        for (int n = 1; ; n++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return await attempt(n);
+            }
+            catch (Exception e) when (Transient(e, cancellationToken))
+            {
+                if (n >= _cluster.MaxAttempts)
+                    throw new ClusterSwarmException($"{what} failed {n} times; the last failure: {e.GetType().Name}: {e.Message}", e);
+                if (round >= 0) RedoneRounds++;
+                Trace.TraceWarning("cluster swarm {0}: {1} failed ({2}: {3}); redoing it from the last committed round", RunId, what, e.GetType().Name, e.Message);
+                await Task.Delay(_cluster.RetryDelay * n, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a failure is the cluster's (a silo gone, a message rejected, a timeout, a lost
+    /// pending step, a silo's engine disposed as it stopped) rather than the caller's: bad input
+    /// (an <see cref="ArgumentException"/>) and the caller's cancellation are not retried.
+    /// </summary>
+    private static bool Transient(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        ArgumentException => false,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+        _ => true,
+    };
+}

@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Text;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace IsingNative.Cluster;
+
+/// <summary>
+/// Grain storage in a directory, one file per grain (docs/CLUSTER.md §4), written atomically
+/// (temp file, flush, rename), so a silo that stops in the middle of a write leaves the old state
+/// or the new one, never a mix. Every silo of a cluster must see the same directory (one machine,
+/// or a shared file system); production deployments use a served provider instead
+/// (Microsoft.Orleans.Persistence.AdoNet / Redis / AzureStorage). Without a directory it keeps the
+/// states in this process's memory (a single-silo run that need not survive the silo).
+/// The ETag is a version counter: a write from a stale activation fails with
+/// <see cref="InconsistentStateException"/> instead of overwriting a newer state.
+/// </summary>
+public sealed class DirectorySwarmStorage : IGrainStorage
+{
+    private readonly string? _directory;
+    private readonly Serializer _serializer;
+    private readonly ConcurrentDictionary<string, byte[]> _memory = new();
+
+    /// <summary>Creates the storage.</summary>
+    /// <param name="directory">The directory (created if missing), or null to keep states in memory.</param>
+    /// <param name="serializer">Orleans' serializer (the grain state types are [GenerateSerializer]).</param>
+    public DirectorySwarmStorage(string? directory, Serializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        _serializer = serializer;
+        if (directory is not null)
+        {
+            _directory = Path.GetFullPath(directory);
+            Directory.CreateDirectory(_directory);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        byte[]? bytes = Load(FileName(stateName, grainId));
+        if (bytes is null)
+        {
+            grainState.RecordExists = false;
+            grainState.ETag = null;
+            grainState.State = Activator.CreateInstance<T>();
+            return Task.CompletedTask;
+        }
+        long version = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        grainState.State = _serializer.Deserialize<T>(bytes.AsMemory(8));
+        grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string name = FileName(stateName, grainId);
+        lock (_memory)   // one writer at a time per storage: the version check and the rename are one step
+        {
+            long stored = Version(Load(name));
+            long expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
+            if (stored != expected)
+                throw new InconsistentStateException($"grain {grainId}: stored version {stored}, this activation read {expected} (another activation wrote since).",
+                    stored.ToString(System.Globalization.CultureInfo.InvariantCulture), grainState.ETag ?? "");
+            byte[] payload = _serializer.SerializeToArray(grainState.State);
+            var bytes = new byte[8 + payload.Length];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, stored + 1);
+            payload.CopyTo(bytes, 8);
+            Store(name, bytes);
+            grainState.ETag = (stored + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string name = FileName(stateName, grainId);
+        lock (_memory)
+        {
+            if (_directory is null) _memory.TryRemove(name, out _);
+            else File.Delete(Path.Combine(_directory, name));
+        }
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        grainState.State = Activator.CreateInstance<T>();
+        return Task.CompletedTask;
+    }
+
+    private static long Version(byte[]? bytes) => bytes is null ? 0 : BinaryPrimitives.ReadInt64LittleEndian(bytes);
+
+    private byte[]? Load(string name)
+    {
+        if (_directory is null) return _memory.TryGetValue(name, out var b) ? b : null;
+        string path = Path.Combine(_directory, name);
+        try { return File.ReadAllBytes(path); }
+        catch (FileNotFoundException) { return null; }
+    }
+
+    private void Store(string name, byte[] bytes)
+    {
+        if (_directory is null) { _memory[name] = bytes; return; }
+        string path = Path.Combine(_directory, name);
+        string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            f.Write(bytes);
+            f.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>A file name for the grain: its id with every character outside [A-Za-z0-9.-] escaped.</summary>
+    private static string FileName(string stateName, GrainId grainId)
+    {
+        var sb = new StringBuilder();
+        foreach (char c in stateName + "_" + grainId.ToString())
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '-') sb.Append(c);
+            else sb.Append('_').Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return sb.Append(".state").ToString();
+    }
+}
