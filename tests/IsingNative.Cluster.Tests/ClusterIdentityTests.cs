@@ -74,6 +74,43 @@ public class ClusterIdentityTests(int silos)
         Assert.That(after.Max(s => s.MaxRequests), Is.GreaterThan(1), "an engine call served more than one agent");
     }
 
+    [Test]
+    public void BadInputIsNamedBeforeAnyGrainIsTouched()
+    {
+        var grains = _cluster!.Client;
+        var agents = Clusters.Agents(6, 8);
+        Assert.That(() => new ClusterSwarm(grains, agents, SwarmGraph.Ring(7, 2), Clusters.Options),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("agents").And.Message.Contains("the graph has 7 agents, 6 were given"));
+        var mixed = agents.Append(IsingSystem.SpinGlass(9, 1)).ToArray();
+        Assert.That(() => new ClusterSwarm(grains, mixed, SwarmGraph.Ring(7, 2), Clusters.Options),
+            Throws.ArgumentException.With.Message.Contains("agent 6 has n=9 but agent 0 has n=8"));
+        Assert.That(() => new ClusterSwarm(grains, agents, SwarmGraph.Ring(6, 2), Clusters.Options with { Strength = 2 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("Strength"));
+        Assert.That(() => new ClusterSwarm(grains, agents, SwarmGraph.Ring(6, 2), Clusters.Options, new ClusterSwarmOptions { RunId = "a/b" }),
+            Throws.ArgumentException.With.Message.Contains("\"a/b\""));
+        Assert.That(() => new ClusterSwarm(grains, agents, SwarmGraph.Ring(6, 2), Clusters.Options, new ClusterSwarmOptions { MaxAttempts = 0 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("MaxAttempts must be >= 1, got 0"));
+    }
+
+    [Test]
+    public async Task ARunIdTakenByAnotherSwarmIsRefusedAndItsAgentsStayAsTheyWere()
+    {
+        string run = "taken-" + Guid.NewGuid().ToString("N");
+        var agents = Clusters.Agents(8, 8);
+        var first = new ClusterSwarm(_cluster!.Client, agents, SwarmGraph.Ring(8, 2), Clusters.Options, new ClusterSwarmOptions { RunId = run });
+        await first.StepAsync();
+        string before = await first.DigestAsync();
+
+        // Same run id, K = 6 instead of 8: agent grains 0..5 exist with K = 8.
+        var other = new ClusterSwarm(_cluster.Client, agents[..6], SwarmGraph.Ring(6, 2), Clusters.Options, new ClusterSwarmOptions { RunId = run });
+        var e = Assert.ThrowsAsync<ArgumentException>(() => other.InitializeAsync());
+        Assert.That(e!.Message, Does.Contain("already holds agent").And.Contain("K=8"));
+        Assert.That(other.RedoneRounds, Is.Zero, "bad input is not retried");
+        Assert.That(await first.DigestAsync(), Is.EqualTo(before), "the existing agents are unchanged");
+        var next = await first.StepAsync();
+        Assert.That(next.Round, Is.EqualTo(1), "the first swarm goes on");
+    }
+
     internal static SwarmBatcherStats[] BatcherStats(TestCluster cluster) =>
         cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<SwarmEmpathyBatcher>().Stats).ToArray();
 }
