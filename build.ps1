@@ -284,6 +284,19 @@ function Test-Cli {
     if (-not ($cliOutput | Select-String -Pattern '^\s*Total tests: [1-9]' -Quiet)) { throw "command line: no test ran" }
 }
 
+# The swarm on an Orleans cluster (docs/CLUSTER.md): several in-process silos (TestingHost) against the single-process
+# swarm, bit for bit, also with a silo stopped in the middle of a round. A run that found no test fails.
+function Test-Cluster {
+    $libDir = Get-NativeLibDir
+    if ($libDir) { $env:ISINGNATIVE_LIBRARY_PATH = $libDir }
+    $lines = & dotnet @("test", "tests/IsingNative.Cluster.Tests/IsingNative.Cluster.Tests.csproj", "-c", $Config, "--no-build", "-nologo",
+                        "--logger", "console;verbosity=normal") | Tee-Object -Variable clusterOutput
+    $code = $LASTEXITCODE
+    $lines | Write-Host
+    if ($code -ne 0) { throw "dotnet test tests/IsingNative.Cluster.Tests failed (exit $code)" }
+    if (-not ($clusterOutput | Select-String -Pattern '^\s*Total tests: [1-9]' -Quiet)) { throw "cluster: no test ran" }
+}
+
 function Test-BenchSmoke { Exec dotnet @("run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--smoke") }
 
 # A stage that is a bash script: run through bash where there is one (Linux, macOS), skipped with the reason on Windows.
@@ -315,6 +328,7 @@ function Invoke-TestAll {
     Invoke-Stage "NUnit suite" { Test-NUnit }
     if (-not $script:EmuSkipped) { Invoke-Stage "emulated GPU: NUnit GPU cases" { Test-EmuNUnit } -Emu nunit }
     Invoke-Stage "command line" { Test-Cli }
+    Invoke-Stage "cluster (Orleans TestingHost)" { Test-Cluster }
     Invoke-Stage "benchmark smoke (dry)" { Test-BenchSmoke }
     # The same stages, names and order as build.sh; each a bash script (skipped with the reason on Windows).
     Invoke-Stage "package (local feed: sample, NativeAOT, tool)" { Invoke-BashScript tools/package/check.sh @((Get-NativeLibDir)) }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # IsingNative build driver (Linux/macOS). Verbs:
 #   ./build.sh demo       build everything and run a short tour through the `ising` command line
-#   ./build.sh test       build everything and run every test (native CTest, binding drift, NUnit, CLI, benchmark smoke,
+#   ./build.sh test       build everything and run every test (native CTest, binding drift, NUnit, CLI, the Orleans cluster
+#                         (several in-process silos), benchmark smoke,
 #                         the GPU tests on an emulated device (the test-only HIP-CPU flavour in build/emu), the packages
 #                         as a consumer gets them, ASan+UBSan and TSan builds, and every fuzz harness for FUZZ_SECONDS)
 #   ./build.sh fuzz [S]   run every fuzz harness for S seconds each (default 600)
@@ -239,6 +240,18 @@ cli_tests() {
   rm -f "$out"; return "$rc"
 }
 
+# The swarm on an Orleans cluster (docs/CLUSTER.md): several in-process silos (TestingHost) against the single-process
+# swarm, bit for bit, also with a silo stopped in the middle of a round. A filter-free run that found no test fails.
+cluster_tests() {
+  local libdir; libdir="$(native_lib_dir || true)"
+  if [ -n "$libdir" ]; then export ISINGNATIVE_LIBRARY_PATH="$libdir"; fi
+  local out rc=0; out="$(mktemp)"
+  dotnet test tests/IsingNative.Cluster.Tests/IsingNative.Cluster.Tests.csproj -c "$CONFIG" --no-build -nologo \
+    --logger "console;verbosity=normal" | tee "$out" || rc=$?
+  if ! grep -q -E '^\s*Total tests: [1-9]' "$out"; then echo "cluster: no test ran"; rc=1; fi
+  rm -f "$out"; return "$rc"
+}
+
 # The packages as a consumer gets them (docs/PACKAGING.md): local feed, sample (JIT + NativeAOT), tool.
 package_check() { bash tools/package/check.sh "$(native_lib_dir)"; }
 
@@ -285,6 +298,7 @@ test_all() {
   stage "NUnit suite" nunit_tests
   if [ -z "$EMU_SKIPPED" ]; then STAGE_EMU=nunit stage "emulated GPU: NUnit GPU cases" emu_nunit_tests; fi
   stage "command line" cli_tests
+  stage "cluster (Orleans TestingHost)" cluster_tests
   stage "benchmark smoke (dry)" bench_smoke
   stage "package (local feed: sample, NativeAOT, tool)" package_check
   stage "AddressSanitizer + UBSan (CTest)" sanitize_asan
