@@ -22,6 +22,7 @@ public sealed class DirectorySwarmStorage : IGrainStorage
     private readonly string? _directory;
     private readonly Serializer _serializer;
     private readonly ConcurrentDictionary<string, byte[]> _memory = new();
+    private readonly ConcurrentDictionary<string, object> _locks = new();
 
     /// <summary>Creates the storage.</summary>
     /// <param name="directory">The directory (created if missing), or null to keep states in memory.</param>
@@ -59,29 +60,36 @@ public sealed class DirectorySwarmStorage : IGrainStorage
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string name = FileName(stateName, grainId);
-        lock (_memory)   // one writer at a time per storage: the version check and the rename are one step
+        byte[] payload = _serializer.SerializeToArray(grainState.State);
+        string? etag = grainState.ETag;
+        // The file write (and its fsync) runs off the grain's turn, on the thread pool.
+        return _directory is null ? Write() : Task.Run(Write);
+
+        Task Write()
         {
-            long stored = Version(Load(name));
-            long expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
-            if (stored != expected)
-                throw new InconsistentStateException($"grain {grainId}: stored version {stored}, this activation read {expected} (another activation wrote since).",
-                    stored.ToString(System.Globalization.CultureInfo.InvariantCulture), grainState.ETag ?? "");
-            byte[] payload = _serializer.SerializeToArray(grainState.State);
-            var bytes = new byte[8 + payload.Length];
-            BinaryPrimitives.WriteInt64LittleEndian(bytes, stored + 1);
-            payload.CopyTo(bytes, 8);
-            Store(name, bytes);
-            grainState.ETag = (stored + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            grainState.RecordExists = true;
+            lock (_locks.GetOrAdd(name, _ => new object()))   // per grain: the version check and the rename are one step
+            {
+                long stored = Version(Load(name));
+                long expected = etag is null ? 0 : long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture);
+                if (stored != expected)
+                    throw new InconsistentStateException($"grain {grainId}: stored version {stored}, this activation read {expected} (another activation wrote since).",
+                        stored.ToString(System.Globalization.CultureInfo.InvariantCulture), etag ?? "");
+                var bytes = new byte[8 + payload.Length];
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, stored + 1);
+                payload.CopyTo(bytes, 8);
+                Store(name, bytes);
+                grainState.ETag = (stored + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                grainState.RecordExists = true;
+            }
+            return Task.CompletedTask;
         }
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string name = FileName(stateName, grainId);
-        lock (_memory)
+        lock (_locks.GetOrAdd(name, _ => new object()))
         {
             if (_directory is null) _memory.TryRemove(name, out _);
             else File.Delete(Path.Combine(_directory, name));

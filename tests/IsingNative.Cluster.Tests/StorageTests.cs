@@ -1,0 +1,92 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace IsingNative.Cluster.Tests;
+
+/// <summary>The agents' directory storage (docs/CLUSTER.md §4): round trip, versions, stale writers, atomic files.</summary>
+public class StorageTests
+{
+    private string _dir = null!;
+    private ServiceProvider _services = null!;
+    private Serializer _serializer = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "isingswarm-storage-" + Guid.NewGuid().ToString("N"));
+        _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        _serializer = _services.GetRequiredService<Serializer>();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _services.Dispose();
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private static SwarmAgentGrainState State(int round)
+    {
+        var agent = SwarmAgent.Create(IsingSystem.SpinGlass(6, 3), 4);
+        agent.Memory.Record(new EmotionVector(0.1, -0.2, 0.3, 1.0 / 3), 0.7);
+        return new SwarmAgentGrainState
+        {
+            Agent = 2, AgentCount = 5, Neighbours = [1, 3], Options = Clusters.Options, Round = round, Current = agent.ToState(),
+            LastRecord = new SwarmAgentRound(2, 2, 1.25, 3, 0.75, SwarmResponse.Blend, 0.1, default, new EmotionVector(1, 2, 3, 4), -3.5, 0.01),
+        };
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task AStateReadsBackBitForBitWithItsVersion(bool onDisk)
+    {
+        var storage = new DirectorySwarmStorage(onDisk ? _dir : null, _serializer);
+        var id = GrainId.Create("agent", "run/2");
+        var written = new GrainState<SwarmAgentGrainState>(State(3));
+        await storage.WriteStateAsync("agent", id, written);
+        Assert.That(written.ETag, Is.EqualTo("1"));
+
+        var read = new GrainState<SwarmAgentGrainState>();
+        await storage.ReadStateAsync("agent", id, read);
+        Assert.That(read.RecordExists, Is.True);
+        Assert.That(read.ETag, Is.EqualTo("1"));
+        var expected = written.State;
+        Assert.That(read.State.Round, Is.EqualTo(3));
+        Assert.That(read.State.Options, Is.EqualTo(expected.Options), "options survive (value equality of the whole record tree)");
+        Assert.That(read.State.LastRecord, Is.EqualTo(expected.LastRecord));
+        Assert.That(SwarmAgent.Digest([SwarmAgent.FromState(read.State.Current!)]), Is.EqualTo(SwarmAgent.Digest([SwarmAgent.FromState(expected.Current!)])));
+        Assert.That(read.State.Current!.InitialCouplings, Is.EqualTo(expected.Current!.InitialCouplings));
+        if (onDisk)
+            Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "agent_005fagent_002frun_002f2.state" }), "one file, no temp file left");
+
+        var missing = new GrainState<SwarmAgentGrainState>();
+        await storage.ReadStateAsync("agent", GrainId.Create("agent", "run/3"), missing);
+        Assert.That(missing.RecordExists, Is.False);
+    }
+
+    [Test]
+    public async Task AStaleActivationsWriteIsRefusedAndChangesNothing()
+    {
+        var storage = new DirectorySwarmStorage(_dir, _serializer);
+        var id = GrainId.Create("agent", "run/0");
+        await storage.WriteStateAsync("agent", id, new GrainState<SwarmAgentGrainState>(State(0)));
+
+        var a = new GrainState<SwarmAgentGrainState>();
+        var b = new GrainState<SwarmAgentGrainState>();
+        await storage.ReadStateAsync("agent", id, a);
+        await storage.ReadStateAsync("agent", id, b);
+        a.State.Round = 1;
+        await storage.WriteStateAsync("agent", id, a);
+        b.State.Round = 7;
+        Assert.That(() => storage.WriteStateAsync("agent", id, b), Throws.InstanceOf<InconsistentStateException>().With.Message.Contains("stored version 2"));
+
+        // A second storage over the same directory (another silo) sees the first one's write.
+        var other = new DirectorySwarmStorage(_dir, _serializer);
+        var c = new GrainState<SwarmAgentGrainState>();
+        await other.ReadStateAsync("agent", id, c);
+        Assert.That(c.State.Round, Is.EqualTo(1));
+        Assert.That(c.ETag, Is.EqualTo("2"));
+    }
+}
