@@ -52,12 +52,12 @@ public class StorageTests
         await storage.ReadStateAsync("agent", id, read);
         Assert.That(read.RecordExists, Is.True);
         Assert.That(read.ETag, Is.EqualTo("1"));
-        var expected = written.State;
-        Assert.That(read.State.Round, Is.EqualTo(3));
-        Assert.That(read.State.Options, Is.EqualTo(expected.Options), "options survive (value equality of the whole record tree)");
-        Assert.That(read.State.LastRecord, Is.EqualTo(expected.LastRecord));
-        Assert.That(SwarmAgent.Digest([SwarmAgent.FromState(read.State.Current!)]), Is.EqualTo(SwarmAgent.Digest([SwarmAgent.FromState(expected.Current!)])));
-        Assert.That(read.State.Current!.InitialCouplings, Is.EqualTo(expected.Current!.InitialCouplings));
+        var expected = written.State!;
+        Assert.That(read.State!.Round, Is.EqualTo(3));
+        Assert.That(read.State!.Options, Is.EqualTo(expected.Options), "options survive (value equality of the whole record tree)");
+        Assert.That(read.State!.LastRecord, Is.EqualTo(expected.LastRecord));
+        Assert.That(SwarmAgent.Digest([SwarmAgent.FromState(read.State!.Current!)]), Is.EqualTo(SwarmAgent.Digest([SwarmAgent.FromState(expected.Current!)])));
+        Assert.That(read.State!.Current!.InitialCouplings, Is.EqualTo(expected.Current!.InitialCouplings));
         if (onDisk)
             Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "agent_005fagent_002frun_002f2.state" }), "one file, no temp file left");
 
@@ -77,16 +77,16 @@ public class StorageTests
         var b = new GrainState<SwarmAgentGrainState>();
         await storage.ReadStateAsync("agent", id, a);
         await storage.ReadStateAsync("agent", id, b);
-        a.State.Round = 1;
+        a.State!.Round = 1;
         await storage.WriteStateAsync("agent", id, a);
-        b.State.Round = 7;
+        b.State!.Round = 7;
         Assert.That(() => storage.WriteStateAsync("agent", id, b), Throws.InstanceOf<InconsistentStateException>().With.Message.Contains("stored version 2"));
 
         // A second storage over the same directory (another silo) sees the first one's write.
         var other = new DirectorySwarmStorage(_dir, _serializer);
         var c = new GrainState<SwarmAgentGrainState>();
         await other.ReadStateAsync("agent", id, c);
-        Assert.That(c.State.Round, Is.EqualTo(1));
+        Assert.That(c.State!.Round, Is.EqualTo(1));
         Assert.That(c.ETag, Is.EqualTo("2"));
     }
 }
