@@ -89,8 +89,40 @@ internal static class SimulateCommand
         return command;
     }
 
-    /// <summary>Where the swarm runs. The one place a second execution path (a cluster) chooses itself.</summary>
-    private static ISwarmRun Start(IsingEngine engine, SwarmRequest request) => new LocalSwarmRun(engine, request);
+    /// <summary>
+    /// Where the swarm runs: the one place a second execution path (a cluster client) is
+    /// chosen from the options. Here: this machine, on the engine of <c>--backend</c>, after
+    /// checking that the swarm fits in the memory available.
+    /// </summary>
+    private static ISwarmRun Start(ParseResult pr, SwarmRequest request)
+    {
+        var engine = Engines.Create(pr);
+        try
+        {
+            RequireMemory(engine, request);
+            return new LocalSwarmRun(engine, request, ownsEngine: true);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The generated systems (and a native backend's copies), the swarm's own copies, their
+    /// initial couplings and the round's snapshots of the blend targets (at most one per agent),
+    /// the memories, and the per-edge records.
+    /// </summary>
+    private static void RequireMemory(IsingEngine engine, SwarmRequest request)
+    {
+        int k = request.Agents, n = request.N;
+        long edges = request.Graph.EdgeCount;
+        double system = MemoryBudget.GeneratedSystems(1, n, backendCopy: false);
+        double bytes = MemoryBudget.GeneratedSystems(k, n, MemoryBudget.CopiesSystems(engine))
+                       + k * (2 * system + 8.0 * n * n + 40.0 * request.Options.MemoryCapacity) + BytesPerEdge * edges;
+        MemoryBudget.Require("--agents/--n", bytes, $"a swarm of {k:N0} agents with n = {n} and {edges:N0} edges");
+    }
 
     private static int Run(ParseResult pr)
     {
@@ -162,20 +194,12 @@ internal static class SimulateCommand
         var pattern = pr.GetValue(CliOptions.Pattern);
         var request = new SwarmRequest(k, n, pattern, pr.GetValue(CliOptions.SelfSeed), graphSpec, graph, options, rounds);
 
-        using var engine = Engines.Create(pr);
-        // The generated systems (and a native backend's copies), the swarm's own copies, their
-        // initial couplings and the round's snapshots of the blend targets (at most one per
-        // agent), the memories, and the per-edge records.
-        double system = MemoryBudget.GeneratedSystems(1, n, backendCopy: false);
-        double bytes = MemoryBudget.GeneratedSystems(k, n, MemoryBudget.CopiesSystems(engine))
-                       + k * (2 * system + 8.0 * n * n + 40.0 * memory) + BytesPerEdge * graph.EdgeCount;
-        MemoryBudget.Require("--agents/--n", bytes, $"a swarm of {k:N0} agents with n = {n} and {graph.EdgeCount:N0} edges");
 
         // ---- the rounds -----------------------------------------------------------------
         var done = new List<SwarmRoundStats>(Math.Min(rounds, 1 << 16));
         string digest, backend;
         TimeSpan elapsed;
-        using (var run = Start(engine, request))
+        using (var run = Start(pr, request))
         {
             backend = run.Backend;
             using var progress = new Progress($"simulate on {backend}", "empathies");

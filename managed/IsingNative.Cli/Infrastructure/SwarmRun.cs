@@ -45,11 +45,16 @@ internal sealed class LocalSwarmRun : ISwarmRun
 {
     private readonly SwarmRequest _request;
     private readonly SwarmSimulation _simulation;
+    private readonly IsingEngine? _ownedEngine;
 
-    /// <summary>Generates the agents and starts the swarm at round 0 on <paramref name="engine"/> (not owned).</summary>
-    public LocalSwarmRun(IsingEngine engine, SwarmRequest request)
+    /// <summary>Generates the agents and starts the swarm at round 0 on <paramref name="engine"/>.</summary>
+    /// <param name="engine">The engine the rounds run on.</param>
+    /// <param name="request">The swarm.</param>
+    /// <param name="ownsEngine">Whether <see cref="Dispose"/> also disposes <paramref name="engine"/>.</param>
+    public LocalSwarmRun(IsingEngine engine, SwarmRequest request, bool ownsEngine = false)
     {
         _request = request;
+        _ownedEngine = ownsEngine ? engine : null;
         var agents = new IsingSystem[request.Agents];
         for (var a = 0; a < agents.Length; a++) agents[a] = request.GenerateAgent(a);
         _simulation = new SwarmSimulation(engine, agents, request.Graph, request.Options);
@@ -79,7 +84,11 @@ internal sealed class LocalSwarmRun : ISwarmRun
     public string Digest() => _simulation.Digest();
 
     /// <inheritdoc/>
-    public void Dispose() => _simulation.Dispose();
+    public void Dispose()
+    {
+        _simulation.Dispose();
+        _ownedEngine?.Dispose();
+    }
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that calls a delegate on the reporting thread (unlike <see cref="Progress{T}"/>, no synchronisation context).</summary>
