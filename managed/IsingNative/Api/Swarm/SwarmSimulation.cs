@@ -163,6 +163,7 @@ public sealed class SwarmSimulation : IDisposable
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         if (systems.Length != graph.AgentCount)
             throw new ArgumentException($"agents: the graph has {graph.AgentCount} agents, {systems.Length} were given.", "agents");
         var agents = new SwarmAgent[systems.Length];
