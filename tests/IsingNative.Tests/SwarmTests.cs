@@ -174,6 +174,11 @@ public class SwarmSimulationTests(BackendKind backend)
         for (int r = 0; r < 3; r++) Same(sa[r], sb[r], $"round {r}");
         Assert.That(b.Digest(), Is.EqualTo(a.Digest()), "final state, bit for bit, against the managed backend");
 
+        using var tiled = new SwarmSimulation(_engine, systems, graph, Options) { TileEdges = 7 };   // tiles of 1 agent (4 edges)
+        var st = tiled.Run(3);
+        for (int r = 0; r < 3; r++) Same(sa[r], st[r], $"tiled round {r}");
+        Assert.That(tiled.Digest(), Is.EqualTo(a.Digest()), "a round in tiles of whole agents gives the same bits");
+
         using var other = new SwarmSimulation(_engine, systems, graph, Options with { Seed = 43 });
         other.Run(3);
         Assert.That(other.Digest(), Is.Not.EqualTo(a.Digest()), "another run seed, another result");

@@ -61,6 +61,14 @@ public enum SwarmResponse
 public readonly record struct SwarmAgentRound(int Agent, int Neighbours, double ScoreSum, int RespondedTo, double Score,
     SwarmResponse Response, double Amount, EmotionVector Emotion, EmotionVector Collective, double Energy, double Drift);
 
+/// <summary>One agent's social attention in a round (<see cref="SwarmRules.Attend"/>).</summary>
+/// <param name="Neighbours">How many neighbours it attended to.</param>
+/// <param name="ScoreSum">The sum of its scores, in neighbour order.</param>
+/// <param name="Chosen">The most empathic neighbour (first argmax), or −1 without neighbours.</param>
+/// <param name="Score">Its score towards the chosen neighbour.</param>
+/// <param name="Collective">The attention-weighted emotion of its neighbours.</param>
+public readonly record struct SwarmAttention(int Neighbours, double ScoreSum, int Chosen, double Score, EmotionVector Collective);
+
 /// <summary>
 /// The statistics of one round, computed from the agents' <see cref="SwarmAgentRound"/>s in
 /// agent order (so a cluster that gathers the same records gets the same bits).
