@@ -10,13 +10,13 @@ public sealed record SwarmOptions
     public EmpathyOptions Empathy { get; init; } = EmpathyOptions.Default;
 
     /// <summary>Blend strength of the compassionate response, in [0, 1] (MODEL.md §8; default 0.1).</summary>
-    public double Strength { get; init; } = 0.1;
+    public double Strength { get; init; } = IsingEngine.DefaultStrength;
 
     /// <summary>Noise level of the compassionate response, in [0, 1] (default 0.05).</summary>
-    public double Noise { get; init; } = 0.05;
+    public double Noise { get; init; } = IsingEngine.DefaultNoise;
 
     /// <summary>Each agent's emotional-memory capacity, ≥ 1 (default 32).</summary>
-    public int MemoryCapacity { get; init; } = 32;
+    public int MemoryCapacity { get; init; } = EmotionalMemory.DefaultCapacity;
 
     /// <summary>The default options.</summary>
     public static SwarmOptions Default { get; } = new();
