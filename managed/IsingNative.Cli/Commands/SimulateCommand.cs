@@ -20,8 +20,9 @@ internal static class SimulateCommand
     /// <summary>Rows of the human-readable table before it shows only every k-th round.</summary>
     private const int MaxTableRows = 40;
 
-    // Per edge: its EmpathyResult, its AgentEdge and target index, and a backend's copies of both.
-    private const double BytesPerEdge = 192;
+    // Per edge: the graph's AgentEdge and target index. Per tile edge (SwarmSimulation.EdgeTile):
+    // its EmpathyResult and a backend's copy. Per agent: its attention and round records.
+    private const double BytesPerEdge = 16, BytesPerTileEdge = 256, BytesPerAgentRecord = 256;
 
     private static readonly Option<int> Agents = CliOptions.Agents(100, "Number of agents K in the swarm (2 ≤ K ≤ 1,048,576)");
 
@@ -112,7 +113,8 @@ internal static class SimulateCommand
     /// <summary>
     /// The generated systems (and a native backend's copies), the swarm's own copies, their
     /// initial couplings and the round's snapshots of the blend targets (at most one per agent),
-    /// the memories, and the per-edge records.
+    /// the memories, the agents' records, the graph and one tile of empathy results
+    /// (docs/SWARM.md §6).
     /// </summary>
     private static void RequireMemory(IsingEngine engine, SwarmRequest request)
     {
@@ -120,7 +122,8 @@ internal static class SimulateCommand
         long edges = request.Graph.EdgeCount;
         double system = MemoryBudget.GeneratedSystems(1, n, backendCopy: false);
         double bytes = MemoryBudget.GeneratedSystems(k, n, MemoryBudget.CopiesSystems(engine))
-                       + k * (2 * system + 8.0 * n * n + 40.0 * request.Options.MemoryCapacity) + BytesPerEdge * edges;
+                       + k * (2 * system + 8.0 * n * n + 40.0 * request.Options.MemoryCapacity + BytesPerAgentRecord)
+                       + BytesPerEdge * edges + BytesPerTileEdge * Math.Min(edges, SwarmSimulation.EdgeTile);
         MemoryBudget.Require("--agents/--n", bytes, $"a swarm of {k:N0} agents with n = {n} and {edges:N0} edges");
     }
 
