@@ -367,7 +367,9 @@ function Invoke-Demo {
     Write-Log "ising anneal --trace (n = 50: energy, beta and acceptance rate per step)"
     Ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.png
     Ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.csv --json | Out-Null
-    Write-Log "figures written to artifacts/: swarm-100.png/.svg (heatmap), swarm-100-scores.png/.svg (histogram), anneal-trace.png/.csv"
+    Write-Log "ising simulate (200 agents on a ring, m = 8, n = 16, 5 synchronous rounds: per-round statistics and their figure)"
+    Ising simulate --agents 200 --graph ring --neighbours 8 --rounds 5 --n 16 --seed 7 --out artifacts/simulate-200.csv --plot artifacts/simulate-200.png
+    Write-Log "figures written to artifacts/: swarm-100.png/.svg (heatmap), swarm-100-scores.png/.svg (histogram), anneal-trace.png/.csv, simulate-200.png/.csv (swarm rounds)"
 }
 
 function Install-Deps {

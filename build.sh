@@ -165,7 +165,9 @@ demo() {
   log "ising anneal --trace (n = 50: energy, beta and acceptance rate per step)"
   ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.png
   ising anneal --n 50 --seed 7 --trace artifacts/anneal-trace.csv --json >/dev/null
-  log "figures written to artifacts/: swarm-100.png/.svg (heatmap), swarm-100-scores.png/.svg (histogram), anneal-trace.png/.csv"
+  log "ising simulate (200 agents on a ring, m = 8, n = 16, 5 synchronous rounds: per-round statistics and their figure)"
+  ising simulate --agents 200 --graph ring --neighbours 8 --rounds 5 --n 16 --seed 7 --out artifacts/simulate-200.csv --plot artifacts/simulate-200.png
+  log "figures written to artifacts/: swarm-100.png/.svg (heatmap), swarm-100-scores.png/.svg (histogram), anneal-trace.png/.csv, simulate-200.png/.csv (swarm rounds)"
 }
 
 PASSED=0; FAILED=0; FAILED_STAGES=()

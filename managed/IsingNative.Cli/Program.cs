@@ -10,7 +10,7 @@ var root = new RootCommand("ising: physics-grounded empathy between agents model
 foreach (var command in new[]
          {
              InfoCommand.Build(), EnergyCommand.Build(), EmpathyCommand.Build(), QuickCommand.Build(),
-             SocialCommand.Build(), SwarmCommand.Build(), AnnealCommand.Build(), SampleCommand.Build(),
+             SocialCommand.Build(), SwarmCommand.Build(), SimulateCommand.Build(), AnnealCommand.Build(), SampleCommand.Build(),
              ValidateCommand.Build(), BenchCommand.Build(),
          })
 {

@@ -31,7 +31,27 @@ internal static class FigureFile
     public static FigureFormat Check(string option, string path, bool allowCsv = false)
     {
         var choices = allowCsv ? ".png, .svg or .csv" : ".png or .svg";
-        var example = $"figure{(allowCsv ? ".csv" : ".png")}";
+        CheckWritable(option, path, $"figure{(allowCsv ? ".csv" : ".png")}");
+        // The format last, so that a path that cannot take any file says so first.
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        FigureFormat format = extension switch
+        {
+            ".png" => FigureFormat.Png,
+            ".svg" => FigureFormat.Svg,
+            ".csv" when allowCsv => FigureFormat.Csv,
+            _ => throw new CliInputException(
+                $"{option}: '{path}' has extension '{Path.GetExtension(path)}'; the format is chosen by the extension: {choices}"),
+        };
+        return format;
+    }
+
+    /// <summary>
+    /// Refuses, before any work, a path no output file can be written to: an empty name, a
+    /// directory, a missing directory, or an existing FIFO or device. Each message names the
+    /// option and the value; <paramref name="example"/> is the file name suggested.
+    /// </summary>
+    public static void CheckWritable(string option, string path, string example)
+    {
         if (string.IsNullOrWhiteSpace(path))
             throw new CliInputException($"{option}: the file name is empty (was '{path}'); give a file such as {example}");
         string full;
@@ -49,18 +69,7 @@ internal static class FigureFile
             throw new CliInputException($"{option}: cannot write '{path}': directory '{dir}' does not exist");
         var (kind, _) = FileProbe.Probe(full);
         if (kind is not (FileKind.Missing or FileKind.Regular or FileKind.EmptyOrSpecial))
-            throw new CliInputException($"{option}: '{path}' is {FileProbe.Describe(kind)}, not a file a figure can replace");
-        // The format last, so that a path that cannot take any file says so first.
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        FigureFormat format = extension switch
-        {
-            ".png" => FigureFormat.Png,
-            ".svg" => FigureFormat.Svg,
-            ".csv" when allowCsv => FigureFormat.Csv,
-            _ => throw new CliInputException(
-                $"{option}: '{path}' has extension '{Path.GetExtension(path)}'; the format is chosen by the extension: {choices}"),
-        };
-        return format;
+            throw new CliInputException($"{option}: '{path}' is {FileProbe.Describe(kind)}, not a file output can replace");
     }
 
     /// <summary>

@@ -29,9 +29,12 @@ public sealed class EmotionalMemory
     private int _next;   // slot the next Record writes
     private int _count;
 
+    /// <summary>The default capacity (MODEL.md §8).</summary>
+    public const int DefaultCapacity = 32;
+
     /// <summary>Creates an empty memory.</summary>
     /// <param name="capacity">How many entries are kept, ≥ 1. Default 32.</param>
-    public EmotionalMemory(int capacity = 32)
+    public EmotionalMemory(int capacity = DefaultCapacity)
     {
         if (capacity < 1)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"capacity must be >= 1, got {capacity}.");

@@ -664,6 +664,12 @@ public sealed partial class IsingEngine : IDisposable
         return new SampleResult(result, energies, rate, counts.Trials, counts.Accepted);
     }
 
+    /// <summary>The compassionate response's default blend strength (MODEL.md §8).</summary>
+    public const double DefaultStrength = 0.1;
+
+    /// <summary>The compassionate response's default noise level (MODEL.md §8).</summary>
+    public const double DefaultNoise = 0.05;
+
     /// <summary>
     /// The compassionate response (ALGORITHM.md §11), which mutates <paramref name="self"/>:
     /// if <paramref name="score"/> &gt; 0.5, blend self's couplings towards the other's with
@@ -678,7 +684,7 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="noise">Noise level in [0, 1] (default 0.05).</param>
     /// <returns>The blend factor b or the flip probability τ that was applied.</returns>
     public double CompassionateResponse(IsingSystem self, IsingSystem other, double score, ulong seed,
-        double strength = 0.1, double noise = 0.05)
+        double strength = DefaultStrength, double noise = DefaultNoise)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(self);

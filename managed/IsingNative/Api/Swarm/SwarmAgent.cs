@@ -30,7 +30,7 @@ public sealed class SwarmAgent
     /// <summary>A new agent starting from a copy of <paramref name="system"/> with an empty memory.</summary>
     /// <param name="system">The initial system (copied; it needs spins).</param>
     /// <param name="memoryCapacity">The memory's capacity, ≥ 1.</param>
-    public static SwarmAgent Create(IsingSystem system, int memoryCapacity = 32)
+    public static SwarmAgent Create(IsingSystem system, int memoryCapacity = EmotionalMemory.DefaultCapacity)
     {
         ArgumentNullException.ThrowIfNull(system);
         if (!system.HasSpins)

@@ -43,24 +43,8 @@ public static class SwarmRules
     public static ulong NoiseSeed(ulong seed, int round, int agentCount, int agent) => EmpathySeed(seed, round, agentCount, agent, agent);
 
     /// <summary>
-    /// The neighbour position an agent responds to: the first argmax of the scores (the
-    /// social attention's most empathic other), −1 when there are none.
-    /// </summary>
-    /// <param name="results">The empathy towards each neighbour, in neighbour order.</param>
-    public static int Chosen(ReadOnlySpan<EmpathyResult> results)
-    {
-        if (results.IsEmpty) return -1;
-        int best = 0;
-        for (int k = 1; k < results.Length; k++) if (results[k].Score > results[best].Score) best = k;
-        return best;
-    }
-
-    /// <summary>
     /// One agent's round, after every empathy of the round has been computed from the state
-    /// at its start: social attention over the neighbours (ALGORITHM.md §7), the compassionate
-    /// response to the most empathic one (§11: blend towards its round-start couplings when
-    /// the score is above 0.5, else spin noise with <see cref="NoiseSeed"/>), and one memory
-    /// entry (own round-start emotion, that score). Mutates <paramref name="self"/> only.
+    /// at its start: <see cref="Attend"/> then <see cref="Apply"/>. Mutates <paramref name="self"/> only.
     /// </summary>
     /// <param name="engine">Applies the response.</param>
     /// <param name="options">Strength and noise of the response.</param>
@@ -76,28 +60,64 @@ public static class SwarmRules
     /// <param name="weights">Scratch for the attention weights, at least as long as <paramref name="neighbours"/>.</param>
     public static SwarmAgentRound Respond(IsingEngine engine, SwarmOptions options, int round, int agentCount, int agent,
         SwarmAgent self, Observables selfAtStart, ReadOnlySpan<int> neighbours, ReadOnlySpan<EmpathyResult> results,
-        ReadOnlySpan<Observables> neighboursAtStart, Func<int, IsingSystem> systemAtStart, Span<double> weights)
+        ReadOnlySpan<Observables> neighboursAtStart, Func<int, IsingSystem> systemAtStart, Span<double> weights) =>
+        Apply(engine, options, round, agentCount, agent, self, selfAtStart,
+            Attend(neighbours, results, neighboursAtStart, weights), systemAtStart);
+
+    /// <summary>
+    /// Social attention of one agent over its neighbours (ALGORITHM.md §7: weights proportional
+    /// to the scores, uniform when their sum is ≤ 1e-8; the weighted collective emotion; the
+    /// first argmax). Pure: reads only its arguments.
+    /// </summary>
+    /// <param name="neighbours">The agent's neighbours, in graph order.</param>
+    /// <param name="results">Its empathy towards each neighbour, same order.</param>
+    /// <param name="neighboursAtStart">Each neighbour's observables at the start of the round, same order.</param>
+    /// <param name="weights">Receives the attention weights (at least as long as <paramref name="neighbours"/>).</param>
+    public static SwarmAttention Attend(ReadOnlySpan<int> neighbours, ReadOnlySpan<EmpathyResult> results,
+        ReadOnlySpan<Observables> neighboursAtStart, Span<double> weights)
+    {
+        if (results.Length != neighbours.Length || neighboursAtStart.Length != neighbours.Length || weights.Length < neighbours.Length)
+            throw new ArgumentException($"results ({results.Length}), neighboursAtStart ({neighboursAtStart.Length}) and weights ({weights.Length}) must match the {neighbours.Length} neighbours.", nameof(results));
+        if (neighbours.IsEmpty) return new SwarmAttention(0, 0, -1, 0, default);
+        int best = SocialAttentionCore.Aggregate(results, neighboursAtStart, weights[..neighbours.Length], out EmotionVector collective);
+        double sum = 0;
+        for (int k = 0; k < results.Length; k++) sum += results[k].Score;
+        return new SwarmAttention(neighbours.Length, sum, neighbours[best], results[best].Score, collective);
+    }
+
+    /// <summary>
+    /// The compassionate response (ALGORITHM.md §11) of one agent to the neighbour its
+    /// attention chose: blend towards that neighbour's round-start couplings when the score is
+    /// above 0.5, else spin noise with <see cref="NoiseSeed"/>; then one memory entry (own
+    /// round-start emotion, the score). Nothing happens without neighbours. Mutates
+    /// <paramref name="self"/> only.
+    /// </summary>
+    /// <param name="engine">Applies the response.</param>
+    /// <param name="options">Strength and noise of the response.</param>
+    /// <param name="round">The round, from 0.</param>
+    /// <param name="agentCount">K.</param>
+    /// <param name="agent">This agent's index.</param>
+    /// <param name="self">This agent (mutated).</param>
+    /// <param name="selfAtStart">Its observables at the start of the round.</param>
+    /// <param name="attention">Its <see cref="Attend"/> result.</param>
+    /// <param name="systemAtStart">Gives the chosen neighbour's round-start system (asked only to blend).</param>
+    public static SwarmAgentRound Apply(IsingEngine engine, SwarmOptions options, int round, int agentCount, int agent,
+        SwarmAgent self, Observables selfAtStart, SwarmAttention attention, Func<int, IsingSystem> systemAtStart)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(systemAtStart);
-        if (results.Length != neighbours.Length || neighboursAtStart.Length != neighbours.Length || weights.Length < neighbours.Length)
-            throw new ArgumentException($"results ({results.Length}), neighboursAtStart ({neighboursAtStart.Length}) and weights ({weights.Length}) must match the {neighbours.Length} neighbours.", nameof(results));
-        if (neighbours.IsEmpty)
+        if (attention.Neighbours == 0)
             return new SwarmAgentRound(agent, 0, 0, -1, 0, SwarmResponse.None, 0, selfAtStart.Emotion, default, self.System.Energy(), self.Drift());
-
-        int best = SocialAttentionCore.Aggregate(results, neighboursAtStart, weights[..neighbours.Length], out EmotionVector collective);
-        double sum = 0;
-        for (int k = 0; k < results.Length; k++) sum += results[k].Score;
-        double score = results[best].Score;
-        int chosen = neighbours[best];
-        IsingSystem target = score > 0.5 ? systemAtStart(chosen) : self.System;   // noise never reads the other
+        double score = attention.Score;
+        IsingSystem target = score > 0.5 ? systemAtStart(attention.Chosen) : self.System;   // noise never reads the other
         double amount = engine.CompassionateResponse(self.System, target, score, NoiseSeed(options.Seed, round, agentCount, agent),
             options.Strength, options.Noise);
         self.Memory.Record(selfAtStart.Emotion, score);
-        return new SwarmAgentRound(agent, neighbours.Length, sum, chosen, score, score > 0.5 ? SwarmResponse.Blend : SwarmResponse.Noise,
-            amount, selfAtStart.Emotion, collective, self.System.Energy(), self.Drift());
+        return new SwarmAgentRound(agent, attention.Neighbours, attention.ScoreSum, attention.Chosen, score,
+            score > 0.5 ? SwarmResponse.Blend : SwarmResponse.Noise, amount, selfAtStart.Emotion, attention.Collective,
+            self.System.Energy(), self.Drift());
     }
 
     /// <summary>The round's statistics from every agent's record, summed in agent order.</summary>

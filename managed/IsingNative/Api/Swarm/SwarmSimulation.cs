@@ -15,6 +15,7 @@ public sealed class SwarmSimulation : IDisposable
     private readonly AgentSet _set;
     private readonly Observables[] _atStart;
     private readonly EmpathyResult[] _results;
+    private readonly SwarmAttention[] _attention;
     private readonly SwarmAgentRound[] _records;
     private readonly IsingSystem?[] _snapshots;
     private readonly Observables[] _neighbourScratch;
@@ -62,12 +63,13 @@ public sealed class SwarmSimulation : IDisposable
         Round = round;
         _set = engine.CreateAgentSet(Array.ConvertAll(agents, x => x.System));
         _atStart = new Observables[agents.Length];
-        _results = new EmpathyResult[graph.EdgeCount];
+        _attention = new SwarmAttention[agents.Length];
         _records = new SwarmAgentRound[agents.Length];
         _snapshots = new IsingSystem?[agents.Length];
         int widest = 0;
         for (int a = 0; a < agents.Length; a++) widest = Math.Max(widest, graph.Neighbours(a).Length);
         _neighbourScratch = new Observables[widest];
+        _results = new EmpathyResult[Math.Max(widest, Math.Min(EdgeTile, graph.EdgeCount))];
         _weights = new double[widest];
         _snapshotOf = b => _snapshots[b] ?? throw new InvalidOperationException($"agent {b} was not copied at the start of the round.");
     }
@@ -90,6 +92,15 @@ public sealed class SwarmSimulation : IDisposable
     /// <summary>A SHA-256 of every agent's state (<see cref="SwarmAgent.Digest"/>).</summary>
     public string Digest() => SwarmAgent.Digest(_agents);
 
+    /// <summary>
+    /// The most empathies a round computes in one call (whole agents at a time): the round's
+    /// results are held per tile, so its memory is O(K) plus one tile, not O(edges).
+    /// </summary>
+    public const int EdgeTile = 1 << 16;
+
+    /// <summary>The tile used (tests shrink it to cover the tiling).</summary>
+    internal int TileEdges { get; init; } = EdgeTile;
+
     /// <summary>Advances one round and returns its statistics.</summary>
     /// <param name="cancellationToken">Checked between tiles of the round's empathies; a cancelled round changes nothing.</param>
     /// <param name="progress">Told the round's empathies finished after each tile.</param>
@@ -98,28 +109,38 @@ public sealed class SwarmSimulation : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         int k = _agents.Length;
         _set.ObserveAll(_atStart);
-        _set.EmpathyEdges(Graph.Edges, SwarmRules.RoundSeedBase(Options.Seed, Round, k), _results, Options.Empathy,
-            cancellationToken, progress);
+        ulong seedBase = SwarmRules.RoundSeedBase(Options.Seed, Round, k);
+        long total = Graph.EdgeCount;
 
-        // Every response reads round-start state: copy the systems someone will blend towards
-        // before any response is applied.
-        for (int a = 0; a < k; a++)
+        // Phase 1, nothing changes: every agent's attention, a tile of whole agents at a time.
+        for (int first = 0; first < k;)
         {
-            var own = Results(a);
-            int best = SwarmRules.Chosen(own);
-            if (best >= 0 && own[best].Score > 0.5)
+            int last = first, edges = 0;
+            while (last < k && (edges == 0 || edges + Graph.Neighbours(last).Length <= TileEdges)) edges += Graph.Neighbours(last++).Length;
+            int offset = Graph.FirstEdge(first);
+            if (edges > 0)
             {
-                int target = Graph.Neighbours(a)[best];
-                _snapshots[target] ??= _agents[target].System.Clone();
+                IProgress<BatchProgress>? tile = progress is null ? null
+                    : new Relay(p => progress.Report(new BatchProgress(offset + p.Done, total)));
+                _set.EmpathyEdges(Graph.Edges.Slice(offset, edges), seedBase, _results.AsSpan(0, edges), Options.Empathy,
+                    cancellationToken, tile);
             }
+            for (int a = first; a < last; a++)
+            {
+                ReadOnlySpan<int> neighbours = Graph.Neighbours(a);
+                for (int j = 0; j < neighbours.Length; j++) _neighbourScratch[j] = _atStart[neighbours[j]];
+                _attention[a] = SwarmRules.Attend(neighbours, _results.AsSpan(Graph.FirstEdge(a) - offset, neighbours.Length),
+                    _neighbourScratch.AsSpan(0, neighbours.Length), _weights);
+            }
+            first = last;
         }
+
+        // Phase 2: copy the systems someone blends towards, then apply every response.
         for (int a = 0; a < k; a++)
-        {
-            ReadOnlySpan<int> neighbours = Graph.Neighbours(a);
-            for (int j = 0; j < neighbours.Length; j++) _neighbourScratch[j] = _atStart[neighbours[j]];
-            _records[a] = SwarmRules.Respond(_engine, Options, Round, k, a, _agents[a], _atStart[a], neighbours, Results(a),
-                _neighbourScratch.AsSpan(0, neighbours.Length), _snapshotOf, _weights);
-        }
+            if (_attention[a].Neighbours > 0 && _attention[a].Score > 0.5)
+                _snapshots[_attention[a].Chosen] ??= _agents[_attention[a].Chosen].System.Clone();
+        for (int a = 0; a < k; a++)
+            _records[a] = SwarmRules.Apply(_engine, Options, Round, k, a, _agents[a], _atStart[a], _attention[a], _snapshotOf);
         Array.Clear(_snapshots);
         _stepped = true;
         return SwarmRules.Summarize(Round++, _records);
@@ -156,13 +177,11 @@ public sealed class SwarmSimulation : IDisposable
         _set.Dispose();
     }
 
-    private ReadOnlySpan<EmpathyResult> Results(int agent) =>
-        _results.AsSpan(Graph.FirstEdge(agent), Graph.Neighbours(agent).Length);
-
     private static SwarmAgent[] NewAgents(ReadOnlySpan<IsingSystem> systems, SwarmGraph graph, SwarmOptions options)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         if (systems.Length != graph.AgentCount)
             throw new ArgumentException($"agents: the graph has {graph.AgentCount} agents, {systems.Length} were given.", "agents");
         var agents = new SwarmAgent[systems.Length];

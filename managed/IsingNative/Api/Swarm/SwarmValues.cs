@@ -10,13 +10,13 @@ public sealed record SwarmOptions
     public EmpathyOptions Empathy { get; init; } = EmpathyOptions.Default;
 
     /// <summary>Blend strength of the compassionate response, in [0, 1] (MODEL.md §8; default 0.1).</summary>
-    public double Strength { get; init; } = 0.1;
+    public double Strength { get; init; } = IsingEngine.DefaultStrength;
 
     /// <summary>Noise level of the compassionate response, in [0, 1] (default 0.05).</summary>
-    public double Noise { get; init; } = 0.05;
+    public double Noise { get; init; } = IsingEngine.DefaultNoise;
 
     /// <summary>Each agent's emotional-memory capacity, ≥ 1 (default 32).</summary>
-    public int MemoryCapacity { get; init; } = 32;
+    public int MemoryCapacity { get; init; } = EmotionalMemory.DefaultCapacity;
 
     /// <summary>The default options.</summary>
     public static SwarmOptions Default { get; } = new();
@@ -60,6 +60,14 @@ public enum SwarmResponse
 /// <param name="Drift">‖J − J₀‖ (Frobenius) of its couplings after the round against its initial ones.</param>
 public readonly record struct SwarmAgentRound(int Agent, int Neighbours, double ScoreSum, int RespondedTo, double Score,
     SwarmResponse Response, double Amount, EmotionVector Emotion, EmotionVector Collective, double Energy, double Drift);
+
+/// <summary>One agent's social attention in a round (<see cref="SwarmRules.Attend"/>).</summary>
+/// <param name="Neighbours">How many neighbours it attended to.</param>
+/// <param name="ScoreSum">The sum of its scores, in neighbour order.</param>
+/// <param name="Chosen">The most empathic neighbour (first argmax), or −1 without neighbours.</param>
+/// <param name="Score">Its score towards the chosen neighbour.</param>
+/// <param name="Collective">The attention-weighted emotion of its neighbours.</param>
+public readonly record struct SwarmAttention(int Neighbours, double ScoreSum, int Chosen, double Score, EmotionVector Collective);
 
 /// <summary>
 /// The statistics of one round, computed from the agents' <see cref="SwarmAgentRound"/>s in

@@ -1,0 +1,362 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using IsingNative.Cli.Imaging;
+using IsingNative.Cli.Infrastructure;
+
+namespace IsingNative.Cli.Commands;
+
+/// <summary>
+/// <c>ising simulate</c>: a swarm that evolves for R synchronous rounds on a neighbourhood
+/// graph (docs/SWARM.md, docs/CLI.md): every round each agent attends to its neighbours,
+/// applies its compassionate response and remembers; the per-round statistics are printed,
+/// written (<c>--out</c> .csv/.json) and drawn (<c>--plot</c> .png/.svg). The command checks
+/// every option, builds a <see cref="SwarmRequest"/> and consumes the rounds of an
+/// <see cref="ISwarmRun"/>, so another way of running the swarm plugs in at one place
+/// (<see cref="Start"/>).
+/// </summary>
+internal static class SimulateCommand
+{
+    /// <summary>Rows of the human-readable table before it shows only every k-th round.</summary>
+    private const int MaxTableRows = 40;
+
+    // Per edge: the graph's AgentEdge and target index. Per tile edge (SwarmSimulation.EdgeTile):
+    // its EmpathyResult and a backend's copy. Per agent: its attention and round records.
+    private const double BytesPerEdge = 16, BytesPerTileEdge = 256, BytesPerAgentRecord = 256;
+
+    private static readonly Option<int> Agents = CliOptions.Agents(100, "Number of agents K in the swarm (2 ≤ K ≤ 1,048,576)");
+
+    private static readonly Option<int> Neighbours = new("--neighbours")
+    {
+        Description = "Neighbours m of every agent for --graph ring|random (1 ≤ m ≤ K − 1); not used by all or an edge-list file",
+        DefaultValueFactory = _ => 8,
+        HelpName = "m",
+    };
+
+    private static readonly Option<string> Graph = new("--graph")
+    {
+        Description = "Neighbourhood graph: ring (a+1…a+⌈m/2⌉, a−1…a−⌊m/2⌋), random (m distinct others per agent, drawn from --seed), " +
+                      "all (every other agent), or an edge-list file ('self other' per line, # comments)",
+        DefaultValueFactory = _ => "ring",
+        HelpName = "ring|random|all|FILE",
+    };
+
+    private static readonly Option<int> Rounds = new("--rounds")
+    {
+        Description = "Synchronous rounds R to run (≥ 1)",
+        DefaultValueFactory = _ => 10,
+        HelpName = "R",
+    };
+
+    private static readonly Option<double> Strength = new("--strength")
+    {
+        Description = "Blend strength of the compassionate response, in [0, 1]",
+        DefaultValueFactory = _ => SwarmOptions.Default.Strength,
+    };
+
+    private static readonly Option<double> Noise = new("--noise")
+    {
+        Description = "Noise level of the compassionate response, in [0, 1]",
+        DefaultValueFactory = _ => SwarmOptions.Default.Noise,
+    };
+
+    private static readonly Option<int> Memory = new("--memory")
+    {
+        Description = "Capacity of every agent's emotional memory (≥ 1)",
+        DefaultValueFactory = _ => SwarmOptions.Default.MemoryCapacity,
+    };
+
+    private static readonly Option<string?> OutPath = new("--out")
+    {
+        Description = "Write the per-round statistics, .csv (a header, one row per round) or .json (an array, one object per round)",
+        HelpName = "stats.csv|stats.json",
+    };
+
+    private static readonly Option<string?> PlotPath = new("--plot")
+    {
+        Description = "Draw the per-round statistics, 800×1000, .png or .svg (empathy, coupling drift, energy, collective emotion)",
+        HelpName = "stats.png|stats.svg",
+    };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Build()
+    {
+        var command = new Command("simulate",
+            "Evolve a swarm for R synchronous rounds on a neighbourhood graph; per-round statistics as a table, --out CSV/JSON, --plot PNG/SVG");
+        command.WithCommon().With(CliOptions.N, CliOptions.SelfSeed, CliOptions.Pattern, Agents, Neighbours, Graph, Rounds,
+                Strength, Noise, Memory, OutPath, PlotPath)
+            .WithAnneal().With(CliOptions.Weights);
+        command.SetAction(Run);
+        return command;
+    }
+
+    /// <summary>
+    /// Where the swarm runs: the one place a second execution path (a cluster client) is
+    /// chosen from the options. Here: this machine, on the engine of <c>--backend</c>, after
+    /// checking that the swarm fits in the memory available.
+    /// </summary>
+    private static ISwarmRun Start(ParseResult pr, SwarmRequest request)
+    {
+        var engine = Engines.Create(pr);
+        try
+        {
+            RequireMemory(engine, request);
+            return new LocalSwarmRun(engine, request, ownsEngine: true);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The generated systems (and a native backend's copies), the swarm's own copies, their
+    /// initial couplings and the round's snapshots of the blend targets (at most one per agent),
+    /// the memories, the agents' records, the graph and one tile of empathy results
+    /// (docs/SWARM.md §6).
+    /// </summary>
+    private static void RequireMemory(IsingEngine engine, SwarmRequest request)
+    {
+        int k = request.Agents, n = request.N;
+        long edges = request.Graph.EdgeCount;
+        double system = MemoryBudget.GeneratedSystems(1, n, backendCopy: false);
+        double bytes = MemoryBudget.GeneratedSystems(k, n, MemoryBudget.CopiesSystems(engine))
+                       + k * (2 * system + 8.0 * n * n + 40.0 * request.Options.MemoryCapacity + BytesPerAgentRecord)
+                       + BytesPerEdge * edges + BytesPerTileEdge * Math.Min(edges, SwarmSimulation.EdgeTile);
+        MemoryBudget.Require("--agents/--n", bytes, $"a swarm of {k:N0} agents with n = {n} and {edges:N0} edges");
+    }
+
+    private static int Run(ParseResult pr)
+    {
+        // ---- every option, before any work ----------------------------------------------
+        var k = pr.GetValue(Agents);
+        if (k < 2 || k > IsingEngine.MaxAgents)
+            throw new CliInputException($"--agents: must be between 2 and {IsingEngine.MaxAgents:N0} (was {k})");
+        var rounds = pr.GetValue(Rounds);
+        if (rounds < 1)
+            throw new CliInputException($"--rounds: must be at least 1 (was {rounds})");
+        var n = pr.GetValue(CliOptions.N);
+        if (n < 1 || n > IsingSystem.MaxSize)
+            throw new CliInputException($"--n: the number of spins must be between 1 and {IsingSystem.MaxSize} (was {n})");
+        var strength = pr.GetValue(Strength);
+        if (!(strength is >= 0 and <= 1))
+            throw new CliInputException($"--strength: must be in [0, 1] (was {Text(strength)})");
+        var noise = pr.GetValue(Noise);
+        if (!(noise is >= 0 and <= 1))
+            throw new CliInputException($"--noise: must be in [0, 1] (was {Text(noise)})");
+        var memory = pr.GetValue(Memory);
+        if (memory < 1)
+            throw new CliInputException($"--memory: the memory capacity must be at least 1 (was {memory})");
+
+        var graphSpec = pr.GetValue(Graph) ?? "ring";
+        var kind = GraphKindOf(graphSpec);
+        var m = pr.GetValue(Neighbours);
+        if (kind is GraphKind.Ring or GraphKind.Random)
+        {
+            if (m < 1 || m > k - 1)
+                throw new CliInputException($"--neighbours: must be between 1 and {k - 1} for {k} agents (was {m})");
+        }
+        else if (CliOptions.Given(pr, Neighbours))
+        {
+            throw new CliInputException(kind == GraphKind.All
+                ? $"--neighbours: not used with --graph all (every agent attends to the other {k - 1}); was {m}"
+                : $"--neighbours: not used with an edge-list file (--graph {graphSpec} lists the neighbours); was {m}");
+        }
+
+        var outPath = pr.GetValue(OutPath);
+        var outFormat = outPath is null ? default : SwarmStatsWriter.Check("--out", outPath);
+        var plotPath = pr.GetValue(PlotPath);
+        var plotFormat = plotPath is null ? default : FigureFile.Check("--plot", plotPath);
+        if (outPath is not null && plotPath is not null && SamePath(outPath, plotPath))
+            throw new CliInputException($"--plot: '{plotPath}' is also the --out file; give two files");
+
+        var empathy = CliOptions.EmpathyOptionsOf(pr);
+        var seed = pr.GetValue(CliOptions.Seed);
+        var options = new SwarmOptions { Seed = seed, Empathy = empathy, Strength = strength, Noise = noise, MemoryCapacity = memory };
+
+        // The work from the options alone (a file's edges once it is read): K·m anneals a round.
+        long edges = kind switch
+        {
+            GraphKind.Ring or GraphKind.Random => (long)k * m,
+            GraphKind.All => (long)k * (k - 1),
+            _ => 0,
+        };
+        if (kind != GraphKind.File) RequireWork(edges, rounds, empathy, n);
+        if (edges > SwarmGraph.MaxEdges)
+            throw new CliInputException($"--agents: {k:N0} agents with {edges / k:N0} neighbours each make {edges:N0} edges, more than {SwarmGraph.MaxEdges:N0}");
+        var graph = kind switch
+        {
+            GraphKind.Ring => CliInputException.ForOption("--neighbours", () => SwarmGraph.Ring(k, m)),
+            GraphKind.Random => CliInputException.ForOption("--neighbours", () => SwarmGraph.Random(k, m, seed)),
+            GraphKind.All => CliInputException.ForOption("--agents", () => SwarmGraph.All(k)),
+            _ => ReadEdgeList(graphSpec, k),
+        };
+        if (kind == GraphKind.File) RequireWork(graph.EdgeCount, rounds, empathy, n);
+
+        var pattern = pr.GetValue(CliOptions.Pattern);
+        var request = new SwarmRequest(k, n, pattern, pr.GetValue(CliOptions.SelfSeed), graphSpec, graph, options, rounds);
+
+
+        // ---- the rounds -----------------------------------------------------------------
+        var done = new List<SwarmRoundStats>(Math.Min(rounds, 1 << 16));
+        string digest, backend;
+        TimeSpan elapsed;
+        using (var run = Start(pr, request))
+        {
+            backend = run.Backend;
+            using var progress = new Progress($"simulate on {backend}", "empathies");
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                foreach (var stats in run.Rounds(progress.Cancellation, new Relay<SwarmProgress>(p => Show(progress, p, backend))))
+                    done.Add(stats);
+            }
+            catch (OperationCanceledException) when (progress.Cancellation.IsCancellationRequested)
+            {
+                // Ctrl+C: the completed rounds are whole and deterministic, so --out keeps them
+                // (and says so); no figure, no summary; exit code 1, "ising: cancelled".
+                progress.Dispose();
+                if (outPath is not null && done.Count > 0)
+                {
+                    SwarmStatsWriter.Write("--out", outPath, outFormat, done);
+                    Console.Error.WriteLine($"ising: simulate: {done.Count} of {rounds} rounds completed, written to {outPath}");
+                }
+                throw;
+            }
+            elapsed = clock.Elapsed;
+            digest = run.Digest();
+        }
+
+        // ---- the outputs ----------------------------------------------------------------
+        if (outPath is not null) SwarmStatsWriter.Write("--out", outPath, outFormat, done);
+        if (plotPath is not null)
+            SwarmStatsFigure.Write("--plot", plotPath, plotFormat, done,
+                new SwarmStatsFigure.Caption(k, n, graph.Description, graph.EdgeCount, seed, backend));
+
+        var seconds = elapsed.TotalSeconds;
+        double empathies = (double)graph.EdgeCount * rounds;
+        double roundsPerSecond = seconds > 0 ? rounds / seconds : double.PositiveInfinity;
+        double empathiesPerSecond = seconds > 0 ? empathies / seconds : double.PositiveInfinity;
+
+        if (pr.GetValue(CliOptions.Json))
+        {
+            JsonOutput.WriteDocument(w =>
+            {
+                w.WriteNumber("agents", k);
+                w.WriteNumber("edges", graph.EdgeCount);
+                w.WriteNumber("rounds", rounds);
+                w.Number("seconds", seconds);
+                w.Number("roundsPerSecond", roundsPerSecond);
+                w.Number("empathiesPerSecond", empathiesPerSecond);
+                w.WriteString("backend", backend);
+                w.WriteString("digest", digest);
+                w.WriteNumber("n", n);
+                w.WriteString("graph", graph.Description);
+                w.WriteNumber("seed", seed);
+                if (outPath is not null) w.WriteString("out", Path.GetFullPath(outPath));
+                if (plotPath is not null) w.WriteString("plot", Path.GetFullPath(plotPath));
+                w.WritePropertyName("stats");
+                SwarmStatsWriter.WriteArray(w, done);
+            });
+            return ExitCodes.Success;
+        }
+
+        HumanOutput.Title($"Swarm of {k} agents, n = {n}, {graph.Description}, {rounds} rounds ({backend})");
+        PrintTable(done);
+        HumanOutput.Field("edges", graph.EdgeCount);
+        HumanOutput.Field("seconds", seconds, 3);
+        HumanOutput.Field("rounds per second", roundsPerSecond, 2);
+        HumanOutput.Field("empathies per second", empathiesPerSecond, 0);
+        HumanOutput.Field("digest", digest);
+        if (outPath is not null) HumanOutput.Field("statistics", outPath);
+        if (plotPath is not null) HumanOutput.Field("plot", $"{plotPath} ({SwarmStatsFigure.Width}×{SwarmStatsFigure.Height})");
+        return ExitCodes.Success;
+    }
+
+    private enum GraphKind { Ring, Random, All, File }
+
+    private static GraphKind GraphKindOf(string spec)
+    {
+        if (spec.Equals("ring", StringComparison.OrdinalIgnoreCase)) return GraphKind.Ring;
+        if (spec.Equals("random", StringComparison.OrdinalIgnoreCase)) return GraphKind.Random;
+        if (spec.Equals("all", StringComparison.OrdinalIgnoreCase)) return GraphKind.All;
+        if (string.IsNullOrWhiteSpace(spec))
+            throw new CliInputException($"--graph: the value is empty (was '{spec}'); give ring, random, all or an edge-list file");
+        return GraphKind.File;
+    }
+
+    /// <summary>
+    /// Reads an edge-list file: refused from its metadata when it is missing, not a regular
+    /// file (a FIFO would block, a device never end) or too large for the memory available; a
+    /// malformed line is bad input naming the file and the line.
+    /// </summary>
+    private static SwarmGraph ReadEdgeList(string path, int agents)
+    {
+        var (kind, length) = FileProbe.Probe(path);
+        if (kind == FileKind.Missing)
+            throw new CliInputException($"--graph: '{path}' is not ring, random or all, and no such file exists");
+        if (kind != FileKind.Regular)
+            throw new CliInputException($"--graph: '{path}' is {FileProbe.Describe(kind)}, not an edge-list file");
+        // The shortest edge line ("0 1\n") has 4 bytes; each edge read costs about 40 bytes until the graph is built.
+        MemoryBudget.Require("--graph", 10.0 * length, $"the edge list '{path}' ({length:N0} bytes)");
+        try
+        {
+            using var reader = new StreamReader(path);
+            return SwarmGraph.Parse(agents, reader, path);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliInputException($"--graph: {ErrorReporter.OneLine(ex.Message)}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliInputException($"--graph: '{path}': {ErrorReporter.Describe(ex)}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new CliInputException($"--graph: cannot read '{path}': {ErrorReporter.OneLine(ex.Message)}", ex);
+        }
+    }
+
+    // In doubles: K(K − 1) edges times R rounds can pass long's range.
+    private static void RequireWork(long edges, int rounds, EmpathyOptions empathy, int n)
+    {
+        double anneals = (double)edges * rounds;
+        double trials = anneals * empathy.Anneal.StepsFor(n) * empathy.Anneal.TrialsPerStep;
+        WorkBudget.RequireTrials("--agents/--neighbours/--rounds", trials,
+            $"{edges:N0} edges × {rounds:N0} rounds, {anneals:0.##e+0} anneals of {empathy.Anneal.StepsFor(n):N0} steps × {empathy.Anneal.TrialsPerStep:N0} trials,");
+    }
+
+    /// <summary>Moves the status line: the round and its share of empathies, with the whole run's count and ETA.</summary>
+    private static void Show(Progress progress, SwarmProgress p, string backend)
+    {
+        if (p.Round >= p.Rounds) return;
+        var share = p.Edges > 0 ? 100.0 * p.EdgesDone / p.Edges : 100.0;
+        progress.Update(string.Create(CultureInfo.InvariantCulture, $"simulate on {backend}, round {p.Round + 1} of {p.Rounds} ({share:F0}%)"));
+        progress.Report(new BatchProgress(p.Round * p.Edges + p.EdgesDone, (long)p.Rounds * p.Edges));
+    }
+
+    private static void PrintTable(IReadOnlyList<SwarmRoundStats> rounds)
+    {
+        int every = (rounds.Count + MaxTableRows - 1) / MaxTableRows;
+        if (every > 1) Console.WriteLine($"  every {every}th round and the last (--out writes them all):");
+        Console.WriteLine("  round  mean empathy  response score  coupling drift   mean energy  valence  arousal  tension  coherence  blends  noise");
+        for (var i = 0; i < rounds.Count; i++)
+        {
+            if (i % every != 0 && i != rounds.Count - 1) continue;
+            var s = rounds[i];
+            var c = s.CollectiveEmotion;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {s.Round,5}  {s.MeanEmpathy,12:F6}  {s.MeanResponseScore,14:F6}  {s.CouplingDrift,14:F6}  {s.MeanEnergy,12:F4}  " +
+                $"{c.Valence,7:F4}  {c.Arousal,7:F4}  {c.Tension,7:F4}  {c.Coherence,9:F4}  {s.Blends,6}  {s.NoiseResponses,5}"));
+        }
+        Console.WriteLine();
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b),
+            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
