@@ -72,6 +72,12 @@ internal static class SimulateCommand
         HelpName = "stats.csv|stats.json",
     };
 
+    private static readonly Option<string?> Cluster = new("--cluster")
+    {
+        Description = "Run the rounds on an Orleans cluster: the gateway of an ising-silo (docs/CLUSTER.md); the statistics and digest are the local run's, bit for bit",
+        HelpName = "HOST:PORT",
+    };
+
     private static readonly Option<string?> PlotPath = new("--plot")
     {
         Description = "Draw the per-round statistics, 800×1000, .png or .svg (empathy, coupling drift, energy, collective emotion)",
@@ -84,7 +90,7 @@ internal static class SimulateCommand
         var command = new Command("simulate",
             "Evolve a swarm for R synchronous rounds on a neighbourhood graph; per-round statistics as a table, --out CSV/JSON, --plot PNG/SVG");
         command.WithCommon().With(CliOptions.N, CliOptions.SelfSeed, CliOptions.Pattern, Agents, Neighbours, Graph, Rounds,
-                Strength, Noise, Memory, OutPath, PlotPath)
+                Strength, Noise, Memory, OutPath, PlotPath, Cluster)
             .WithAnneal().With(CliOptions.Weights);
         command.SetAction(Run);
         return command;
@@ -97,6 +103,14 @@ internal static class SimulateCommand
     /// </summary>
     private static ISwarmRun Start(ParseResult pr, SwarmRequest request)
     {
+        if (pr.GetValue(Cluster) is { } endpoint)
+        {
+#if ISING_CLUSTER
+            return ClusterSwarmRun.Connect(endpoint, request);
+#else
+            throw new CliInputException($"--cluster: this build of ising has no cluster client (NativeAOT and trimmed builds leave Orleans out); use the ising tool or a JIT build (was '{endpoint}')");
+#endif
+        }
         var engine = Engines.Create(pr);
         try
         {
@@ -162,6 +176,15 @@ internal static class SimulateCommand
             throw new CliInputException(kind == GraphKind.All
                 ? $"--neighbours: not used with --graph all (every agent attends to the other {k - 1}); was {m}"
                 : $"--neighbours: not used with an edge-list file (--graph {graphSpec} lists the neighbours); was {m}");
+        }
+
+        if (pr.GetValue(Cluster) is { } cluster)
+        {
+#if ISING_CLUSTER
+            ClusterSwarmRun.ParseEndpoint(cluster);
+#endif
+            if (CliOptions.Given(pr, CliOptions.Backend))
+                throw new CliInputException($"--backend: not used with --cluster (each silo runs its own engine: ising-silo --backend); was {pr.GetValue(CliOptions.Backend)}");
         }
 
         var outPath = pr.GetValue(OutPath);
