@@ -58,14 +58,14 @@ internal sealed class ClusterSwarmRun : ISwarmRun
         var app = builder.Build();
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             app.StartAsync(timeout.Token).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             app.Dispose();
             throw new ClusterUnreachableException(
-                $"--cluster: no silo answers at {endpoint} ({ex.GetType().Name}: {ErrorReporter.OneLine(ex.Message)}); start one with `ising-silo` (docs/CLUSTER.md)", ex);
+                $"--cluster: no silo answered at {endpoint} within 10 s ({ex.GetType().Name}: {ErrorReporter.OneLine(ex.Message)}); start one with `ising-silo` (docs/CLUSTER.md)", ex);
         }
         try
         {

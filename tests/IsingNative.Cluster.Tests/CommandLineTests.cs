@@ -1,0 +1,74 @@
+using System.Text.Json;
+using IsingNative.Tests.Support;
+using Orleans.TestingHost;
+
+namespace IsingNative.Cluster.Tests;
+
+/// <summary>
+/// <c>ising simulate --cluster HOST:PORT</c> end to end: the built CLI as a child process against
+/// two in-process silos (cluster id "ising", as ising-silo's), compared with the same command run
+/// locally: every round's statistics and the digest are equal.
+/// </summary>
+public class CommandLineTests
+{
+    private TestCluster? _cluster;
+    private string? _dir;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "isingswarm-cli-" + Guid.NewGuid().ToString("N"));
+        var builder = new TestClusterBuilder(2);
+        builder.Options.ClusterId = "ising";
+        builder.Options.ServiceId = "ising";
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;   // a real gateway socket for the child process
+        builder.Properties[Clusters.StateDirKey] = _dir;
+        builder.AddSiloBuilderConfigurator<SwarmSiloConfigurator>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    [OneTimeTearDown]
+    public Task Stop() => Clusters.StopAsync(_cluster, _dir);
+
+    [Test]
+    public void SimulateOnTheClusterPrintsTheLocalRunsRoundsAndDigest()
+    {
+        int port = _cluster!.Primary!.GatewayAddress!.Endpoint.Port;
+        string[] common = ["simulate", "--agents", "30", "--n", "8", "--rounds", "3", "--graph", "random", "--neighbours", "3", "--steps", "20", "--seed", "5", "--json"];
+        var local = IsingProcess.Run(common);
+        var cluster = IsingProcess.Run([.. common, "--cluster", $"localhost:{port}"]);
+        Assert.That(local.ExitCode, Is.Zero, local.StderrHead);
+        Assert.That(cluster.ExitCode, Is.Zero, cluster.StderrHead);
+
+        using var l = JsonDocument.Parse(local.Stdout);
+        using var c = JsonDocument.Parse(cluster.Stdout);
+        Assert.That(c.RootElement.GetProperty("backend").GetString(), Is.EqualTo($"cluster localhost:{port}"));
+        Assert.That(c.RootElement.GetProperty("digest").GetString(), Is.EqualTo(l.RootElement.GetProperty("digest").GetString()));
+        Assert.That(c.RootElement.GetProperty("stats").GetRawText(), Is.EqualTo(l.RootElement.GetProperty("stats").GetRawText()),
+            "every round's statistics, as printed (round-trip doubles)");
+        Assert.That(c.RootElement.GetProperty("stats").GetArrayLength(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void BadClusterOptionsAreNamed()
+    {
+        var bad = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost"]);
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Stderr, Does.Contain("--cluster: expected HOST:PORT").And.Contain("'localhost'"));
+
+        var both = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost:30000", "--backend", "managed"]);
+        Assert.That(both.ExitCode, Is.EqualTo(2));
+        Assert.That(both.Stderr, Does.Contain("--backend: not used with --cluster"));
+    }
+
+    [Test]
+    public void NoSiloAtTheGatewayIsAFailureNamingIt()
+    {
+        // A port nothing listens on (the cluster's gateway + 1000 is outside the test port range).
+        int port = _cluster!.Primary!.GatewayAddress!.Endpoint.Port + 1000;
+        var none = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", $"127.0.0.1:{port}"], TimeSpan.FromSeconds(90));
+        Assert.That(none.ExitCode, Is.EqualTo(1), none.StderrHead);
+        Assert.That(none.Stderr, Does.Contain($"no silo answered at 127.0.0.1:{port} within 10 s"));
+    }
+}
