@@ -31,7 +31,7 @@ public sealed class SwarmAgentGrainState
 /// </summary>
 public sealed class SwarmAgentGrain(
     [PersistentState("agent", SwarmHosting.StorageName)] IPersistentState<SwarmAgentGrainState> state,
-    SwarmEmpathyBatcher batcher) : Grain, ISwarmAgentGrain
+    SwarmEmpathyBatcher batcher, SwarmSnapshotCache snapshots) : Grain, ISwarmAgentGrain
 {
     private (int Round, Observables Value)? _currentObservables;
     private (int Round, Observables Value)? _previousObservables;
@@ -86,8 +86,9 @@ public sealed class SwarmAgentGrain(
         SwarmAgentState current = s.Current!;
         Observables selfAtStart = ObservablesOf(round, current, true);
         int[] neighbours = s.Neighbours;
-        var snapshots = await Task.WhenAll(Array.ConvertAll(neighbours,
-            b => GrainFactory.GetGrain<ISwarmAgentGrain>(SiblingKey(b)).GetSnapshot(round)));
+        string runId = RunId();
+        var fetched = await Task.WhenAll(Array.ConvertAll(neighbours,
+            b => snapshots.GetAsync(GrainFactory, runId, SwarmAgentGrainKey.Of(runId, b), round)));
 
         var agent = SwarmAgent.FromState(current);
         var systems = new IsingSystem[neighbours.Length];
@@ -95,10 +96,10 @@ public sealed class SwarmAgentGrain(
         var atStart = new Observables[neighbours.Length];
         for (int j = 0; j < neighbours.Length; j++)
         {
-            if (snapshots[j].Fields.Length != current.Fields.Length)
-                throw new InvalidOperationException($"agent {s.Agent}: neighbour {neighbours[j]} has n={snapshots[j].Fields.Length}, this agent n={current.Fields.Length}; a swarm needs one n.");
-            systems[j] = snapshots[j].ToSystem();
-            atStart[j] = snapshots[j].Observables;
+            if (fetched[j].Fields.Length != current.Fields.Length)
+                throw new InvalidOperationException($"agent {s.Agent}: neighbour {neighbours[j]} has n={fetched[j].Fields.Length}, this agent n={current.Fields.Length}; a swarm needs one n.");
+            systems[j] = fetched[j].ToSystem();
+            atStart[j] = fetched[j].Observables;
             pairs[j] = new EmpathyPair(agent.System, systems[j], SwarmRules.EmpathySeed(s.Options.Seed, round, s.AgentCount, s.Agent, neighbours[j]));
         }
         EmpathyResult[] results = await batcher.RunAsync(pairs, s.Options.Empathy);
@@ -162,10 +163,10 @@ public sealed class SwarmAgentGrain(
         return state.State;
     }
 
-    private string SiblingKey(int agent)
+    private string RunId()
     {
         string key = this.GetPrimaryKeyString();
-        return SwarmAgentGrainKey.Of(key[..key.LastIndexOf('/')], agent);
+        return key[..key.LastIndexOf('/')];
     }
 
     /// <summary>The observables of a state, computed once per round on this silo's engine.</summary>

@@ -48,6 +48,7 @@ public static class SwarmHosting
         var options = builder.Services.AddOptions<SwarmSiloOptions>();
         if (configure is not null) options.Configure(configure);
         builder.Services.AddSingleton<SwarmEmpathyBatcher>();
+        builder.Services.AddSingleton<SwarmSnapshotCache>();
         builder.Services.AddGrainStorage(StorageName, (sp, _) =>
             new DirectorySwarmStorage(sp.GetRequiredService<IOptions<SwarmSiloOptions>>().Value.StateDirectory, sp.GetRequiredService<Serializer>()));
         return builder;

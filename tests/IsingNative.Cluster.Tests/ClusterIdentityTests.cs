@@ -62,8 +62,14 @@ public class ClusterIdentityTests(int silos)
         var agents = Clusters.Agents(24, 8);
         var graph = SwarmGraph.Ring(24, 2);
         var before = BatcherStats(_cluster!);
+        var cacheBefore = CacheStats(_cluster!);
         await Clusters.RunAsync(_cluster!.Client, agents, graph, Clusters.Options, 2);
         var after = BatcherStats(_cluster);
+        var cacheAfter = CacheStats(_cluster);
+        long fetches = cacheAfter.Sum(c => c.Fetches) - cacheBefore.Sum(c => c.Fetches);
+        long hits = cacheAfter.Sum(c => c.Hits) - cacheBefore.Sum(c => c.Hits);
+        Assert.That(fetches + hits, Is.EqualTo(2L * graph.EdgeCount), "one snapshot per edge and round, fetched or shared");
+        if (silos == 1) Assert.That(fetches, Is.EqualTo(2L * 24), "one silo fetches every agent's snapshot once per round");
         long pairs = after.Sum(s => s.Pairs) - before.Sum(s => s.Pairs);
         long batches = after.Sum(s => s.Batches) - before.Sum(s => s.Batches);
         long requests = after.Sum(s => s.Requests) - before.Sum(s => s.Requests);
@@ -110,6 +116,9 @@ public class ClusterIdentityTests(int silos)
         var next = await first.StepAsync();
         Assert.That(next.Round, Is.EqualTo(1), "the first swarm goes on");
     }
+
+    internal static (long Fetches, long Hits)[] CacheStats(TestCluster cluster) =>
+        cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<SwarmSnapshotCache>().Stats).ToArray();
 
     internal static SwarmBatcherStats[] BatcherStats(TestCluster cluster) =>
         cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<SwarmEmpathyBatcher>().Stats).ToArray();
