@@ -319,7 +319,18 @@ ISN_API isn_status isn_estimate_batch(isn_context* context, const isn_system_vie
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
         validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
         const isn_estimate_options o = *options;
-        const auto run = [&](int64_t count, const std::function<void(int64_t)>& body) { b.host_for(count, body); };
+        int32_t max_n = 0;
+        for (int32_t k = 0; k < pair_count; ++k) max_n = std::max(max_n, systems[pairs[k].other_index].n);
+        // About 1.5 n^2 per pair for Seed (two energies, the similarity), 2.5 n^2 for the quench:
+        // a small batch (a single Quick) runs on the calling thread, waking the pool costs more.
+        const int64_t work = static_cast<int64_t>(pair_count) * max_n * max_n * 2;
+        const auto run = [&](int64_t count, const std::function<void(int64_t)>& body) {
+            if (work < kInlineWork) {
+                for (int64_t k = 0; k < count; ++k) body(k);
+            } else {
+                b.host_for(count, body);
+            }
+        };
         if (o.method == ISN_QUICK_SEED) {
             run(pair_count, [&](int64_t k) {
                 const isn_system_view& s = systems[pairs[k].self_index];
@@ -329,8 +340,6 @@ ISN_API isn_status isn_estimate_batch(isn_context* context, const isn_system_vie
             });
             return;
         }
-        int32_t max_n = 0;
-        for (int32_t k = 0; k < pair_count; ++k) max_n = std::max(max_n, systems[pairs[k].other_index].n);
         estimate_pairs(pair_count, max_n, results, [&](int64_t k) {
             const isn_system_view& s = systems[pairs[k].self_index];
             const isn_system_view& v = systems[pairs[k].other_index];
