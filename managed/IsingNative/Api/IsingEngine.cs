@@ -337,6 +337,31 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
         EmpathyOptions? options = null)
+        => Social(self, others, seedBase, options, null);
+
+    /// <summary>
+    /// Social attention with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every other is
+    /// estimated with the filter's method and the full empathy runs only for the
+    /// <see cref="PreFilter.TopK"/> best-estimated others (equal estimates: the lower index), with the
+    /// seeds the unfiltered call gives them (bit-identical results). Weights are §7's over the kept
+    /// others and 0 for the skipped ones, whose score is 0 and result <c>default</c> (<c>Steps</c> 0); the
+    /// collective emotion and the most empathic index are over the kept others. With TopK ≥ the number
+    /// of others the result is the unfiltered call's.
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of others to keep.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter preFilter)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        return Social(self, others, seedBase, options, preFilter);
+    }
+
+    private SocialAttentionResult Social(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter? preFilter)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(self);
@@ -349,6 +374,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         options ??= EmpathyOptions.Default;
         options.Validate();
+        preFilter?.Validate(nameof(preFilter));
         int count = others.Length;
         // Member 0 is self, members 1..count the others: the backend's set does the
         // empathies, the emotions and the §7 aggregation (written once per backend).
@@ -366,8 +392,10 @@ public sealed partial class IsingEngine : IDisposable
         try
         {
             using IBackendAgentSet set = CreateBackendSet(members, sequences);
-            best = set.SocialAttention(0, indices, seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights),
-                weights, results, out collective);
+            AnnealParams p = AnnealParams.From(options.Anneal);
+            ScoreWeights w = ScoreWeights.From(options.Weights);
+            best = preFilter is null ? set.SocialAttention(0, indices, seedBase, p, w, weights, results, out collective)
+                : PreFiltering.SocialAttention(set, 0, indices, seedBase, p, w, preFilter, weights, results, out collective);
             GC.KeepAlive(members);
         }
         catch (Exception e) when (IsFailure(e) && FirstChanged(members, sequences) >= 0)
