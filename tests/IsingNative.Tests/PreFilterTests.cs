@@ -32,7 +32,8 @@ public class PreFilterTests(BackendKind backend)
         _reference?.Dispose();
     }
 
-    private static readonly EmpathyOptions Short = new() { Anneal = new AnnealOptions { Steps = 30 } };
+    // Not the default weights: the quench must rank by the weights of the call it filters.
+    private static readonly EmpathyOptions Short = new() { Anneal = new AnnealOptions { Steps = 30 }, Weights = EmpathyWeights.SeedCode };
 
     /// <summary>A mix of both generators and a few structure-less systems, n fixed.</summary>
     private static IsingSystem[] Swarm(int count, int n, int seed)
@@ -50,20 +51,21 @@ public class PreFilterTests(BackendKind backend)
     private static int[] ExpectedKept(IReadOnlyList<double> estimates, int k) =>
         estimates.Select((q, i) => (q, i)).OrderByDescending(t => t.q).ThenBy(t => t.i).Take(k).Select(t => t.i).Order().ToArray();
 
-    private double[] Estimates(IsingSystem self, IEnumerable<IsingSystem> others) => others.Select(o => _reference.Quick(self, o).Score).ToArray();
+    /// <summary>The filter's estimates, one call at a time on the managed engine (with the call's weights).</summary>
+    private double[] Estimates(IsingSystem self, IEnumerable<IsingSystem> others, QuickMethod method) =>
+        others.Select(o => _reference.Quick(self, o, method, Short).Score).ToArray();
 
-    [TestCase(1)]
-    [TestCase(3)]
-    [TestCase(8)]
-    public void SocialAttentionKeepsTheTopKBitIdenticalAndWeighsOnlyThem(int topK)
+    [Test]
+    public void SocialAttentionKeepsTheTopKBitIdenticalAndWeighsOnlyThem([Values(1, 3, 8)] int topK, [Values] QuickMethod method)
     {
+        var filter = new PreFilter(topK, method);
         IsingSystem[] agents = Swarm(13, 17, 100 + topK);
         IsingSystem self = agents[0];
         IsingSystem[] others = agents[1..];
         const ulong seedBase = 0xFFFF_FFFF_FFFF_FFFA;   // wraps: the kept pairs keep their unfiltered seeds
         SocialAttentionResult full = _engine.SocialAttention(self, others, seedBase, Short);
-        SocialAttentionResult filtered = _engine.SocialAttention(self, others, seedBase, Short, new PreFilter(topK));
-        int[] kept = ExpectedKept(Estimates(self, others), topK);
+        SocialAttentionResult filtered = _engine.SocialAttention(self, others, seedBase, Short, filter);
+        int[] kept = ExpectedKept(Estimates(self, others, method), topK);
 
         double sum = kept.Sum(k => full.Scores[k]);
         for (int k = 0; k < others.Length; k++)
@@ -99,8 +101,8 @@ public class PreFilterTests(BackendKind backend)
         // The agent set's form and the managed engine give the same, bit for bit.
         using AgentSet set = _engine.CreateAgentSet(agents);
         int[] indices = Enumerable.Range(1, others.Length).ToArray();
-        AssertSame(filtered, set.SocialAttention(0, indices, seedBase, Short, new PreFilter(topK)), "set");
-        AssertSame(filtered, _reference.SocialAttention(self, others, seedBase, Short, new PreFilter(topK)), "managed reference");
+        AssertSame(filtered, set.SocialAttention(0, indices, seedBase, Short, filter), "set");
+        AssertSame(filtered, _reference.SocialAttention(self, others, seedBase, Short, filter), "managed reference");
     }
 
     [Test]
@@ -113,22 +115,23 @@ public class PreFilterTests(BackendKind backend)
     }
 
     [Test]
-    public void MatrixKeepsEachRowsTopKOffTheDiagonal([Values(1, 4)] int topK)
+    public void MatrixKeepsEachRowsTopKOffTheDiagonal([Values(1, 4)] int topK, [Values] QuickMethod method)
     {
+        var filter = new PreFilter(topK, method);
         IsingSystem[] agents = Swarm(9, 14, 31 * topK);
         int k = agents.Length;
         using AgentSet set = _engine.CreateAgentSet(agents);
         var full = new EmpathyResult[k * k];
         set.EmpathyMatrix(11, full.AsSpan(), Short);
         var filtered = new EmpathyResult[k * k];
-        set.EmpathyMatrix(11, filtered.AsSpan(), Short, new PreFilter(topK));
+        set.EmpathyMatrix(11, filtered.AsSpan(), Short, filter);
         var scores = new double[k * k];
         Array.Fill(scores, double.NaN);
-        set.EmpathyMatrix(11, scores.AsSpan(), Short, new PreFilter(topK));
+        set.EmpathyMatrix(11, scores.AsSpan(), Short, filter);
         for (int a = 0; a < k; a++)
         {
             int[] columns = Enumerable.Range(0, k).Where(b => b != a).ToArray();
-            int[] kept = ExpectedKept(Estimates(agents[a], columns.Select(b => agents[b])), topK).Select(j => columns[j]).ToArray();
+            int[] kept = ExpectedKept(Estimates(agents[a], columns.Select(b => agents[b]), method), topK).Select(j => columns[j]).ToArray();
             for (int b = 0; b < k; b++)
             {
                 int cell = a * k + b;
@@ -146,12 +149,12 @@ public class PreFilterTests(BackendKind backend)
         }
         using AgentSet referenceSet = _reference.CreateAgentSet(agents);
         var reference = new EmpathyResult[k * k];
-        referenceSet.EmpathyMatrix(11, reference.AsSpan(), Short, new PreFilter(topK));
+        referenceSet.EmpathyMatrix(11, reference.AsSpan(), Short, filter);
         for (int cell = 0; cell < k * k; cell++) Bits.Same(reference[cell], filtered[cell], $"managed reference cell {cell}");
     }
 
     [Test]
-    public void EdgesKeepEachSelfsTopKEdges()
+    public void EdgesKeepEachSelfsTopKEdges([Values] QuickMethod method)
     {
         IsingSystem[] agents = Swarm(8, 16, 5);
         using AgentSet set = _engine.CreateAgentSet(agents);
@@ -165,14 +168,14 @@ public class PreFilterTests(BackendKind backend)
         var full = new EmpathyResult[edges.Length];
         set.EmpathyEdges(edges, 3, full.AsSpan(), Short);
         var filtered = new EmpathyResult[edges.Length];
-        set.EmpathyEdges(edges, 3, filtered.AsSpan(), Short, new PreFilter(topK));
+        set.EmpathyEdges(edges, 3, filtered.AsSpan(), Short, new PreFilter(topK, method));
         var scores = new double[edges.Length];
-        set.EmpathyEdges(edges, 3, scores.AsSpan(), Short, new PreFilter(topK));
+        set.EmpathyEdges(edges, 3, scores.AsSpan(), Short, new PreFilter(topK, method));
         var keptEdges = new HashSet<int>();
         foreach (int self in edges.Select(e => e.Self).Distinct())
         {
             int[] mine = Enumerable.Range(0, edges.Length).Where(e => edges[e].Self == self).ToArray();
-            foreach (int j in ExpectedKept(Estimates(agents[self], mine.Select(e => agents[edges[e].Other])), topK)) keptEdges.Add(mine[j]);
+            foreach (int j in ExpectedKept(Estimates(agents[self], mine.Select(e => agents[edges[e].Other]), method), topK)) keptEdges.Add(mine[j]);
         }
         Assert.That(keptEdges, Has.Count.EqualTo(5));
         for (int e = 0; e < edges.Length; e++)

@@ -35,12 +35,12 @@ internal sealed record Estimator(string Name, string Description, Action<Empathy
             for (int k = 0; k < pairs.Length; k++) scores[k] = results[k].Score;
         });
 
-    /// <summary>The method's estimates of the pairs (the engine's batch form).</summary>
+    /// <summary>The method's estimates of the pairs (the engine's batch form, default weights and scale).</summary>
     public static void QuickScores(IsingEngine engine, QuickMethod method, EmpathyPair[] pairs, double[] scores)
     {
-        // INTERIM until the quench branch's IsingEngine.QuickBatch(pairs, results, method) is merged.
-        _ = method;
-        for (int k = 0; k < pairs.Length; k++) scores[k] = engine.Quick(pairs[k].Self, pairs[k].Other).Score;
+        var results = new QuickEstimate[pairs.Length];
+        engine.QuickBatch(pairs, results, method);
+        for (int k = 0; k < pairs.Length; k++) scores[k] = results[k].Score;
     }
 }
 

@@ -563,16 +563,28 @@ public sealed class AgentSet : IDisposable
 
     // ---- estimates ---------------------------------------------------------------------------
 
-    /// <summary>The annealing-free estimate (ALGORITHM.md §7) of two members, as <see cref="IsingEngine.Quick"/>.</summary>
+    /// <summary>The roadmap's annealing-free estimate (ALGORITHM.md §7, <see cref="QuickMethod.Seed"/>) of two members.</summary>
     /// <param name="self">One member.</param>
     /// <param name="other">The other (same n).</param>
     /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
-    public QuickEstimate Quick(int self, int other, double scale = 100)
+    public QuickEstimate Quick(int self, int other, double scale = 100) => Quick(self, other, QuickMethod.Seed, null, scale);
+
+    /// <summary>
+    /// An annealing-free estimate of the empathy of <paramref name="self"/> towards <paramref name="other"/>
+    /// by <paramref name="method"/>, bit for bit <see cref="IsingEngine.Quick(IsingSystem, IsingSystem, QuickMethod, EmpathyOptions?, double)"/>
+    /// on the members' systems.
+    /// </summary>
+    /// <param name="self">One member.</param>
+    /// <param name="other">The other (same n).</param>
+    /// <param name="method"><see cref="QuickMethod.Quench"/> (ALGORITHM.md §7.1) or <see cref="QuickMethod.Seed"/> (§7).</param>
+    /// <param name="options">The score weights the quench is scored with (its anneal options are not used); null for the defaults.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100; checked for either method).</param>
+    public QuickEstimate Quick(int self, int other, QuickMethod method, EmpathyOptions? options = null, double scale = 100)
     {
         CheckIndex(self, nameof(self));
         CheckIndex(other, nameof(other));
         CheckSameSize(self, other);
-        CheckScale(scale);
+        QuickParams p = QuickParams.From(method, options, scale);
         var pair = new AgentPair(self, other, 0);
         QuickEstimate result = default;
         lock (_lock)
@@ -582,7 +594,7 @@ public sealed class AgentSet : IDisposable
             Sync(other);
             try
             {
-                _set.Quick(new ReadOnlySpan<AgentPair>(in pair), scale, new Span<QuickEstimate>(ref result));
+                _set.Quick(new ReadOnlySpan<AgentPair>(in pair), p, new Span<QuickEstimate>(ref result));
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
@@ -590,16 +602,29 @@ public sealed class AgentSet : IDisposable
         return result;
     }
 
-    /// <summary>Quick estimates of many member pairs (their seeds are ignored).</summary>
+    /// <summary>The roadmap's quick estimates (<see cref="QuickMethod.Seed"/>) of many member pairs (their seeds are ignored).</summary>
     /// <param name="pairs">The pairs; each must have equal n.</param>
     /// <param name="results">One estimate per pair (at least as long as <paramref name="pairs"/>).</param>
     /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
     public void QuickBatch(ReadOnlySpan<AgentPair> pairs, Span<QuickEstimate> results, double scale = 100)
+        => QuickBatch(pairs, results, QuickMethod.Seed, null, scale);
+
+    /// <summary>
+    /// Quick estimates of many member pairs by <paramref name="method"/> (their seeds are ignored), on the host
+    /// in every backend; allocation-free in steady state.
+    /// </summary>
+    /// <param name="pairs">The pairs; each must have equal n.</param>
+    /// <param name="results">One estimate per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="method"><see cref="QuickMethod.Quench"/> (ALGORITHM.md §7.1) or <see cref="QuickMethod.Seed"/> (§7).</param>
+    /// <param name="options">The quench's score weights; null for the defaults.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100).</param>
+    public void QuickBatch(ReadOnlySpan<AgentPair> pairs, Span<QuickEstimate> results, QuickMethod method,
+        EmpathyOptions? options = null, double scale = 100)
     {
         if (results.Length < pairs.Length)
             throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
         for (int k = 0; k < pairs.Length; k++) CheckPair(pairs[k].Self, pairs[k].Other, nameof(pairs), k);
-        CheckScale(scale);
+        QuickParams p = QuickParams.From(method, options, scale);
         if (pairs.IsEmpty) return;
         lock (_lock)
         {
@@ -607,7 +632,7 @@ public sealed class AgentSet : IDisposable
             SyncPairs(pairs);
             try
             {
-                _set.Quick(pairs, scale, results[..pairs.Length]);
+                _set.Quick(pairs, p, results[..pairs.Length]);
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
@@ -814,9 +839,4 @@ public sealed class AgentSet : IDisposable
                 throw new InvalidOperationException($"the matrix needs members of equal n: member {a} has n={_members[a].Size} but member 0 has n={n} (use EmpathyEdges for a mixed set).");
     }
 
-    private static void CheckScale(double scale)
-    {
-        if (!double.IsFinite(scale) || scale <= 0)
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be finite and > 0, got {Validation.Fmt(scale)}.");
-    }
 }

@@ -543,7 +543,12 @@ public sealed partial class IsingEngine : IDisposable
         }
     }
 
-    /// <summary>The annealing-free estimate (ALGORITHM.md §7): <c>0.7·(1 - min(|Es - Eo|/scale, 1)) + 0.3·c</c>.</summary>
+    /// <summary>
+    /// The roadmap's annealing-free estimate (ALGORITHM.md §7, <see cref="QuickMethod.Seed"/>):
+    /// <c>0.7·(1 - min(|Es - Eo|/scale, 1)) + 0.3·c</c>. It does not rank pairs like the full
+    /// empathy; <see cref="Quick(IsingSystem, IsingSystem, QuickMethod, EmpathyOptions?, double)"/> with
+    /// <see cref="QuickMethod.Quench"/> does (docs/MODEL.md §7).
+    /// </summary>
     /// <param name="self">One system.</param>
     /// <param name="other">The other, same n.</param>
     /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
@@ -566,6 +571,105 @@ public sealed partial class IsingEngine : IDisposable
         { throw Modified(self, ss, nameof(self), nameof(other), nameof(Quick), e); }
         Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Quick));
         return result;
+    }
+
+    /// <summary>
+    /// An annealing-free, deterministic estimate of the empathy of <paramref name="self"/> towards
+    /// <paramref name="other"/>. <see cref="QuickMethod.Quench"/> (ALGORITHM.md §7.1) quenches the
+    /// other's J, h at zero temperature from all +1 and scores the result against the other's
+    /// spins exactly as <see cref="Empathy"/> scores its anneal (same components, same weights):
+    /// it ranks pairs like the full empathy at a fraction of its cost. <see cref="QuickMethod.Seed"/>
+    /// is the roadmap's formula (§7), as <see cref="Quick(IsingSystem, IsingSystem, double)"/>.
+    /// Bit-identical on every backend (computed on the host).
+    /// </summary>
+    /// <param name="self">The empathising system.</param>
+    /// <param name="other">The simulated system, same n.</param>
+    /// <param name="method">Which estimate.</param>
+    /// <param name="options">The quench's score weights (<see cref="EmpathyOptions.Weights"/>; the anneal options
+    /// are not used); null for <see cref="EmpathyOptions.Default"/>.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100; checked for either method).</param>
+    public QuickEstimate Quick(IsingSystem self, IsingSystem other, QuickMethod method, EmpathyOptions? options = null,
+        double scale = 100)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(other);
+        Validation.CheckSameSize(self, other, nameof(self), nameof(other));
+        QuickParams p = QuickParams.From(method, options, scale);
+        if (method == QuickMethod.Seed) return Quick(self, other, scale);
+        long ss = self.BeginRead(), so = other.BeginRead();
+        QuickEstimate result = default;
+        try
+        {
+            double c = _similarity.Get(self, ss, other, so, _backend);
+            var task = new EmpathyTask(self.View(), other.View(), 0, double.NaN, double.NaN, c);
+            _backend.Estimate(new ReadOnlySpan<EmpathyTask>(in task), p, new Span<QuickEstimate>(ref result));
+        }
+        catch (Exception e) when (Torn(e, self, ss) || Torn(e, other, so))
+        { throw Modified(self, ss, nameof(self), nameof(other), nameof(Quick), e); }
+        GC.KeepAlive(self);
+        GC.KeepAlive(other);
+        Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Quick));
+        return result;
+    }
+
+    /// <summary>
+    /// Quick estimates of many pairs (their seeds are ignored) by <paramref name="method"/>, on the
+    /// engine's threads; each result is bit for bit <see cref="Quick(IsingSystem, IsingSystem, QuickMethod, EmpathyOptions?, double)"/>.
+    /// Allocation-free in steady state. If another thread mutates a system meanwhile, the call throws
+    /// <see cref="SystemModifiedException"/> naming the first such pair.
+    /// </summary>
+    /// <param name="pairs">The pairs; each must have equal n.</param>
+    /// <param name="results">One estimate per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="method">Which estimate.</param>
+    /// <param name="options">The quench's score weights; null for the defaults.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100).</param>
+    public void QuickBatch(ReadOnlySpan<EmpathyPair> pairs, Span<QuickEstimate> results, QuickMethod method,
+        EmpathyOptions? options = null, double scale = 100)
+    {
+        ThrowIfDisposed();
+        if (results.Length < pairs.Length)
+            throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
+        QuickParams p = QuickParams.From(method, options, scale);
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            if (pairs[k].Self is null || pairs[k].Other is null)
+                throw new ArgumentNullException(nameof(pairs), $"pairs[{k}] has a null system.");
+            if (pairs[k].Self.Size != pairs[k].Other.Size)
+                throw new ArgumentException(
+                    $"pairs[{k}]: Other has n={pairs[k].Other.Size} but Self has n={pairs[k].Self.Size}; equal n is required.", nameof(pairs));
+        }
+        if (pairs.IsEmpty) return;
+        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
+        long[] sequences = ArrayPool<long>.Shared.Rent(2 * pairs.Length);
+        try
+        {
+            for (int k = 0; k < pairs.Length; k++)
+            {
+                sequences[2 * k] = pairs[k].Self.BeginRead();
+                sequences[2 * k + 1] = pairs[k].Other.BeginRead();
+            }
+            try
+            {
+                for (int k = 0; k < pairs.Length; k++)
+                {
+                    EmpathyPair pr = pairs[k];
+                    tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), 0,
+                        CouplingSimilarityCache.Norm(pr.Self, sequences[2 * k], _backend),
+                        CouplingSimilarityCache.Norm(pr.Other, sequences[2 * k + 1], _backend), double.NaN);
+                }
+                _backend.Estimate(tasks.AsSpan(0, pairs.Length), p, results[..pairs.Length]);
+            }
+            catch (Exception e) when (IsFailure(e) && FirstChangedPair(pairs, sequences) is not null)
+            { throw new SystemModifiedException(FirstChangedPair(pairs, sequences) ?? "pairs", nameof(QuickBatch), e); }
+            for (int k = 0; k < pairs.Length; k++) { GC.KeepAlive(pairs[k].Self); GC.KeepAlive(pairs[k].Other); }
+            if (FirstChangedPair(pairs, sequences) is { } changed) throw new SystemModifiedException(changed, nameof(QuickBatch));
+        }
+        finally
+        {
+            ArrayPool<EmpathyTask>.Shared.Return(tasks);
+            ArrayPool<long>.Shared.Return(sequences);
+        }
     }
 
     /// <summary>The §6 coupling similarity in [0, 1], LRU-cached by (Id, Version) of both systems.</summary>

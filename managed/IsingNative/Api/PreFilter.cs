@@ -10,8 +10,10 @@ namespace IsingNative;
 /// computed entry never has).
 /// </summary>
 /// <param name="TopK">How many candidates per self get the full empathy, ≥ 1.</param>
-/// <param name="Method">The estimate that ranks the candidates.</param>
-public sealed record PreFilter(int TopK, QuickMethod Method = QuickMethod.Seed)
+/// <param name="Method">The estimate that ranks the candidates: by default <see cref="QuickMethod.Quench"/>, scored
+/// with the call's own weights; <see cref="QuickMethod.Seed"/> (scale 100) ranks no better than chance
+/// (docs/PERFORMANCE.md, "Quick estimates: accuracy").</param>
+public sealed record PreFilter(int TopK, QuickMethod Method = QuickMethod.Quench)
 {
     /// <summary>Throws naming <paramref name="paramName"/> and the bad value unless TopK ≥ 1 and Method is defined.</summary>
     internal void Validate(string paramName)

@@ -18,18 +18,14 @@ internal static class PreFiltering
     /// <summary>The energy scale of the Seed estimate: the default of <see cref="IsingEngine.Quick(IsingSystem, IsingSystem, double)"/>.</summary>
     private const double SeedScale = 100;
 
-    /// <summary>Estimates of the pairs with the filter's method.</summary>
-    private static void Estimate(IBackendAgentSet set, ReadOnlySpan<AgentPair> pairs, QuickMethod method, Span<QuickEstimate> results)
-    {
-        switch (method)
-        {
-            case QuickMethod.Seed:
-                set.Quick(pairs, SeedScale, results);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(method), method, $"method {(int)method} is not a QuickMethod.");
-        }
-    }
+    /// <summary>
+    /// Estimates of the pairs with the filter's method: the backend set's quick batch, the quench
+    /// scored with the call's own weights (so it ranks by the score the call computes), the Seed
+    /// formula with its default scale.
+    /// </summary>
+    private static void Estimate(IBackendAgentSet set, ReadOnlySpan<AgentPair> pairs, QuickMethod method, in ScoreWeights weights,
+        Span<QuickEstimate> results) =>
+        set.Quick(pairs, new QuickParams(method, SeedScale, weights), results);
 
     /// <summary>
     /// §7 social attention of <paramref name="self"/> over the filter's top-k of <paramref name="others"/>
@@ -48,7 +44,7 @@ internal static class PreFiltering
         var pairs = new AgentPair[count];
         for (int k = 0; k < count; k++) pairs[k] = new AgentPair(self, others[k], seedBase + (ulong)k);
         var estimates = new QuickEstimate[count];
-        Estimate(set, pairs, filter.Method, estimates);
+        Estimate(set, pairs, filter.Method, weights, estimates);
         var scores = new double[count];
         for (int k = 0; k < count; k++) scores[k] = estimates[k].Score;
         var top = new int[keep];
@@ -103,7 +99,7 @@ internal static class PreFiltering
                     for (int a = first; a < first + rows; a++)
                         for (int b = 0; b < k; b++)
                             if (b != a) pairs[length++] = new AgentPair(a, b, 0);
-                    Estimate(set, pairs.AsSpan(0, length), filter.Method, estimates.AsSpan(0, length));
+                    Estimate(set, pairs.AsSpan(0, length), filter.Method, weights, estimates.AsSpan(0, length));
                     for (int r = 0; r < rows; r++)
                     {
                         int a = first + r;
@@ -149,7 +145,7 @@ internal static class PreFiltering
         var pairs = new AgentPair[count];
         for (int e = 0; e < count; e++) pairs[e] = new AgentPair(edges[e].Self, edges[e].Other, 0);
         var estimates = new QuickEstimate[count];
-        Estimate(set, pairs, filter.Method, estimates);
+        Estimate(set, pairs, filter.Method, weights, estimates);
         // Group the edges by self, each group in edge order: sort (self, edge index) keys.
         var order = new long[count];
         for (int e = 0; e < count; e++) order[e] = ((long)edges[e].Self << 32) | (uint)e;

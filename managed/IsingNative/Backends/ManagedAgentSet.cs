@@ -146,12 +146,14 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
             RunTiled(new EdgeJobs(e, Count), edges.Length, parameters, weights, scores, results, control, seedBase);
     }
 
-    public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> results)
+    public void Quick(ReadOnlySpan<AgentPair> pairs, in QuickParams parameters, Span<QuickEstimate> results)
     {
         for (int i = 0; i < pairs.Length; i++)
         {
             int a = pairs[i].Self, b = pairs[i].Other;
-            results[i] = Scoring.Quick(_observed[a].Energy, _observed[b].Energy, Similarity(a, b), scale);
+            results[i] = parameters.Method == QuickMethod.Seed
+                ? Scoring.Quick(_observed[a].Energy, _observed[b].Energy, Similarity(a, b), parameters.Scale)
+                : Quench.Estimate(_views[b], _observed[b].Energy, Similarity(a, b), parameters.Weights);
         }
     }
 

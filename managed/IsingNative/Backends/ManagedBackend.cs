@@ -96,6 +96,47 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
             EmpathyParallel(new BatchJob<EmpathyTask, EmpathyResult>(t, r, parameters, weights), tasks.Length);
     }
 
+    public void Estimate(ReadOnlySpan<EmpathyTask> tasks, in QuickParams parameters, Span<QuickEstimate> results)
+    {
+        if (tasks.IsEmpty) return;
+        long n = tasks[0].Other.N;
+        if (tasks.Length == 1 || Threads == 1 || tasks.Length * n * n < InlineWork)
+        {
+            for (int i = 0; i < tasks.Length; i++) results[i] = EstimateOne(tasks[i], parameters);
+            return;
+        }
+        fixed (EmpathyTask* t = tasks)
+        fixed (QuickEstimate* r = results)
+            EstimateParallel(t, r, parameters, tasks.Length);
+    }
+
+    // Separate, as AnnealParallel: the closure is allocated on entry to the method that captures.
+    private void EstimateParallel(EmpathyTask* t, QuickEstimate* r, QuickParams p, int count)
+        => Parallel.For(0, count, _parallel, i => r[i] = EstimateOne(t[i], p));
+
+    /// <summary>The task's §6 similarity: given, or from its norms (given or computed).</summary>
+    private double TaskSimilarity(in EmpathyTask task)
+    {
+        if (!double.IsNaN(task.Similarity)) return task.Similarity;
+        double na = double.IsNaN(task.SelfNorm) ? CouplingNormSquared(task.Self) : task.SelfNorm;
+        double nb = double.IsNaN(task.OtherNorm) ? CouplingNormSquared(task.Other) : task.OtherNorm;
+        return CouplingSimilarity(task.Self, task.Other, na, nb);
+    }
+
+    /// <summary>One §7 / §7.1 estimate.</summary>
+    private QuickEstimate EstimateOne(in EmpathyTask task, in QuickParams p)
+    {
+        SystemView other = task.Other;
+        double c = TaskSimilarity(task);
+        double eo = double.IsNaN(task.OtherEnergy) ? ObservablesCore.Energy(other.N, other.J, other.H, other.S) : task.OtherEnergy;
+        if (p.Method == QuickMethod.Seed)
+        {
+            SystemView self = task.Self;
+            return Scoring.Quick(ObservablesCore.Energy(self.N, self.J, self.H, self.S), eo, c, p.Scale);
+        }
+        return Quench.Estimate(other, eo, c, p.Weights);
+    }
+
     public void Observe(ReadOnlySpan<SystemView> systems, Span<Observables> results)
     {
         long work = 0;
