@@ -212,6 +212,27 @@ public class PreFilterTests(BackendKind backend)
         Assert.Throws<ArgumentNullException>(() => set.SocialAttention(0, [1, 2], 1, null, null!));
     }
 
+    [Test]
+    public void ACancelledFilteredMatrixLeavesTheOutputUntouchedAndProgressCountsTheKeptEntries()
+    {
+        const int k = 300, keep = 299;   // 89 700 entries: more than one tile on every backend (native: 65 536)
+        var agents = Enumerable.Range(0, k).Select(i => IsingSystem.SeedPattern(3, (ulong)i)).ToArray();
+        var options = new EmpathyOptions { Anneal = new AnnealOptions { Steps = 1, TrialsPerStep = 1 } };
+        using AgentSet set = _engine.CreateAgentSet(agents);
+        var scores = new double[k * k];
+        var reports = new List<BatchProgress>();
+        set.EmpathyMatrix(7, scores, options, new PreFilter(keep, QuickMethod.Seed), default, new SyncProgress(reports.Add));
+        Assert.That(reports, Is.Not.Empty);
+        Assert.That(reports[^1], Is.EqualTo(new BatchProgress((long)k * keep, (long)k * keep)), "progress counts the full empathies run");
+        Assert.That(scores.Count(v => v != 0), Is.LessThanOrEqualTo(k * keep));
+
+        Array.Fill(scores, double.NaN);
+        using var cts = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() =>
+            set.EmpathyMatrix(7, scores, options, new PreFilter(keep, QuickMethod.Seed), cts.Token, new SyncProgress(_ => cts.Cancel())));
+        Assert.That(scores, Is.All.NaN, "a cancelled filtered call writes nothing");
+    }
+
     private static void AssertSame(SocialAttentionResult expected, SocialAttentionResult actual, string what)
     {
         Assert.That(actual.MostEmpathicIndex, Is.EqualTo(expected.MostEmpathicIndex), what + " argmax");
