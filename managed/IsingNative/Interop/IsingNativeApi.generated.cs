@@ -640,7 +640,7 @@ internal static unsafe partial class IsingNativeApi
     public static partial int isn_version();
 
     /// <summary>
-    /// "1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
+    /// "1.3.0+cpu" or "1.3.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
     /// library; whether it loads is for the GPU calls to say): static string, never NULL.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_version_string")]
