@@ -53,15 +53,12 @@ internal sealed class QuickEstimateAccuracy(IsingEngine engine, bool quick, int 
 
         var estimates = new double[mix.Pairs.Length];
         var results = new EmpathyResult[mix.Pairs.Length];
-        Measurement? fullTime = null;
         foreach (Estimator estimator in estimators.Where(e => e.Name != "reseed"))
         {
             starting($"estimator-{estimator.Name}-cost");
-            fullTime ??= Timing.SecondsPerOp(n => { for (int i = 0; i < n; i++) engine.EmpathyBatch(mix.Pairs, results); }, repeats, repeatSeconds);
-            Measurement time = Timing.SecondsPerOp(n => { for (int i = 0; i < n; i++) estimator.Estimate(mix.Pairs, estimates); }, repeats, repeatSeconds);
-            double full = fullTime.Value.Median;
-            yield return new BenchRow($"estimator-{estimator.Name}-cost", "× full", time.Map(t => t / full), null,
-                $"{estimator.Description} over the {mix.Pairs.Length} pairs / EmpathyBatch of the same pairs (the spread is the estimate's)");
+            yield return new BenchRow($"estimator-{estimator.Name}-cost", "× full",
+                Ratio(() => estimator.Estimate(mix.Pairs, estimates), () => engine.EmpathyBatch(mix.Pairs, results)), null,
+                $"{estimator.Description} over the {mix.Pairs.Length} pairs / EmpathyBatch of the same pairs, timed alternately");
         }
 
         var social = PreFilterAccuracy.SocialWorkload(quick ? 3 : 12);
@@ -79,10 +76,9 @@ internal sealed class QuickEstimateAccuracy(IsingEngine engine, bool quick, int 
                 $"SocialAttention over {PreFilterAccuracy.SocialOthers} others (n = {PreFilterAccuracy.Size}), PreFilter({PreFilterAccuracy.SocialKeep}, {method}): of the unfiltered weights' top 10 %, the fraction kept; mean over {social.Length} selves (families round robin)");
             starting($"{socialName}-speedup");
             var (self, others) = social[0];
-            Measurement unfiltered = Timing.SecondsPerOp(n => { for (int i = 0; i < n; i++) engine.SocialAttention(self, others, (ulong)i); }, repeats, repeatSeconds);
-            Measurement filtered = Timing.SecondsPerOp(n => { for (int i = 0; i < n; i++) engine.SocialAttention(self, others, (ulong)i, null, filter); }, repeats, repeatSeconds);
-            yield return new BenchRow($"{socialName}-speedup", "×", unfiltered.Map(t => t / filtered.Median), null,
-                $"SocialAttention time, unfiltered / PreFilter({PreFilterAccuracy.SocialKeep}, {method}), {PreFilterAccuracy.SocialOthers} seed-pattern others (the spread is the unfiltered call's)");
+            yield return new BenchRow($"{socialName}-speedup", "×",
+                Ratio(() => engine.SocialAttention(self, others, 7), () => engine.SocialAttention(self, others, 7, null, filter)), null,
+                $"SocialAttention time, unfiltered / PreFilter({PreFilterAccuracy.SocialKeep}, {method}), {PreFilterAccuracy.SocialOthers} seed-pattern others, timed alternately");
 
             string matrixName = $"prefilter-{m}-matrix-{k}";
             starting($"{matrixName}-recall");
@@ -90,11 +86,39 @@ internal sealed class QuickEstimateAccuracy(IsingEngine engine, bool quick, int 
                 $"AgentSet.EmpathyMatrix of {k} seed-pattern agents (n = {PreFilterAccuracy.Size}), PreFilter({keep}, {method}): of each row's unfiltered top 10 % (off the diagonal), the fraction kept; mean over the rows");
             starting($"{matrixName}-speedup");
             var matrixFilter = new PreFilter(keep, method);
-            Measurement fullMatrix = Timing.SecondsOfRuns(() => set.EmpathyMatrix(7, scores.AsSpan()), repeats);
-            Measurement filteredMatrix = Timing.SecondsOfRuns(() => set.EmpathyMatrix(7, scores.AsSpan(), null, matrixFilter), repeats);
-            yield return new BenchRow($"{matrixName}-speedup", "×", fullMatrix.Map(t => t / filteredMatrix.Median), null,
-                $"AgentSet.EmpathyMatrix time, unfiltered / PreFilter({keep}, {method}), {k} agents, {repeats} runs each (the spread is the unfiltered call's)");
+            yield return new BenchRow($"{matrixName}-speedup", "×",
+                Ratio(() => set.EmpathyMatrix(7, scores.AsSpan()), () => set.EmpathyMatrix(7, scores.AsSpan(), null, matrixFilter)), null,
+                $"AgentSet.EmpathyMatrix time, unfiltered / PreFilter({keep}, {method}), {k} agents, timed alternately");
         }
+    }
+
+    /// <summary>
+    /// Time of <paramref name="a"/> over time of <paramref name="b"/>, the two timed alternately (a loop of
+    /// each per repeat, calibrated to about the repeat time) so that a neighbour's load on the shared
+    /// machine falls on both; median and spread of the per-repeat ratios.
+    /// </summary>
+    private Measurement Ratio(Action a, Action b)
+    {
+        a();
+        b();   // warm-up
+        int CountFor(Action f)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            f();
+            return Math.Max(1, (int)Math.Ceiling(repeatSeconds / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+        }
+        int countA = CountFor(a), countB = CountFor(b);
+        double Seconds(Action f, int count)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 0; i < count; i++) f();
+            return clock.Elapsed.TotalSeconds / count;
+        }
+        int rounds = Math.Max(repeats, 5);
+        var ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) ratios[r] = Seconds(a, countA) / Seconds(b, countB);
+        Array.Sort(ratios);
+        return new Measurement(ratios[rounds / 2], ratios[0], ratios[^1], rounds);
     }
 
     private static BenchRow Row(string metric, string unit, double value, string note) =>
