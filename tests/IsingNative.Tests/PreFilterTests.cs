@@ -147,6 +147,9 @@ public class PreFilterTests(BackendKind backend)
                 }
             }
         }
+        var engineScores = new double[k * k];
+        _engine.EmpathyMatrix(agents, 11, engineScores, Short, filter);
+        for (int cell = 0; cell < k * k; cell++) Bits.Same(scores[cell], engineScores[cell], $"engine form, cell {cell}");
         using AgentSet referenceSet = _reference.CreateAgentSet(agents);
         var reference = new EmpathyResult[k * k];
         referenceSet.EmpathyMatrix(11, reference.AsSpan(), Short, filter);
@@ -206,6 +209,9 @@ public class PreFilterTests(BackendKind backend)
         Assert.That(scores, Is.All.EqualTo(-7.0));
         e = Assert.Throws<ArgumentOutOfRangeException>(() => set.EmpathyEdges([new AgentEdge(0, 1)], 1, scores.AsSpan(0, 1), null, new PreFilter(2, (QuickMethod)77)))!;
         Assert.That(e.Message, Does.Contain("77"));
+        Assert.That(scores, Is.All.EqualTo(-7.0));
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => _engine.EmpathyMatrix(agents, 1, scores, null, new PreFilter(0)))!;
+        Assert.That(e.Message, Does.Contain("got 0"));
         Assert.That(scores, Is.All.EqualTo(-7.0));
         e = Assert.Throws<ArgumentOutOfRangeException>(() => _engine.SocialAttention(agents[0], agents[1..], 1, null, new PreFilter(-3)))!;
         Assert.That(e.Message, Does.Contain("got -3"));
