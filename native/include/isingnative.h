@@ -392,7 +392,9 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context,
 ISN_API isn_status isn_observe_batch(isn_context* context,
     const isn_system_view* systems, int32_t count, isn_observables* results);
 
-/* Quick estimate (Tier 3c) for each pair (seeds ignored); scale > 0, finite.
+/* The roadmap's quick estimate (Tier 3c, ISN_QUICK_SEED) for each pair (seeds
+ * ignored); scale > 0, finite. It does not rank pairs like the empathy; the
+ * quench of isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators").
  * Both systems of a pair need spins and equal n. Computed on the host. */
 ISN_API isn_status isn_quick_estimate_batch(isn_context* context,
     const isn_system_view* systems, int32_t system_count,
@@ -506,8 +508,8 @@ ISN_API isn_status isn_set_empathy_edges(isn_context* context, isn_agent_set* se
     int32_t edge_count, uint64_t seed_base, const isn_empathy_options* options, double* scores_out,
     isn_empathy_result* results_out, const isn_run_control* control);
 
-/* Quick estimates (Tier 3c) for pairs of members (seeds ignored; as
- * isn_quick_estimate_batch). */
+/* The roadmap's quick estimates (Tier 3c, ISN_QUICK_SEED) for pairs of
+ * members (seeds ignored; as isn_quick_estimate_batch). */
 ISN_API isn_status isn_set_quick_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
     int32_t pair_count, double scale, isn_quick_estimate* results);
 

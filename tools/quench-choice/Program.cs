@@ -68,6 +68,24 @@ foreach (var gen in new[] { "seed", "spin" })
     Console.WriteLine();
 }
 
+// Swarm pre-filtering: all K^2 ordered pairs of K agents (the quench runs once per other).
+foreach (var gen in new[] { "seed", "spin" })
+    foreach (int n in new[] { 20, 32 })
+    {
+        const int K = 64;
+        var agents = Enumerable.Range(0, K).Select(a => gen == "seed" ? IsingSystem.SeedPattern(n, (ulong)(1000 + a)) : IsingSystem.SpinGlass(n, (ulong)(1000 + a))).ToArray();
+        var sp = (from a in agents from b in agents select new EmpathyPair(a, b, 1)).ToArray();
+        var fr = new EmpathyResult[sp.Length];
+        var qr = new QuickEstimate[sp.Length];
+        double tF = double.MaxValue, tQ = double.MaxValue;
+        for (int r = 0; r < 7; r++)
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew(); engine.EmpathyBatch(sp, fr, opts); tF = Math.Min(tF, sw.Elapsed.TotalNanoseconds / sp.Length);
+            sw.Restart(); engine.QuickBatch(sp, qr, QuickMethod.Quench); tQ = Math.Min(tQ, sw.Elapsed.TotalNanoseconds / sp.Length);
+        }
+        Console.WriteLine($"swarm {gen} K={K} n={n}: per pair full {tF:F0} ns, quench batch {tQ:F0} ns ({tQ / tF:P1})");
+    }
+
 static class Stat
 {
     public static double[] Ranks(List<double> x)

@@ -43,18 +43,19 @@ internal static unsafe class Quench
     }
 
     /// <summary>
-    /// The quench estimate of a pair from the other's actual energy and the §6 similarity
-    /// <paramref name="c"/>: score and similarity as the empathy's §5 score of the quenched
-    /// state, energy difference |E(quenched) − E(actual)|.
+    /// The part of the quench estimate that depends on the other alone: its J, h quenched and
+    /// compared with its actual spins (§5 steps 2–5), given <paramref name="actualEnergy"/>, the
+    /// §3 energy of its actual spins. A batch computes it once per distinct other.
     /// </summary>
-    public static QuickEstimate Estimate(SystemView other, double actualEnergy, double c, in ScoreWeights w)
+    public static EmpathyParts Parts(SystemView other, double actualEnergy)
     {
         int n = other.N;
         if (n <= StackSpins)
         {
             sbyte* s = stackalloc sbyte[n];
             double* phi = stackalloc double[n];
-            return Score(other, actualEnergy, c, w, s, phi);
+            Run(n, other.J, other.H, s, phi);
+            return Scoring.Parts(other, actualEnergy, s);
         }
         sbyte[] sa = ArrayPool<sbyte>.Shared.Rent(n);
         double[] pa = ArrayPool<double>.Shared.Rent(n);
@@ -62,7 +63,10 @@ internal static unsafe class Quench
         {
             fixed (sbyte* s = sa)
             fixed (double* phi = pa)
-                return Score(other, actualEnergy, c, w, s, phi);
+            {
+                Run(n, other.J, other.H, s, phi);
+                return Scoring.Parts(other, actualEnergy, s);
+            }
         }
         finally
         {
@@ -71,12 +75,18 @@ internal static unsafe class Quench
         }
     }
 
-    private static QuickEstimate Score(SystemView other, double actualEnergy, double c, in ScoreWeights w, sbyte* s, double* phi)
-    {
-        Run(other.N, other.J, other.H, s, phi);
-        EmpathyResult r = Scoring.Empathy(other, actualEnergy, s, c, w, 0, default);
-        return new QuickEstimate(r.Score, c, Math.Abs(r.PredictedEnergy - r.ActualEnergy));
-    }
+    /// <summary>
+    /// The quench estimate from the other's <paramref name="parts"/> and the §6 similarity
+    /// <paramref name="c"/>: the empathy's §5 score of the quenched state, c, and
+    /// |E(quenched) − E(actual)|.
+    /// </summary>
+    public static QuickEstimate Of(in EmpathyParts parts, double c, in ScoreWeights w)
+        => new(Scoring.Score(w, parts.Overlap, parts.EnergyError, c, parts.MagnetizationError), c,
+            Math.Abs(parts.PredictedEnergy - parts.ActualEnergy));
+
+    /// <summary>One pair: <see cref="Of"/> of <see cref="Parts"/>.</summary>
+    public static QuickEstimate Estimate(SystemView other, double actualEnergy, double c, in ScoreWeights w)
+        => Of(Parts(other, actualEnergy), c, w);
 }
 
 /// <summary>The parameters of a quick-estimate batch (the C API's <c>isn_estimate_options</c>).</summary>

@@ -800,7 +800,9 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_observe_batch(IsnContextHandle context, IsnSystemView* systems, int count, IsnObservables* results);
 
     /// <summary>
-    /// Quick estimate (Tier 3c) for each pair (seeds ignored); scale &gt; 0, finite.
+    /// The roadmap's quick estimate (Tier 3c, ISN_QUICK_SEED) for each pair (seeds
+    /// ignored); scale &gt; 0, finite. It does not rank pairs like the empathy; the
+    /// quench of isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators").
     /// Both systems of a pair need spins and equal n. Computed on the host.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_quick_estimate_batch")]
@@ -927,8 +929,8 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_set_empathy_edges(IsnContextHandle context, IsnAgentSetHandle set, IsnEdge* edges, int edge_count, ulong seed_base, IsnEmpathyOptions* options, double* scores_out, IsnEmpathyResult* results_out, IsnRunControl* control);
 
     /// <summary>
-    /// Quick estimates (Tier 3c) for pairs of members (seeds ignored; as
-    /// isn_quick_estimate_batch).
+    /// The roadmap's quick estimates (Tier 3c, ISN_QUICK_SEED) for pairs of
+    /// members (seeds ignored; as isn_quick_estimate_batch).
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_set_quick_estimate")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]

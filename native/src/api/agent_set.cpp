@@ -589,16 +589,16 @@ ISN_API isn_status isn_set_estimate(isn_context* context, isn_agent_set* set, co
             });
             return;
         }
-        // The quench costs about n^2 per pair besides the similarity's n^2 / 2.
-        const auto run = [&](int64_t count, const std::function<void(int64_t)>& body) {
-            for_members(ref.backend(), count, count * (n * n * 3 / 2), body);
+        const EstimateRun run = [&](int64_t count, int64_t per_item, const std::function<void(int64_t)>& body) {
+            for_members(ref.backend(), count, count * per_item, body);
         };
-        estimate_pairs(pair_count, s.max_n, results, [&](int64_t k) {
-            const size_t v = static_cast<size_t>(pairs[k].other_index);
-            const isn_system_view& o_view = s.views[v];
-            return quench_estimate_host(o_view.n, o_view.couplings, o_view.fields, o_view.spins, s.energies[v],
-                                        pair_similarity(s, pairs[k]), o.weights);
-        }, run);
+        quench_estimates(
+            pairs, pair_count, n, o.weights, results,
+            [&](int32_t other) {
+                const isn_system_view& v = s.views[static_cast<size_t>(other)];
+                return quench_parts_host(v.n, v.couplings, v.fields, v.spins, s.energies[static_cast<size_t>(other)]);
+            },
+            [&](int64_t k) { return pair_similarity(s, pairs[k]); }, run);
     });
 }
 

@@ -319,9 +319,18 @@ ISN_API isn_status isn_estimate_batch(isn_context* context, const isn_system_vie
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
         validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
         const isn_estimate_options o = *options;
-        const auto run = [&](int64_t count, const std::function<void(int64_t)>& body) { b.host_for(count, body); };
+        int64_t max_n = 0;
+        for (int32_t k = 0; k < pair_count; ++k) max_n = std::max<int64_t>(max_n, systems[pairs[k].other_index].n);
+        // A small loop (a single Quick) runs on the calling thread: waking the pool costs more.
+        const EstimateRun run = [&](int64_t count, int64_t per_item, const std::function<void(int64_t)>& body) {
+            if (count * per_item < kInlineWork) {
+                for (int64_t k = 0; k < count; ++k) body(k);
+            } else {
+                b.host_for(count, body);
+            }
+        };
         if (o.method == ISN_QUICK_SEED) {
-            run(pair_count, [&](int64_t k) {
+            run(pair_count, max_n * max_n * 3 / 2, [&](int64_t k) {
                 const isn_system_view& s = systems[pairs[k].self_index];
                 const isn_system_view& v = systems[pairs[k].other_index];
                 results[k] = core::quick_estimate(s.n, s.couplings, s.fields, s.spins, v.couplings, v.fields, v.spins,
@@ -329,14 +338,18 @@ ISN_API isn_status isn_estimate_batch(isn_context* context, const isn_system_vie
             });
             return;
         }
-        int32_t max_n = 0;
-        for (int32_t k = 0; k < pair_count; ++k) max_n = std::max(max_n, systems[pairs[k].other_index].n);
-        estimate_pairs(pair_count, max_n, results, [&](int64_t k) {
-            const isn_system_view& s = systems[pairs[k].self_index];
-            const isn_system_view& v = systems[pairs[k].other_index];
-            return quench_estimate_host(v.n, v.couplings, v.fields, v.spins, core::energy(v.n, v.couplings, v.fields, v.spins),
-                                        core::coupling_similarity(v.n, s.couplings, v.couplings), o.weights);
-        }, run);
+        quench_estimates(
+            pairs, pair_count, max_n, o.weights, results,
+            [&](int32_t other) {
+                const isn_system_view& v = systems[other];
+                return quench_parts_host(v.n, v.couplings, v.fields, v.spins,
+                                         core::energy(v.n, v.couplings, v.fields, v.spins));
+            },
+            [&](int64_t k) {
+                return core::coupling_similarity(systems[pairs[k].other_index].n, systems[pairs[k].self_index].couplings,
+                                                 systems[pairs[k].other_index].couplings);
+            },
+            run);
     });
 }
 

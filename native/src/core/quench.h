@@ -36,22 +36,32 @@ ISN_HD inline int32_t quench(int32_t n, const double* J, const double* h, int8_t
     return kQuenchMaxSweeps;
 }
 
-// The quench estimate of self towards other: other's (Jo, ho) quenched into
-// `pred`, scored against other's actual spins so by the full empathy's
-// scoring (section 5 steps 2-7, the same weights), given Ea = energy(n, Jo,
-// ho, so) and c = coupling_similarity(n, Js, Jo). energy_difference is
-// |E(pred) - Ea|. pred and phi: n each (scratch).
+// The part of the quench estimate that depends on the other alone: other's
+// (Jo, ho) quenched into `pred`, compared with other's actual spins so by
+// section 5 steps 2-5, given Ea = energy(n, Jo, ho, so). pred and phi: n each
+// (scratch). A batch computes it once per distinct other.
+ISN_HD inline EmpathyParts quench_parts(int32_t n, const double* Jo, const double* ho, const int8_t* so, double Ea,
+                                        int8_t* pred, double* phi) {
+    (void)quench(n, Jo, ho, pred, phi);
+    return empathy_parts(n, Jo, ho, so, pred, Ea);
+}
+
+// The quench estimate of self towards other from the other's parts and
+// c = coupling_similarity(n, Js, Jo): the empathy's score of the quenched
+// state with weights w (section 5 step 7), c, and |E(pred) - Ea|.
+ISN_HD inline isn_quick_estimate quench_estimate_of(const EmpathyParts& p, double c, const isn_weights& w) {
+    isn_quick_estimate q;
+    q.score = weigh_score(w, p.overlap, p.energy_error, c, p.magnetization_error);
+    q.coupling_similarity = c;
+    q.energy_difference = abs_d(p.predicted_energy - p.actual_energy);
+    return q;
+}
+
+// Both in one (one pair).
 ISN_HD inline isn_quick_estimate quench_estimate_from(int32_t n, const double* Jo, const double* ho, const int8_t* so,
                                                       double Ea, double c, const isn_weights& w, int8_t* pred,
                                                       double* phi) {
-    (void)quench(n, Jo, ho, pred, phi);
-    isn_empathy_result r{};
-    score_empathy_from(n, Jo, ho, so, pred, w, Ea, c, r);
-    isn_quick_estimate q;
-    q.score = r.score;
-    q.coupling_similarity = c;
-    q.energy_difference = abs_d(r.predicted_energy - r.actual_energy);
-    return q;
+    return quench_estimate_of(quench_parts(n, Jo, ho, so, Ea, pred, phi), c, w);
 }
 
 }  // namespace isn::core
