@@ -83,8 +83,9 @@ internal static class PreFiltering
         var edges = new AgentEdge[(long)k * keep];
         if (keep > 0)
         {
-            // Rows in chunks of about 4096 estimates: few backend calls, bounded scratch.
-            int rowsPerChunk = Math.Max(1, 4096 / candidates);
+            // Rows in chunks of about 65 536 estimates (2.5 MB of scratch): few backend calls, and a
+            // batch quenches each distinct other once, so each agent is quenched once per chunk.
+            int rowsPerChunk = Math.Max(1, 65536 / candidates);
             AgentPair[] pairs = ArrayPool<AgentPair>.Shared.Rent(rowsPerChunk * candidates);
             QuickEstimate[] estimates = ArrayPool<QuickEstimate>.Shared.Rent(rowsPerChunk * candidates);
             double[] rowScores = ArrayPool<double>.Shared.Rent(candidates);
