@@ -106,6 +106,21 @@ public class PreFilterTests(BackendKind backend)
     }
 
     [Test]
+    public void EqualEstimatesKeepTheLowerIndex([Values] QuickMethod method)
+    {
+        // Others 0..3 are one system, 4..7 another (clones: equal estimates within each block).
+        IsingSystem self = IsingSystem.SpinGlass(15, 1);
+        IsingSystem a = IsingSystem.SpinGlass(15, 2), b = IsingSystem.SeedPattern(15, 3);
+        IsingSystem[] others = [a, a.Clone(), a.Clone(), a.Clone(), b, b.Clone(), b.Clone(), b.Clone()];
+        double qa = _reference.Quick(self, a, method, Short).Score, qb = _reference.Quick(self, b, method, Short).Score;
+        Assume.That(qa, Is.Not.EqualTo(qb), "the two blocks need different estimates");
+        int better = qa > qb ? 0 : 4, worse = 4 - better;
+        SocialAttentionResult filtered = _engine.SocialAttention(self, others, 3, Short, new PreFilter(6, method));
+        int[] kept = Enumerable.Range(0, 8).Where(k => filtered.Results[k].Steps > 0).ToArray();
+        Assert.That(kept, Is.EqualTo(Enumerable.Range(better, 4).Concat([worse, worse + 1]).Order().ToArray()));
+    }
+
+    [Test]
     public void ATopKOfAllTheOthersIsTheUnfilteredCall()
     {
         IsingSystem[] agents = Swarm(6, 12, 7);
