@@ -116,7 +116,7 @@ TEST(Quench, AFerromagnetQuenchesToItsGroundStateAndScoresItLikeTheEmpathy) {
 TEST(Quench, EstimateBatchIsTheCoreOnEveryRouteAndSeedIsTheQuickEstimate) {
     for (int32_t threads : {1, 2}) {
         Context ctx(threads);
-        // Mixed sizes, including one beyond the stack scratch (staged route).
+        // Mixed sizes, including one beyond the stack scratch (per-thread heap buffer), and repeated others.
         std::vector<HostSystem> systems;
         for (int32_t k = 0; k < 12; ++k) systems.push_back(make(k < 6 ? 20 : 9, 100 + k, k % 2 == 1));
         systems.push_back(make(1100, 7, true));
