@@ -337,6 +337,31 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
         EmpathyOptions? options = null)
+        => Social(self, others, seedBase, options, null);
+
+    /// <summary>
+    /// Social attention with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every other is
+    /// estimated with the filter's method and the full empathy runs only for the
+    /// <see cref="PreFilter.TopK"/> best-estimated others (equal estimates: the lower index), with the
+    /// seeds the unfiltered call gives them (bit-identical results). Weights are §7's over the kept
+    /// others and 0 for the skipped ones, whose score is 0 and result <c>default</c> (<c>Steps</c> 0); the
+    /// collective emotion and the most empathic index are over the kept others. With TopK ≥ the number
+    /// of others the result is the unfiltered call's.
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of others to keep.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter preFilter)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        return Social(self, others, seedBase, options, preFilter);
+    }
+
+    private SocialAttentionResult Social(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter? preFilter)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(self);
@@ -349,6 +374,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         options ??= EmpathyOptions.Default;
         options.Validate();
+        preFilter?.Validate(nameof(preFilter));
         int count = others.Length;
         // Member 0 is self, members 1..count the others: the backend's set does the
         // empathies, the emotions and the §7 aggregation (written once per backend).
@@ -366,8 +392,10 @@ public sealed partial class IsingEngine : IDisposable
         try
         {
             using IBackendAgentSet set = CreateBackendSet(members, sequences);
-            best = set.SocialAttention(0, indices, seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights),
-                weights, results, out collective);
+            AnnealParams p = AnnealParams.From(options.Anneal);
+            ScoreWeights w = ScoreWeights.From(options.Weights);
+            best = preFilter is null ? set.SocialAttention(0, indices, seedBase, p, w, weights, results, out collective)
+                : PreFiltering.SocialAttention(set, 0, indices, seedBase, p, w, preFilter, weights, results, out collective);
             GC.KeepAlive(members);
         }
         catch (Exception e) when (IsFailure(e) && FirstChanged(members, sequences) >= 0)
@@ -404,6 +432,31 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="progress">Told the entries finished after each tile, on the calling thread.</param>
     public void EmpathyMatrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options,
         CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+        => Matrix(agents, seedBase, scores, options, null, cancellationToken, progress);
+
+    /// <summary>
+    /// The K×K matrix with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"), as
+    /// <see cref="AgentSet.EmpathyMatrix(ulong, Span{double}, EmpathyOptions?, PreFilter, CancellationToken, IProgress{BatchProgress}?)"/>
+    /// on a set of these agents: each row's K − 1 off-diagonal entries are estimated and only its
+    /// <see cref="PreFilter.TopK"/> best get the full empathy (bit-identical to the unfiltered entries);
+    /// every other entry, the diagonal included, is 0. The output is written when the call completes.
+    /// </summary>
+    /// <param name="agents">K ≥ 1 systems of equal n.</param>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="scores">K*K scores, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of entries to keep per row.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the full empathies finished after each tile.</param>
+    public void EmpathyMatrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options,
+        PreFilter preFilter, CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        Matrix(agents, seedBase, scores, options, preFilter, cancellationToken, progress);
+    }
+
+    private void Matrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options,
+        PreFilter? preFilter, CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
     {
         ThrowIfDisposed();
         if (agents.IsEmpty) throw new ArgumentException("agents: at least one agent is required, got 0.", nameof(agents));
@@ -421,6 +474,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         options ??= EmpathyOptions.Default;
         options.Validate();
+        preFilter?.Validate(nameof(preFilter));
         cancellationToken.ThrowIfCancellationRequested();
         long[] sequences = ArrayPool<long>.Shared.Rent(k);
         try
@@ -429,8 +483,10 @@ public sealed partial class IsingEngine : IDisposable
             try
             {
                 using IBackendAgentSet set = CreateBackendSet(agents, sequences);
-                set.EmpathyMatrix(seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights), scores, default,
-                    new RunControl(cancellationToken, progress));
+                AnnealParams p = AnnealParams.From(options.Anneal);
+                ScoreWeights w = ScoreWeights.From(options.Weights);
+                if (preFilter is null) set.EmpathyMatrix(seedBase, p, w, scores, default, new RunControl(cancellationToken, progress));
+                else PreFiltering.EmpathyMatrix(set, k, seedBase, p, w, preFilter, scores, default, new RunControl(cancellationToken, progress));
             }
             catch (Exception e) when (IsFailure(e) && FirstChanged(agents, sequences) >= 0)
             { throw new SystemModifiedException($"agents[{FirstChanged(agents, sequences)}]", nameof(EmpathyMatrix), e); }
