@@ -38,6 +38,12 @@ internal static class CliOptions
     private static readonly (string Name, SweepOrder Value)[] SweepChoices =
         [("random", SweepOrder.Random), ("sequential", SweepOrder.Sequential)];
 
+    private static readonly (string Name, QuickMethod Value)[] QuickMethodChoices =
+        [("seed", QuickMethod.Seed), ("quench", QuickMethod.Quench)];
+
+    /// <summary>The command-line name of a quick-estimate method (<c>seed</c>, <c>quench</c>).</summary>
+    public static string NameOf(QuickMethod method) => Array.Find(QuickMethodChoices, c => c.Value == method).Name;
+
     /// <summary>The seed used when <c>--seed</c> is not given.</summary>
     public const ulong DefaultSeed = 1;
 
@@ -214,6 +220,16 @@ internal static class CliOptions
         DefaultValueFactory = _ => EmpathyWeights.Default,
         CustomParser = ParseWeights,
         HelpName = "wO,wE,wC,wM",
+    };
+
+    /// <summary><c>--method seed|quench</c> of <c>ising quick</c> (MODEL.md §7; quench is the default by measurement).</summary>
+    public static readonly Option<QuickMethod> QuickMethodOption = new("--method")
+    {
+        Description = "quench (default: the other's couplings quenched at zero temperature from all +1, scored like the empathy; " +
+                      "ranks pairs like the full empathy) or seed (the roadmap's 0.7·(1 - min(|ΔE|/scale, 1)) + 0.3·c)",
+        DefaultValueFactory = _ => QuickMethod.Quench,
+        CustomParser = r => ParseChoice(r, "--method", QuickMethodChoices, QuickMethod.Quench),
+        HelpName = "seed|quench",
     };
 
     /// <summary>A <c>--agents K</c> option with a command-specific default.</summary>

@@ -64,7 +64,7 @@ public:
                 case 8: edges(); break;
                 case 9: quick(); break;
                 case 10: similarity(); break;
-                default: info(); break;
+                default: estimate(); break;
             }
         }
     }
@@ -423,6 +423,35 @@ private:
         if (!s.bad && !bad_count) {
             const std::vector<isn_system_view> v = views();
             const isn_status e = isn_quick_estimate_batch(contexts().one, v.data(), K(), pp, count, scale, re.ptr());
+            FUZZ_CHECK((e == ISN_STATUS_OK) == ok, call);
+        }
+        if (!ok) return;
+        FUZZ_CHECK(ra.same_as(re), call);
+        for (const isn_quick_estimate& q : ra.v) check_quick(q, call);
+    }
+
+    // isn_set_estimate: both methods, the same bytes as isn_estimate_batch on the members' views.
+    void estimate() {
+        static const char* call = "isn_set_estimate";
+        const Sets s = sets();
+        const int32_t count = decode_count(in_, 12);
+        bool all_ok;
+        const std::vector<isn_pair> pairs = decode_pairs(count, all_ok);
+        const isn_estimate_options options = decode_estimate_options(in_);
+        int32_t pass_count = count;
+        const bool bad_count = decode_bad_count(in_, ISN_MAX_BATCH, pass_count);
+        const bool null_pairs = in_.chance(3), null_options = in_.chance(3), null_results = in_.chance(3);
+        const size_t c = static_cast<size_t>(count);
+        Out<isn_quick_estimate> ra(c, null_results), rb(c, null_results), re(c, null_results);
+        const isn_pair* pp = null_pairs ? nullptr : pairs.data();
+        const isn_estimate_options* op = null_options ? nullptr : &options;
+        const auto run = [&](int k, isn_quick_estimate* results) {
+            return isn_set_estimate(s.ctx(k), s.set(k), pp, pass_count, op, results);
+        };
+        const bool ok = run_on_both(call, s.expect(), run, both(ra, rb));
+        if (!s.bad && !bad_count) {
+            const std::vector<isn_system_view> v = views();
+            const isn_status e = isn_estimate_batch(contexts().one, v.data(), K(), pp, count, op, re.ptr());
             FUZZ_CHECK((e == ISN_STATUS_OK) == ok, call);
         }
         if (!ok) return;

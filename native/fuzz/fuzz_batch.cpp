@@ -1,7 +1,7 @@
 // libFuzzer harness: the borrowed-view batch calls of the C API
 // (isn_anneal_batch, isn_empathy_batch, isn_social_attention,
 // isn_empathy_matrix, isn_observe_batch, isn_quick_estimate_batch,
-// isn_coupling_similarity_batch, isn_sample). The first byte picks the call,
+// isn_estimate_batch, isn_coupling_similarity_batch, isn_sample). The first byte picks the call,
 // the rest decodes its systems and arguments (fuzz_common.h). Every call runs
 // on a 1-thread and a 2-thread CPU context; the invariants:
 //   - the status is one a CPU context may return, the same on both contexts,
@@ -286,6 +286,46 @@ void fuzz_quick(Input& in, const Handles& hs) {
     }
 }
 
+// isn_estimate_batch: both methods; Seed must be isn_quick_estimate_batch's
+// bytes with options.scale, and either method's similarity the similarity batch's.
+void fuzz_estimate(Input& in, const Handles& hs) {
+    static const char* call = "isn_estimate_batch";
+    const int32_t system_count = decode_count(in, 8);
+    const std::vector<System> systems = decode_systems(in, system_count, in.between(1, 64));
+    const Snapshot snap(systems);
+    const std::vector<isn_system_view> views = views_of(systems);
+    const int32_t pair_count = decode_count(in, 16);
+    std::vector<isn_pair> pairs(static_cast<size_t>(pair_count));
+    for (isn_pair& p : pairs) p = isn_pair{decode_index(in, system_count), decode_index(in, system_count), in.u8()};
+    const isn_estimate_options options = decode_estimate_options(in);
+    int32_t pass_systems = system_count, pass_pairs = pair_count;
+    decode_bad_count(in, ISN_MAX_BATCH, pass_systems);
+    decode_bad_count(in, ISN_MAX_BATCH, pass_pairs);
+    const bool null_systems = in.chance(4), null_pairs = in.chance(4), null_options = in.chance(4),
+               null_results = in.chance(4);
+    Out<isn_quick_estimate> ra(static_cast<size_t>(pair_count), null_results), rb(static_cast<size_t>(pair_count), null_results);
+    const isn_system_view* sv = null_systems ? nullptr : views.data();
+    const isn_pair* pp = null_pairs ? nullptr : pairs.data();
+    const isn_estimate_options* op = null_options ? nullptr : &options;
+    const auto run = [&](int k, isn_quick_estimate* results) {
+        return isn_estimate_batch(hs.ctx[k], sv, pass_systems, pp, pass_pairs, op, results);
+    };
+    if (!run_on_both(call, {hs.bad, false, &snap}, run, both(ra, rb))) return;
+    std::vector<isn_quick_estimate> seed(static_cast<size_t>(pair_count));
+    if (options.method == ISN_QUICK_SEED)
+        FUZZ_CHECK(isn_quick_estimate_batch(hs.ctx[0], views.data(), system_count, pairs.data(), pair_count, options.scale,
+                                            seed.data()) == ISN_STATUS_OK,
+                   call);
+    for (int32_t k = 0; k < pair_count; ++k) {
+        const isn_pair& p = pairs[static_cast<size_t>(k)];
+        const isn_quick_estimate& q = ra.v[static_cast<size_t>(k)];
+        check_quick(q, call);
+        const double c = similarity_of(views.data(), system_count, p, call);
+        FUZZ_CHECK(same_bytes(&c, &q.coupling_similarity, sizeof c), call);
+        if (options.method == ISN_QUICK_SEED) FUZZ_CHECK(same_bytes(&seed[static_cast<size_t>(k)], &q, sizeof q), call);
+    }
+}
+
 void fuzz_similarity(Input& in, const Handles& hs) {
     static const char* call = "isn_coupling_similarity_batch";
     const int32_t system_count = decode_count(in, 8);
@@ -374,7 +414,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 2: fuzz_social(in, hs); break;
         case 3: fuzz_matrix(in, hs); break;
         case 4: fuzz_observe(in, hs); break;
-        case 5: fuzz_quick(in, hs); break;
+        case 5:  // the two quick-estimate calls share the op (the high bit picks)
+            if (op >= 128) fuzz_estimate(in, hs);
+            else fuzz_quick(in, hs);
+            break;
         case 6: fuzz_similarity(in, hs); break;
         default: fuzz_sample(in, hs); break;
     }

@@ -268,6 +268,27 @@ inline isn_empathy_options decode_empathy_options(Input& in) {
     return o;
 }
 
+// isn_estimate_options: mostly valid (either method, a scale and weights as
+// the neighbours decode them), sometimes a bad method, reserved0, scale or weights.
+inline isn_estimate_options decode_estimate_options(Input& in) {
+    isn_estimate_options o;
+    isn_estimate_options_default(&o);
+    const uint8_t m = in.u8();
+    o.method = m % 2;
+    if (m >= 244) {
+        static const int32_t bad[] = {2, -1, std::numeric_limits<int32_t>::min(), 1000};
+        o.method = bad[m % 4];
+    }
+    if (in.chance(8)) o.reserved0 = 1;
+    const uint8_t b = in.u8();
+    if (b >= 160) {
+        static const double table[] = {1.0, 1e-300, 1e300, 5e-324, 0.5, 1e30, 0.0, -1.0, kNaN, kInf, -0.0, 3.0};
+        o.scale = table[b % 12];
+    }
+    o.weights = decode_empathy_options(in).weights;
+    return o;
+}
+
 // ---- the two contexts and a handle that is never live -----------------------------------------
 struct Contexts {
     isn_context* one = nullptr;   // 1 worker thread

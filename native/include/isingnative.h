@@ -58,10 +58,10 @@ extern "C" {
 
 /* ---- version ----------------------------------------------------------- */
 #define ISN_VERSION_MAJOR 1
-#define ISN_VERSION_MINOR 2
+#define ISN_VERSION_MINOR 3
 #define ISN_VERSION_PATCH 0
 /* isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH */
-#define ISN_VERSION 10200
+#define ISN_VERSION 10300
 
 /* ---- limits (docs/ALGORITHM.md section 12) ----------------------------- */
 #define ISN_MAX_SPINS 16384
@@ -132,8 +132,15 @@ typedef enum isn_struct_id {
     ISN_STRUCT_SAMPLE_STATS = 11,
     ISN_STRUCT_EDGE = 12,
     ISN_STRUCT_RUN_CONTROL = 13,
-    ISN_STRUCT_AGENT_SET_INFO = 14
+    ISN_STRUCT_AGENT_SET_INFO = 14,
+    ISN_STRUCT_ESTIMATE_OPTIONS = 15
 } isn_struct_id;
+
+/* Which quick estimate (ALGORITHM sections 7 and 7.1). */
+typedef enum isn_quick_method {
+    ISN_QUICK_SEED = 0,                 /* the roadmap's 0.7 (1 - min(|Es - Eo| / scale, 1)) + 0.3 c */
+    ISN_QUICK_QUENCH = 1                /* zero-temperature quench of other's J, h from all +1, scored like the empathy */
+} isn_quick_method;
 
 /* ---- structs ------------------------------------------------------------- */
 
@@ -227,8 +234,18 @@ typedef struct isn_observables {
 typedef struct isn_quick_estimate {
     double score;
     double coupling_similarity;
-    double energy_difference;   /* |E_self - E_other| */
+    double energy_difference;   /* SEED: |E_self - E_other|; QUENCH: |E(quenched) - E(other's spins)| */
 } isn_quick_estimate;
+
+/* Options of isn_estimate_batch / isn_set_estimate; isn_estimate_options_default
+ * fills them (method ISN_QUICK_QUENCH, scale 100, the default weights). Every
+ * field is validated whichever method reads it. */
+typedef struct isn_estimate_options {
+    int32_t method;             /* isn_quick_method */
+    int32_t reserved0;          /* must be 0 */
+    double scale;               /* read by ISN_QUICK_SEED: finite and > 0 */
+    isn_weights weights;        /* read by ISN_QUICK_QUENCH: the empathy's weights (MODEL section 6) */
+} isn_estimate_options;
 
 typedef struct isn_sample_stats {
     int64_t trials;
@@ -274,7 +291,7 @@ typedef struct isn_agent_set_info {
 
 /* ISN_VERSION of the loaded library (compare with the header's ISN_VERSION). */
 ISN_API int32_t isn_version(void);
-/* "1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
+/* "1.3.0+cpu" or "1.3.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
  * library; whether it loads is for the GPU calls to say): static string, never NULL. */
 ISN_API const char* isn_version_string(void);
 /* Message of this thread's most recent status-returning call: "" when it
@@ -292,6 +309,7 @@ ISN_API int32_t isn_struct_field_count(int32_t struct_id);
 /* Fill *options / *weights with the documented defaults. */
 ISN_API isn_status isn_anneal_options_default(isn_anneal_options* options);
 ISN_API isn_status isn_weights_default(isn_weights* weights);
+ISN_API isn_status isn_estimate_options_default(isn_estimate_options* options);
 
 /* Number of usable GPUs (0 when none, or when the GPU plug-in or its runtime
  * is missing; never fails for a missing device). Loads the plug-in on first use. */
@@ -374,11 +392,25 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context,
 ISN_API isn_status isn_observe_batch(isn_context* context,
     const isn_system_view* systems, int32_t count, isn_observables* results);
 
-/* Quick estimate (Tier 3c) for each pair (seeds ignored); scale > 0, finite.
+/* The roadmap's quick estimate (Tier 3c, ISN_QUICK_SEED) for each pair (seeds
+ * ignored); scale > 0, finite. It does not rank pairs like the empathy; the
+ * quench of isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators").
  * Both systems of a pair need spins and equal n. Computed on the host. */
 ISN_API isn_status isn_quick_estimate_batch(isn_context* context,
     const isn_system_view* systems, int32_t system_count,
     const isn_pair* pairs, int32_t pair_count, double scale, isn_quick_estimate* results);
+
+/* Quick estimate of either method (options->method) for each pair (seeds
+ * ignored). ISN_QUICK_SEED gives isn_quick_estimate_batch's results with
+ * scale = options->scale; ISN_QUICK_QUENCH quenches other's J, h from all +1
+ * (ALGORITHM section 7.1, no random numbers) and scores the quenched state
+ * against other's spins with options->weights, as the empathy scores its
+ * anneal's state. Both systems of a pair need spins and equal n. Computed on
+ * the host in every backend (bit-identical everywhere). */
+ISN_API isn_status isn_estimate_batch(isn_context* context,
+    const isn_system_view* systems, int32_t system_count,
+    const isn_pair* pairs, int32_t pair_count, const isn_estimate_options* options,
+    isn_quick_estimate* results);
 
 /* Coupling similarity in [0,1] for each pair (seeds ignored, spins not needed,
  * equal n). Computed on the host. */
@@ -476,10 +508,15 @@ ISN_API isn_status isn_set_empathy_edges(isn_context* context, isn_agent_set* se
     int32_t edge_count, uint64_t seed_base, const isn_empathy_options* options, double* scores_out,
     isn_empathy_result* results_out, const isn_run_control* control);
 
-/* Quick estimates (Tier 3c) for pairs of members (seeds ignored; as
- * isn_quick_estimate_batch). */
+/* The roadmap's quick estimates (Tier 3c, ISN_QUICK_SEED) for pairs of
+ * members (seeds ignored; as isn_quick_estimate_batch). */
 ISN_API isn_status isn_set_quick_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
     int32_t pair_count, double scale, isn_quick_estimate* results);
+
+/* Quick estimates of either method for pairs of members (seeds ignored; as
+ * isn_estimate_batch, bit for bit). */
+ISN_API isn_status isn_set_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
+    int32_t pair_count, const isn_estimate_options* options, isn_quick_estimate* results);
 
 /* Coupling similarity for pairs of members (seeds ignored; from the cached norms). */
 ISN_API isn_status isn_set_coupling_similarity(isn_context* context, isn_agent_set* set, const isn_pair* pairs,

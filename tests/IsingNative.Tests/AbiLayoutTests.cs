@@ -41,6 +41,7 @@ public class AbiLayoutTests
             [IsnStructId.EmpathyResult] = 80, [IsnStructId.Emotion] = 32, [IsnStructId.Observables] = 56,
             [IsnStructId.QuickEstimate] = 24, [IsnStructId.SampleStats] = 24,
             [IsnStructId.Edge] = 8, [IsnStructId.RunControl] = 24, [IsnStructId.AgentSetInfo] = 24,
+            [IsnStructId.EstimateOptions] = 48,
         };
         foreach (NativeAbi.ManagedLayout l in NativeAbi.ManagedLayouts())
         {

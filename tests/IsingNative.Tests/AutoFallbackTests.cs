@@ -22,6 +22,7 @@ public class AutoFallbackTests
         private void Hit() { Calls++; if (Armed) throw fault; }
         public void Anneal(ReadOnlySpan<AnnealTask> t, in AnnealParams p, Span<AnnealStats> r) { Hit(); _inner.Anneal(t, p, r); }
         public void Empathy(ReadOnlySpan<EmpathyTask> t, in AnnealParams p, in ScoreWeights w, Span<EmpathyResult> r) { Hit(); _inner.Empathy(t, p, w, r); }
+        public void Estimate(ReadOnlySpan<EmpathyTask> t, in QuickParams p, Span<QuickEstimate> r) { Hit(); _inner.Estimate(t, p, r); }
         public void Observe(ReadOnlySpan<SystemView> s, Span<Observables> r) { Hit(); _inner.Observe(s, r); }
         public double CouplingNormSquared(SystemView s) => _inner.CouplingNormSquared(s);
         public double CouplingSimilarity(SystemView a, SystemView b, double na, double nb) => _inner.CouplingSimilarity(a, b, na, nb);

@@ -369,6 +369,7 @@ public class ConcurrencyStressTests(BackendKind backend)
         public void Anneal(ReadOnlySpan<AnnealTask> t, in AnnealParams p, Span<AnnealStats> r) { Fire(); inner.Anneal(t, p, r); }
         public void Empathy(ReadOnlySpan<EmpathyTask> t, in AnnealParams p, in ScoreWeights w, Span<EmpathyResult> r)
         { Fire(); inner.Empathy(t, p, w, r); }
+        public void Estimate(ReadOnlySpan<EmpathyTask> t, in QuickParams p, Span<QuickEstimate> r) { Fire(); inner.Estimate(t, p, r); }
         public void Observe(ReadOnlySpan<SystemView> s, Span<Observables> r) { Fire(); inner.Observe(s, r); }
         public double CouplingNormSquared(SystemView s) { Fire(); return inner.CouplingNormSquared(s); }
         public double CouplingSimilarity(SystemView a, SystemView b, double na, double nb) { Fire(); return inner.CouplingSimilarity(a, b, na, nb); }

@@ -42,6 +42,7 @@ internal sealed class Workloads(IsingEngine engine, bool quick)
         "trials-per-second-n20", "trials-per-second-n1000", "trials-per-second-n20-sequential",
         "trials-per-second-n1000-sequential", "quick-estimate-n20", "allocated-bytes-per-empathy",
         .. FastPathAccuracy.MetricNames,
+        .. QuickEstimateAccuracy.MetricNames(quick),
     ];
 
     /// <summary>Measures the workloads one by one, reporting each name before it starts.</summary>
@@ -135,6 +136,9 @@ internal sealed class Workloads(IsingEngine engine, bool quick)
             $"GC.GetAllocatedBytesForCurrentThread over {calls} Empathy calls in steady state");
 
         foreach (var row in new FastPathAccuracy(engine, quick, _repeats, _repeatSeconds).Run(starting))
+            yield return row;
+
+        foreach (var row in new QuickEstimateAccuracy(engine, quick, _repeats, _repeatSeconds).Run(starting))
             yield return row;
     }
 }

@@ -72,13 +72,14 @@ internal static class BenchCommand
         }
 
         HumanOutput.Title($"ising bench on {engine.BackendName} ({Environment.ProcessorCount} cores{(quick ? ", --quick" : "")}); median of repeats [min … max]");
-        Console.WriteLine($"  {"metric",-28} {"value",14} {"unit",-12} {"spread",-26} {"original",-10} {"speed-up",10}");
+        var width = Math.Max(28, rows.Max(r => r.Metric.Length));
+        Console.WriteLine($"  {"metric".PadRight(width)} {"value",14} {"unit",-12} {"spread",-26} {"original",-10} {"speed-up",10}");
         foreach (var r in rows)
         {
             var spread = $"[{Format(r.Value.Min)} … {Format(r.Value.Max)}]";
             var original = r.Original?.Text ?? "—";
             var speedup = r.Speedup is { } s ? s.ToString("N0", CultureInfo.InvariantCulture) + "×" : "—";
-            Console.WriteLine($"  {r.Metric,-28} {Format(r.Value.Median),14} {r.Unit,-12} {spread,-26} {original,-10} {speedup,10}");
+            Console.WriteLine($"  {r.Metric.PadRight(width)} {Format(r.Value.Median),14} {r.Unit,-12} {spread,-26} {original,-10} {speedup,10}");
         }
         return ExitCodes.Success;
     }

@@ -307,13 +307,38 @@ public sealed class AgentSet : IDisposable
     /// <summary>
     /// Social attention (ALGORITHM.md §7) of member <paramref name="self"/> over members
     /// <paramref name="others"/> with seeds <c>seedBase + k</c>, as
-    /// <see cref="IsingEngine.SocialAttention"/> on the same systems.
+    /// <see cref="IsingEngine.SocialAttention(IsingSystem, ReadOnlySpan{IsingSystem}, ulong, EmpathyOptions?)"/> on the same systems.
     /// </summary>
     /// <param name="self">The attending member.</param>
     /// <param name="others">At least one member, each with self's n (repeats and self allowed).</param>
     /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public SocialAttentionResult SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options = null)
+        => Social(self, others, seedBase, options, null);
+
+    /// <summary>
+    /// Social attention with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every other is
+    /// estimated with the filter's method and the full empathy runs only for the
+    /// <see cref="PreFilter.TopK"/> best-estimated others (equal estimates: the lower index), with the
+    /// seeds the unfiltered call gives them, so their results are bit-identical to it. The weights are
+    /// §7's over the kept others (uniform over them when their scores sum to ≤ 1e-8) and 0 for the
+    /// skipped ones; the collective emotion is over the kept others; the most empathic index is the first
+    /// argmax among them; a skipped other has score 0 and a default result (<c>Steps</c> 0). With TopK ≥
+    /// the number of others nothing is skipped and the result is the unfiltered call's.
+    /// </summary>
+    /// <param name="self">The attending member.</param>
+    /// <param name="others">At least one member, each with self's n (repeats and self allowed).</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of others to keep.</param>
+    public SocialAttentionResult SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options,
+        PreFilter preFilter)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        return Social(self, others, seedBase, options, preFilter);
+    }
+
+    private SocialAttentionResult Social(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options, PreFilter? preFilter)
     {
         CheckIndex(self, nameof(self));
         if (others.IsEmpty) throw new ArgumentException("others: at least one other member is required, got 0.", nameof(others));
@@ -324,6 +349,7 @@ public sealed class AgentSet : IDisposable
                 throw new ArgumentException($"others: others[{k}] = {others[k]} has n={_members[others[k]].Size} but self = {self} has n={_members[self].Size}; equal n is required.", nameof(others));
         }
         (AnnealParams p, ScoreWeights w) = Parameters(options);
+        preFilter?.Validate(nameof(preFilter));
         int count = others.Length;
         var weights = new double[count];
         var results = new EmpathyResult[count];
@@ -336,7 +362,8 @@ public sealed class AgentSet : IDisposable
             for (int k = 0; k < count; k++) Sync(others[k]);
             try
             {
-                best = _set.SocialAttention(self, others, seedBase, p, w, weights, results, out collective);
+                best = preFilter is null ? _set.SocialAttention(self, others, seedBase, p, w, weights, results, out collective)
+                    : PreFiltering.SocialAttention(_set, self, others, seedBase, p, w, preFilter, weights, results, out collective);
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
@@ -361,7 +388,28 @@ public sealed class AgentSet : IDisposable
         CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
     {
         CheckMatrix(scores.Length, nameof(scores));
-        Matrix(seedBase, scores, default, options, cancellationToken, progress);
+        Matrix(seedBase, scores, default, options, null, cancellationToken, progress);
+    }
+
+    /// <summary>
+    /// The K×K matrix with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): each row's K − 1
+    /// off-diagonal entries are estimated with the filter's method and only the row's
+    /// <see cref="PreFilter.TopK"/> best-estimated entries (equal estimates: the lower column) get the
+    /// full empathy, bit-identical to the unfiltered matrix's entries (same seeds). Every other entry,
+    /// the diagonal included, is 0. Progress counts the full empathies run.
+    /// </summary>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="scores">K*K scores, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of entries to keep per row.</param>
+    /// <param name="cancellationToken">Checked between tiles (the output is written only when the call completes).</param>
+    /// <param name="progress">Told the full empathies finished after each tile.</param>
+    public void EmpathyMatrix(ulong seedBase, Span<double> scores, EmpathyOptions? options, PreFilter preFilter,
+        CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        CheckMatrix(scores.Length, nameof(scores));
+        Matrix(seedBase, scores, default, options, preFilter, cancellationToken, progress);
     }
 
     /// <summary>The K×K matrix with every result field (see the scores overload).</summary>
@@ -374,20 +422,40 @@ public sealed class AgentSet : IDisposable
         CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
     {
         CheckMatrix(results.Length, nameof(results));
-        Matrix(seedBase, default, results, options, cancellationToken, progress);
+        Matrix(seedBase, default, results, options, null, cancellationToken, progress);
+    }
+
+    /// <summary>The pre-filtered K×K matrix with every result field; a skipped entry is <c>default</c> (see the scores overload).</summary>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="results">K*K results, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of entries to keep per row.</param>
+    /// <param name="cancellationToken">Checked between tiles (the output is written only when the call completes).</param>
+    /// <param name="progress">Told the full empathies finished after each tile.</param>
+    public void EmpathyMatrix(ulong seedBase, Span<EmpathyResult> results, EmpathyOptions? options, PreFilter preFilter,
+        CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        CheckMatrix(results.Length, nameof(results));
+        Matrix(seedBase, default, results, options, preFilter, cancellationToken, progress);
     }
 
     private void Matrix(ulong seedBase, Span<double> scores, Span<EmpathyResult> results, EmpathyOptions? options,
-        CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
+        PreFilter? preFilter, CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
     {
         (AnnealParams p, ScoreWeights w) = Parameters(options);
+        preFilter?.Validate(nameof(preFilter));
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
             Enter("AgentSet." + nameof(EmpathyMatrix));
             SyncAll();
             _running = true;
-            try { _set.EmpathyMatrix(seedBase, p, w, scores, results, new RunControl(cancellationToken, progress)); }
+            try
+            {
+                if (preFilter is null) _set.EmpathyMatrix(seedBase, p, w, scores, results, new RunControl(cancellationToken, progress));
+                else PreFiltering.EmpathyMatrix(_set, Count, seedBase, p, w, preFilter, scores, results, new RunControl(cancellationToken, progress));
+            }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
             Verify();
@@ -410,7 +478,29 @@ public sealed class AgentSet : IDisposable
     {
         if (scores.Length < edges.Length)
             throw new ArgumentException($"scores: needs room for {edges.Length} scores, has {scores.Length}.", nameof(scores));
-        Edges(edges, seedBase, scores[..edges.Length], default, options, cancellationToken, progress);
+        Edges(edges, seedBase, scores[..edges.Length], default, options, null, cancellationToken, progress);
+    }
+
+    /// <summary>
+    /// The edges with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every edge is estimated
+    /// with the filter's method and, for each self, only its <see cref="PreFilter.TopK"/> best-estimated
+    /// edges (equal estimates: the lower edge index) get the full empathy, bit-identical to the
+    /// unfiltered call's (same seeds); the other edges' scores are 0. Progress counts the full empathies run.
+    /// </summary>
+    /// <param name="edges">The (self, other) edges; each pair must have equal n.</param>
+    /// <param name="seedBase">The seed of matrix entry (0, 0).</param>
+    /// <param name="scores">One score per edge (at least as long as <paramref name="edges"/>).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of edges to keep per self.</param>
+    /// <param name="cancellationToken">Checked between tiles (the output is written only when the call completes).</param>
+    /// <param name="progress">Told the full empathies finished after each tile.</param>
+    public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, Span<double> scores, EmpathyOptions? options,
+        PreFilter preFilter, CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        if (scores.Length < edges.Length)
+            throw new ArgumentException($"scores: needs room for {edges.Length} scores, has {scores.Length}.", nameof(scores));
+        Edges(edges, seedBase, scores[..edges.Length], default, options, preFilter, cancellationToken, progress);
     }
 
     /// <summary>The edges' full results (see the scores overload).</summary>
@@ -425,14 +515,32 @@ public sealed class AgentSet : IDisposable
     {
         if (results.Length < edges.Length)
             throw new ArgumentException($"results: needs room for {edges.Length} results, has {results.Length}.", nameof(results));
-        Edges(edges, seedBase, default, results[..edges.Length], options, cancellationToken, progress);
+        Edges(edges, seedBase, default, results[..edges.Length], options, null, cancellationToken, progress);
+    }
+
+    /// <summary>The pre-filtered edges' full results; a skipped edge's result is <c>default</c> (see the scores overload).</summary>
+    /// <param name="edges">The (self, other) edges; each pair must have equal n.</param>
+    /// <param name="seedBase">The seed of matrix entry (0, 0).</param>
+    /// <param name="results">One result per edge (at least as long as <paramref name="edges"/>).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of edges to keep per self.</param>
+    /// <param name="cancellationToken">Checked between tiles (the output is written only when the call completes).</param>
+    /// <param name="progress">Told the full empathies finished after each tile.</param>
+    public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, Span<EmpathyResult> results, EmpathyOptions? options,
+        PreFilter preFilter, CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        if (results.Length < edges.Length)
+            throw new ArgumentException($"results: needs room for {edges.Length} results, has {results.Length}.", nameof(results));
+        Edges(edges, seedBase, default, results[..edges.Length], options, preFilter, cancellationToken, progress);
     }
 
     private void Edges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, Span<double> scores, Span<EmpathyResult> results,
-        EmpathyOptions? options, CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
+        EmpathyOptions? options, PreFilter? preFilter, CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
     {
         for (int e = 0; e < edges.Length; e++) CheckPair(edges[e].Self, edges[e].Other, nameof(edges), e);
         (AnnealParams p, ScoreWeights w) = Parameters(options);
+        preFilter?.Validate(nameof(preFilter));
         cancellationToken.ThrowIfCancellationRequested();
         if (edges.IsEmpty) return;
         lock (_lock)
@@ -442,7 +550,11 @@ public sealed class AgentSet : IDisposable
             else
                 for (int e = 0; e < edges.Length; e++) { Sync(edges[e].Self); Sync(edges[e].Other); }
             _running = true;
-            try { _set.EmpathyEdges(edges, seedBase, p, w, scores, results, new RunControl(cancellationToken, progress)); }
+            try
+            {
+                if (preFilter is null) _set.EmpathyEdges(edges, seedBase, p, w, scores, results, new RunControl(cancellationToken, progress));
+                else PreFiltering.EmpathyEdges(_set, edges, seedBase, p, w, preFilter, scores, results, new RunControl(cancellationToken, progress));
+            }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
             Verify();
@@ -451,16 +563,28 @@ public sealed class AgentSet : IDisposable
 
     // ---- estimates ---------------------------------------------------------------------------
 
-    /// <summary>The annealing-free estimate (ALGORITHM.md §7) of two members, as <see cref="IsingEngine.Quick"/>.</summary>
+    /// <summary>The roadmap's annealing-free estimate (ALGORITHM.md §7, <see cref="QuickMethod.Seed"/>) of two members.</summary>
     /// <param name="self">One member.</param>
     /// <param name="other">The other (same n).</param>
     /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
-    public QuickEstimate Quick(int self, int other, double scale = 100)
+    public QuickEstimate Quick(int self, int other, double scale = 100) => Quick(self, other, QuickMethod.Seed, null, scale);
+
+    /// <summary>
+    /// An annealing-free estimate of the empathy of <paramref name="self"/> towards <paramref name="other"/>
+    /// by <paramref name="method"/>, bit for bit <see cref="IsingEngine.Quick(IsingSystem, IsingSystem, QuickMethod, EmpathyOptions?, double)"/>
+    /// on the members' systems.
+    /// </summary>
+    /// <param name="self">One member.</param>
+    /// <param name="other">The other (same n).</param>
+    /// <param name="method"><see cref="QuickMethod.Quench"/> (ALGORITHM.md §7.1) or <see cref="QuickMethod.Seed"/> (§7).</param>
+    /// <param name="options">The score weights the quench is scored with (its anneal options are not used); null for the defaults.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100; checked for either method).</param>
+    public QuickEstimate Quick(int self, int other, QuickMethod method, EmpathyOptions? options = null, double scale = 100)
     {
         CheckIndex(self, nameof(self));
         CheckIndex(other, nameof(other));
         CheckSameSize(self, other);
-        CheckScale(scale);
+        QuickParams p = QuickParams.From(method, options, scale);
         var pair = new AgentPair(self, other, 0);
         QuickEstimate result = default;
         lock (_lock)
@@ -470,7 +594,7 @@ public sealed class AgentSet : IDisposable
             Sync(other);
             try
             {
-                _set.Quick(new ReadOnlySpan<AgentPair>(in pair), scale, new Span<QuickEstimate>(ref result));
+                _set.Quick(new ReadOnlySpan<AgentPair>(in pair), p, new Span<QuickEstimate>(ref result));
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
@@ -478,16 +602,29 @@ public sealed class AgentSet : IDisposable
         return result;
     }
 
-    /// <summary>Quick estimates of many member pairs (their seeds are ignored).</summary>
+    /// <summary>The roadmap's quick estimates (<see cref="QuickMethod.Seed"/>) of many member pairs (their seeds are ignored).</summary>
     /// <param name="pairs">The pairs; each must have equal n.</param>
     /// <param name="results">One estimate per pair (at least as long as <paramref name="pairs"/>).</param>
     /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
     public void QuickBatch(ReadOnlySpan<AgentPair> pairs, Span<QuickEstimate> results, double scale = 100)
+        => QuickBatch(pairs, results, QuickMethod.Seed, null, scale);
+
+    /// <summary>
+    /// Quick estimates of many member pairs by <paramref name="method"/> (their seeds are ignored), on the host
+    /// in every backend; allocation-free in steady state.
+    /// </summary>
+    /// <param name="pairs">The pairs; each must have equal n.</param>
+    /// <param name="results">One estimate per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="method"><see cref="QuickMethod.Quench"/> (ALGORITHM.md §7.1) or <see cref="QuickMethod.Seed"/> (§7).</param>
+    /// <param name="options">The quench's score weights; null for the defaults.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100).</param>
+    public void QuickBatch(ReadOnlySpan<AgentPair> pairs, Span<QuickEstimate> results, QuickMethod method,
+        EmpathyOptions? options = null, double scale = 100)
     {
         if (results.Length < pairs.Length)
             throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
         for (int k = 0; k < pairs.Length; k++) CheckPair(pairs[k].Self, pairs[k].Other, nameof(pairs), k);
-        CheckScale(scale);
+        QuickParams p = QuickParams.From(method, options, scale);
         if (pairs.IsEmpty) return;
         lock (_lock)
         {
@@ -495,7 +632,7 @@ public sealed class AgentSet : IDisposable
             SyncPairs(pairs);
             try
             {
-                _set.Quick(pairs, scale, results[..pairs.Length]);
+                _set.Quick(pairs, p, results[..pairs.Length]);
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
@@ -702,9 +839,4 @@ public sealed class AgentSet : IDisposable
                 throw new InvalidOperationException($"the matrix needs members of equal n: member {a} has n={_members[a].Size} but member 0 has n={n} (use EmpathyEdges for a mixed set).");
     }
 
-    private static void CheckScale(double scale)
-    {
-        if (!double.IsFinite(scale) || scale <= 0)
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be finite and > 0, got {Validation.Fmt(scale)}.");
-    }
 }

@@ -337,6 +337,31 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
         EmpathyOptions? options = null)
+        => Social(self, others, seedBase, options, null);
+
+    /// <summary>
+    /// Social attention with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every other is
+    /// estimated with the filter's method and the full empathy runs only for the
+    /// <see cref="PreFilter.TopK"/> best-estimated others (equal estimates: the lower index), with the
+    /// seeds the unfiltered call gives them (bit-identical results). Weights are §7's over the kept
+    /// others and 0 for the skipped ones, whose score is 0 and result <c>default</c> (<c>Steps</c> 0); the
+    /// collective emotion and the most empathic index are over the kept others. With TopK ≥ the number
+    /// of others the result is the unfiltered call's.
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of others to keep.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter preFilter)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        return Social(self, others, seedBase, options, preFilter);
+    }
+
+    private SocialAttentionResult Social(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter? preFilter)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(self);
@@ -349,6 +374,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         options ??= EmpathyOptions.Default;
         options.Validate();
+        preFilter?.Validate(nameof(preFilter));
         int count = others.Length;
         // Member 0 is self, members 1..count the others: the backend's set does the
         // empathies, the emotions and the §7 aggregation (written once per backend).
@@ -366,8 +392,10 @@ public sealed partial class IsingEngine : IDisposable
         try
         {
             using IBackendAgentSet set = CreateBackendSet(members, sequences);
-            best = set.SocialAttention(0, indices, seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights),
-                weights, results, out collective);
+            AnnealParams p = AnnealParams.From(options.Anneal);
+            ScoreWeights w = ScoreWeights.From(options.Weights);
+            best = preFilter is null ? set.SocialAttention(0, indices, seedBase, p, w, weights, results, out collective)
+                : PreFiltering.SocialAttention(set, 0, indices, seedBase, p, w, preFilter, weights, results, out collective);
             GC.KeepAlive(members);
         }
         catch (Exception e) when (IsFailure(e) && FirstChanged(members, sequences) >= 0)
@@ -404,6 +432,31 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="progress">Told the entries finished after each tile, on the calling thread.</param>
     public void EmpathyMatrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options,
         CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+        => Matrix(agents, seedBase, scores, options, null, cancellationToken, progress);
+
+    /// <summary>
+    /// The K×K matrix with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"), as
+    /// <see cref="AgentSet.EmpathyMatrix(ulong, Span{double}, EmpathyOptions?, PreFilter, CancellationToken, IProgress{BatchProgress}?)"/>
+    /// on a set of these agents: each row's K − 1 off-diagonal entries are estimated and only its
+    /// <see cref="PreFilter.TopK"/> best get the full empathy (bit-identical to the unfiltered entries);
+    /// every other entry, the diagonal included, is 0. The output is written when the call completes.
+    /// </summary>
+    /// <param name="agents">K ≥ 1 systems of equal n.</param>
+    /// <param name="seedBase">The seed of entry (0, 0).</param>
+    /// <param name="scores">K*K scores, row-major.</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of entries to keep per row.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <param name="progress">Told the full empathies finished after each tile.</param>
+    public void EmpathyMatrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options,
+        PreFilter preFilter, CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        Matrix(agents, seedBase, scores, options, preFilter, cancellationToken, progress);
+    }
+
+    private void Matrix(ReadOnlySpan<IsingSystem> agents, ulong seedBase, Span<double> scores, EmpathyOptions? options,
+        PreFilter? preFilter, CancellationToken cancellationToken, IProgress<BatchProgress>? progress)
     {
         ThrowIfDisposed();
         if (agents.IsEmpty) throw new ArgumentException("agents: at least one agent is required, got 0.", nameof(agents));
@@ -421,6 +474,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         options ??= EmpathyOptions.Default;
         options.Validate();
+        preFilter?.Validate(nameof(preFilter));
         cancellationToken.ThrowIfCancellationRequested();
         long[] sequences = ArrayPool<long>.Shared.Rent(k);
         try
@@ -429,8 +483,10 @@ public sealed partial class IsingEngine : IDisposable
             try
             {
                 using IBackendAgentSet set = CreateBackendSet(agents, sequences);
-                set.EmpathyMatrix(seedBase, AnnealParams.From(options.Anneal), ScoreWeights.From(options.Weights), scores, default,
-                    new RunControl(cancellationToken, progress));
+                AnnealParams p = AnnealParams.From(options.Anneal);
+                ScoreWeights w = ScoreWeights.From(options.Weights);
+                if (preFilter is null) set.EmpathyMatrix(seedBase, p, w, scores, default, new RunControl(cancellationToken, progress));
+                else PreFiltering.EmpathyMatrix(set, k, seedBase, p, w, preFilter, scores, default, new RunControl(cancellationToken, progress));
             }
             catch (Exception e) when (IsFailure(e) && FirstChanged(agents, sequences) >= 0)
             { throw new SystemModifiedException($"agents[{FirstChanged(agents, sequences)}]", nameof(EmpathyMatrix), e); }
@@ -515,7 +571,12 @@ public sealed partial class IsingEngine : IDisposable
         }
     }
 
-    /// <summary>The annealing-free estimate (ALGORITHM.md §7): <c>0.7·(1 - min(|Es - Eo|/scale, 1)) + 0.3·c</c>.</summary>
+    /// <summary>
+    /// The roadmap's annealing-free estimate (ALGORITHM.md §7, <see cref="QuickMethod.Seed"/>):
+    /// <c>0.7·(1 - min(|Es - Eo|/scale, 1)) + 0.3·c</c>. It does not rank pairs like the full
+    /// empathy; <see cref="Quick(IsingSystem, IsingSystem, QuickMethod, EmpathyOptions?, double)"/> with
+    /// <see cref="QuickMethod.Quench"/> does (docs/MODEL.md §7).
+    /// </summary>
     /// <param name="self">One system.</param>
     /// <param name="other">The other, same n.</param>
     /// <param name="scale">Energy scale, finite and &gt; 0 (default 100).</param>
@@ -538,6 +599,105 @@ public sealed partial class IsingEngine : IDisposable
         { throw Modified(self, ss, nameof(self), nameof(other), nameof(Quick), e); }
         Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Quick));
         return result;
+    }
+
+    /// <summary>
+    /// An annealing-free, deterministic estimate of the empathy of <paramref name="self"/> towards
+    /// <paramref name="other"/>. <see cref="QuickMethod.Quench"/> (ALGORITHM.md §7.1) quenches the
+    /// other's J, h at zero temperature from all +1 and scores the result against the other's
+    /// spins exactly as <see cref="Empathy"/> scores its anneal (same components, same weights):
+    /// it ranks pairs like the full empathy at a fraction of its cost. <see cref="QuickMethod.Seed"/>
+    /// is the roadmap's formula (§7), as <see cref="Quick(IsingSystem, IsingSystem, double)"/>.
+    /// Bit-identical on every backend (computed on the host).
+    /// </summary>
+    /// <param name="self">The empathising system.</param>
+    /// <param name="other">The simulated system, same n.</param>
+    /// <param name="method">Which estimate.</param>
+    /// <param name="options">The quench's score weights (<see cref="EmpathyOptions.Weights"/>; the anneal options
+    /// are not used); null for <see cref="EmpathyOptions.Default"/>.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100; checked for either method).</param>
+    public QuickEstimate Quick(IsingSystem self, IsingSystem other, QuickMethod method, EmpathyOptions? options = null,
+        double scale = 100)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(other);
+        Validation.CheckSameSize(self, other, nameof(self), nameof(other));
+        QuickParams p = QuickParams.From(method, options, scale);
+        if (method == QuickMethod.Seed) return Quick(self, other, scale);
+        long ss = self.BeginRead(), so = other.BeginRead();
+        QuickEstimate result = default;
+        try
+        {
+            double c = _similarity.Get(self, ss, other, so, _backend);
+            var task = new EmpathyTask(self.View(), other.View(), 0, double.NaN, double.NaN, c);
+            _backend.Estimate(new ReadOnlySpan<EmpathyTask>(in task), p, new Span<QuickEstimate>(ref result));
+        }
+        catch (Exception e) when (Torn(e, self, ss) || Torn(e, other, so))
+        { throw Modified(self, ss, nameof(self), nameof(other), nameof(Quick), e); }
+        GC.KeepAlive(self);
+        GC.KeepAlive(other);
+        Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Quick));
+        return result;
+    }
+
+    /// <summary>
+    /// Quick estimates of many pairs (their seeds are ignored) by <paramref name="method"/>, on the
+    /// engine's threads; each result is bit for bit <see cref="Quick(IsingSystem, IsingSystem, QuickMethod, EmpathyOptions?, double)"/>.
+    /// Allocation-free in steady state. If another thread mutates a system meanwhile, the call throws
+    /// <see cref="SystemModifiedException"/> naming the first such pair.
+    /// </summary>
+    /// <param name="pairs">The pairs; each must have equal n.</param>
+    /// <param name="results">One estimate per pair (at least as long as <paramref name="pairs"/>).</param>
+    /// <param name="method">Which estimate.</param>
+    /// <param name="options">The quench's score weights; null for the defaults.</param>
+    /// <param name="scale"><see cref="QuickMethod.Seed"/>'s energy scale, finite and &gt; 0 (default 100).</param>
+    public void QuickBatch(ReadOnlySpan<EmpathyPair> pairs, Span<QuickEstimate> results, QuickMethod method,
+        EmpathyOptions? options = null, double scale = 100)
+    {
+        ThrowIfDisposed();
+        if (results.Length < pairs.Length)
+            throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
+        QuickParams p = QuickParams.From(method, options, scale);
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            if (pairs[k].Self is null || pairs[k].Other is null)
+                throw new ArgumentNullException(nameof(pairs), $"pairs[{k}] has a null system.");
+            if (pairs[k].Self.Size != pairs[k].Other.Size)
+                throw new ArgumentException(
+                    $"pairs[{k}]: Other has n={pairs[k].Other.Size} but Self has n={pairs[k].Self.Size}; equal n is required.", nameof(pairs));
+        }
+        if (pairs.IsEmpty) return;
+        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
+        long[] sequences = ArrayPool<long>.Shared.Rent(2 * pairs.Length);
+        try
+        {
+            for (int k = 0; k < pairs.Length; k++)
+            {
+                sequences[2 * k] = pairs[k].Self.BeginRead();
+                sequences[2 * k + 1] = pairs[k].Other.BeginRead();
+            }
+            try
+            {
+                for (int k = 0; k < pairs.Length; k++)
+                {
+                    EmpathyPair pr = pairs[k];
+                    tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), 0,
+                        CouplingSimilarityCache.Norm(pr.Self, sequences[2 * k], _backend),
+                        CouplingSimilarityCache.Norm(pr.Other, sequences[2 * k + 1], _backend), double.NaN);
+                }
+                _backend.Estimate(tasks.AsSpan(0, pairs.Length), p, results[..pairs.Length]);
+            }
+            catch (Exception e) when (IsFailure(e) && FirstChangedPair(pairs, sequences) is not null)
+            { throw new SystemModifiedException(FirstChangedPair(pairs, sequences) ?? "pairs", nameof(QuickBatch), e); }
+            for (int k = 0; k < pairs.Length; k++) { GC.KeepAlive(pairs[k].Self); GC.KeepAlive(pairs[k].Other); }
+            if (FirstChangedPair(pairs, sequences) is { } changed) throw new SystemModifiedException(changed, nameof(QuickBatch));
+        }
+        finally
+        {
+            ArrayPool<EmpathyTask>.Shared.Return(tasks);
+            ArrayPool<long>.Shared.Return(sequences);
+        }
     }
 
     /// <summary>The §6 coupling similarity in [0, 1], LRU-cached by (Id, Version) of both systems.</summary>

@@ -163,23 +163,23 @@ internal sealed class FallbackAgentSet : IBackendAgentSet
         return st.Best;
     }
 
-    private ref struct PairState(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> quick, Span<double> similarity)
+    private ref struct PairState(ReadOnlySpan<AgentPair> pairs, QuickParams parameters, Span<QuickEstimate> quick, Span<double> similarity)
     {
         public ReadOnlySpan<AgentPair> Pairs = pairs;
-        public double Scale = scale;
+        public QuickParams Parameters = parameters;
         public Span<QuickEstimate> Quick = quick;
         public Span<double> Similarity = similarity;
     }
 
-    public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> results)
+    public void Quick(ReadOnlySpan<AgentPair> pairs, in QuickParams parameters, Span<QuickEstimate> results)
     {
-        var st = new PairState(pairs, scale, results, default);
-        Run(ref st, static (IBackendAgentSet s, ref PairState q) => s.Quick(q.Pairs, q.Scale, q.Quick));
+        var st = new PairState(pairs, parameters, results, default);
+        Run(ref st, static (IBackendAgentSet s, ref PairState q) => s.Quick(q.Pairs, q.Parameters, q.Quick));
     }
 
     public void CouplingSimilarity(ReadOnlySpan<AgentPair> pairs, Span<double> results)
     {
-        var st = new PairState(pairs, 0, default, results);
+        var st = new PairState(pairs, default, default, results);
         Run(ref st, static (IBackendAgentSet s, ref PairState q) => s.CouplingSimilarity(q.Pairs, q.Similarity));
     }
 

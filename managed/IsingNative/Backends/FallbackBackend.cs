@@ -75,6 +75,14 @@ internal sealed class FallbackBackend : IComputeBackend
         { SwitchOver(b, e).Empathy(tasks, parameters, weights, results); }
     }
 
+    public void Estimate(ReadOnlySpan<EmpathyTask> tasks, in QuickParams parameters, Span<QuickEstimate> results)
+    {
+        IComputeBackend b = _current;
+        try { b.Estimate(tasks, parameters, results); }
+        catch (Exception e) when (IsDeviceFault(e) && !ReferenceEquals(b, _fallback))
+        { SwitchOver(b, e).Estimate(tasks, parameters, results); }
+    }
+
     public void Observe(ReadOnlySpan<SystemView> systems, Span<Observables> results)
     {
         IComputeBackend b = _current;

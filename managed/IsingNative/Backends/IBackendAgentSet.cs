@@ -74,8 +74,8 @@ internal interface IBackendAgentSet : IDisposable
     void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, in AnnealParams parameters, in ScoreWeights weights,
         Span<double> scores, Span<EmpathyResult> results, in RunControl control);
 
-    /// <summary>§7 quick estimates of member pairs (seeds ignored).</summary>
-    void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> results);
+    /// <summary>§7 / §7.1 quick estimates of member pairs (seeds ignored), of the method <paramref name="parameters"/> names.</summary>
+    void Quick(ReadOnlySpan<AgentPair> pairs, in QuickParams parameters, Span<QuickEstimate> results);
 
     /// <summary>§6 similarities of member pairs (seeds ignored).</summary>
     void CouplingSimilarity(ReadOnlySpan<AgentPair> pairs, Span<double> results);

@@ -62,6 +62,13 @@ internal interface IComputeBackend : IDisposable
     void Empathy(ReadOnlySpan<EmpathyTask> tasks, in AnnealParams parameters, in ScoreWeights weights,
         Span<EmpathyResult> results);
 
+    /// <summary>
+    /// §7 / §7.1 quick estimates of every task (seeds ignored): the roadmap formula or the quench,
+    /// as <paramref name="parameters"/> says. A task's Similarity and OtherEnergy are used when
+    /// known (not NaN). Computed on the host in every backend.
+    /// </summary>
+    void Estimate(ReadOnlySpan<EmpathyTask> tasks, in QuickParams parameters, Span<QuickEstimate> results);
+
     /// <summary>§3 observables of every system.</summary>
     void Observe(ReadOnlySpan<SystemView> systems, Span<Observables> results);
 

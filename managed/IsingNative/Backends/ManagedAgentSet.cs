@@ -146,12 +146,39 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
             RunTiled(new EdgeJobs(e, Count), edges.Length, parameters, weights, scores, results, control, seedBase);
     }
 
-    public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> results)
+    public void Quick(ReadOnlySpan<AgentPair> pairs, in QuickParams parameters, Span<QuickEstimate> results)
     {
-        for (int i = 0; i < pairs.Length; i++)
+        if (parameters.Method == QuickMethod.Seed)
         {
-            int a = pairs[i].Self, b = pairs[i].Other;
-            results[i] = Scoring.Quick(_observed[a].Energy, _observed[b].Energy, Similarity(a, b), scale);
+            for (int i = 0; i < pairs.Length; i++)
+            {
+                int a = pairs[i].Self, b = pairs[i].Other;
+                results[i] = Scoring.Quick(_observed[a].Energy, _observed[b].Energy, Similarity(a, b), parameters.Scale);
+            }
+            return;
+        }
+        // The quench and its parts depend on the other alone: once per distinct other (sorted,
+        // so the cost follows the pairs, not the set's size), then each pair's similarity.
+        int[] others = ArrayPool<int>.Shared.Rent(pairs.Length);
+        EmpathyParts[] parts = ArrayPool<EmpathyParts>.Shared.Rent(pairs.Length);
+        try
+        {
+            for (int i = 0; i < pairs.Length; i++) others[i] = pairs[i].Other;
+            Array.Sort(others, 0, pairs.Length);
+            int distinct = 0;
+            for (int i = 0; i < pairs.Length; i++)
+                if (distinct == 0 || others[distinct - 1] != others[i]) others[distinct++] = others[i];
+            for (int d = 0; d < distinct; d++) parts[d] = Quench.Parts(_views[others[d]], _observed[others[d]].Energy);
+            for (int i = 0; i < pairs.Length; i++)
+            {
+                int a = pairs[i].Self, b = pairs[i].Other;
+                results[i] = Quench.Of(parts[Array.BinarySearch(others, 0, distinct, b)], Similarity(a, b), parameters.Weights);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(others);
+            ArrayPool<EmpathyParts>.Shared.Return(parts);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using IsingNative.Core;
 
 namespace IsingNative.Backends;
@@ -95,6 +96,120 @@ internal sealed unsafe class ManagedBackend : IComputeBackend
         fixed (EmpathyResult* r = results)
             EmpathyParallel(new BatchJob<EmpathyTask, EmpathyResult>(t, r, parameters, weights), tasks.Length);
     }
+
+    public void Estimate(ReadOnlySpan<EmpathyTask> tasks, in QuickParams parameters, Span<QuickEstimate> results)
+    {
+        if (tasks.IsEmpty) return;
+        long n = tasks[0].Other.N;
+        bool inline = tasks.Length == 1 || Threads == 1 || tasks.Length * n * n < InlineWork;
+        if (parameters.Method == QuickMethod.Seed)
+        {
+            if (inline)
+            {
+                for (int i = 0; i < tasks.Length; i++) results[i] = SeedOne(tasks[i], parameters.Scale);
+                return;
+            }
+            fixed (EmpathyTask* t = tasks)
+            fixed (QuickEstimate* r = results)
+                SeedParallel(t, r, parameters.Scale, tasks.Length);
+            return;
+        }
+        // The quench and its parts depend on the other alone: once per distinct other (a
+        // swarm's K^2 pairs quench K times), then each pair's similarity. Distinct by view,
+        // found by sorting (no map to keep), results written only after every quench.
+        int count = tasks.Length;
+        OtherKey[] keys = ArrayPool<OtherKey>.Shared.Rent(count);
+        int[] slot = ArrayPool<int>.Shared.Rent(count);
+        int[] firstTask = ArrayPool<int>.Shared.Rent(count);
+        EmpathyParts[] parts = ArrayPool<EmpathyParts>.Shared.Rent(count);
+        try
+        {
+            for (int i = 0; i < count; i++) keys[i] = new OtherKey(tasks[i].Other, i);
+            Array.Sort(keys, 0, count);
+            int distinct = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (i == 0 || !keys[i].SameView(keys[i - 1])) firstTask[distinct++] = keys[i].Task;
+                slot[keys[i].Task] = distinct - 1;
+            }
+            fixed (EmpathyTask* t = tasks)
+            fixed (QuickEstimate* r = results)
+            fixed (int* f = firstTask)
+            fixed (int* sl = slot)
+            fixed (EmpathyParts* pa = parts)
+            {
+                if (inline)
+                {
+                    for (int d = 0; d < distinct; d++) pa[d] = PartsOf(t[f[d]]);
+                    for (int i = 0; i < count; i++) r[i] = Quench.Of(pa[sl[i]], TaskSimilarity(t[i]), parameters.Weights);
+                }
+                else QuenchParallel(t, r, f, sl, pa, distinct, count, parameters.Weights);
+            }
+        }
+        finally
+        {
+            ArrayPool<OtherKey>.Shared.Return(keys);
+            ArrayPool<int>.Shared.Return(slot);
+            ArrayPool<int>.Shared.Return(firstTask);
+            ArrayPool<EmpathyParts>.Shared.Return(parts);
+        }
+    }
+
+    /// <summary>A task's other as a sort key (its view's pointers and n), with the task's index.</summary>
+    private readonly struct OtherKey(SystemView v, int task) : IComparable<OtherKey>
+    {
+        private readonly nint _j = (nint)v.J, _h = (nint)v.H, _s = (nint)v.S;
+        private readonly int _n = v.N;
+        public readonly int Task = task;
+
+        public bool SameView(in OtherKey o) => _j == o._j && _h == o._h && _s == o._s && _n == o._n;
+
+        public int CompareTo(OtherKey o)
+        {
+            int c = _j.CompareTo(o._j);
+            if (c == 0) c = _h.CompareTo(o._h);
+            if (c == 0) c = _s.CompareTo(o._s);
+            if (c == 0) c = _n.CompareTo(o._n);
+            return c;
+        }
+    }
+
+    private void SeedParallel(EmpathyTask* t, QuickEstimate* r, double scale, int count)
+        => Parallel.For(0, count, _parallel, i => r[i] = SeedOne(t[i], scale));
+
+    // Separate, as AnnealParallel: the closures are allocated on entry to the method that captures.
+    private void QuenchParallel(EmpathyTask* t, QuickEstimate* r, int* first, int* slot, EmpathyParts* parts, int distinct,
+        int count, ScoreWeights w)
+    {
+        Parallel.For(0, distinct, _parallel, d => parts[d] = PartsOf(t[first[d]]));
+        Parallel.For(0, count, _parallel, i => r[i] = Quench.Of(parts[slot[i]], TaskSimilarity(t[i]), w));
+    }
+
+    /// <summary>The quench parts of a task's other (§7.1), with its actual energy given or computed.</summary>
+    private static EmpathyParts PartsOf(in EmpathyTask task)
+    {
+        SystemView other = task.Other;
+        double eo = double.IsNaN(task.OtherEnergy) ? ObservablesCore.Energy(other.N, other.J, other.H, other.S) : task.OtherEnergy;
+        return Quench.Parts(other, eo);
+    }
+
+    /// <summary>One §7 roadmap estimate.</summary>
+    private QuickEstimate SeedOne(in EmpathyTask task, double scale)
+    {
+        SystemView self = task.Self, other = task.Other;
+        double eo = double.IsNaN(task.OtherEnergy) ? ObservablesCore.Energy(other.N, other.J, other.H, other.S) : task.OtherEnergy;
+        return Scoring.Quick(ObservablesCore.Energy(self.N, self.J, self.H, self.S), eo, TaskSimilarity(task), scale);
+    }
+
+    /// <summary>The task's §6 similarity: given, or from its norms (given or computed).</summary>
+    private double TaskSimilarity(in EmpathyTask task)
+    {
+        if (!double.IsNaN(task.Similarity)) return task.Similarity;
+        double na = double.IsNaN(task.SelfNorm) ? CouplingNormSquared(task.Self) : task.SelfNorm;
+        double nb = double.IsNaN(task.OtherNorm) ? CouplingNormSquared(task.Other) : task.OtherNorm;
+        return CouplingSimilarity(task.Self, task.Other, na, nb);
+    }
+
 
     public void Observe(ReadOnlySpan<SystemView> systems, Span<Observables> results)
     {

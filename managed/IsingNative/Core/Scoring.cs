@@ -11,6 +11,10 @@ internal struct ScoreWeights
     };
 }
 
+/// <summary>§5 steps 2–5 of one prediction (see <see cref="Scoring.Parts"/>).</summary>
+internal readonly record struct EmpathyParts(double Overlap, double EnergyError, double MagnetizationError,
+    double PredictedEnergy, double ActualEnergy);
+
 /// <summary>
 /// §5 perspective accuracy and score, §6 coupling similarity and the §7 quick estimate,
 /// each with the contract's exact operation order.
@@ -59,13 +63,12 @@ internal static unsafe class Scoring
         => SimilarityFrom(UpperDot(n, a, b), UpperNormSquared(n, a), UpperNormSquared(n, b));
 
     /// <summary>
-    /// §5 steps 2–7: compares the predicted spins with the other's actual ones and
-    /// weighs the components; the anneal's steps and counts are copied into the result.
-    /// <paramref name="actualEnergy"/> is the §3 energy of the other's actual spins (the
-    /// caller may reuse it for many predictions of the same system).
+    /// §5 steps 2–5: the parts of the score that depend on the other alone (its J, h, actual
+    /// spins and the predicted spins), given <paramref name="actualEnergy"/>, the §3 energy of
+    /// the other's actual spins. Only the coupling similarity depends on self, so a quick
+    /// estimate computes these once per other.
     /// </summary>
-    public static EmpathyResult Empathy(SystemView other, double actualEnergy, sbyte* predicted,
-        double couplingSimilarity, in ScoreWeights w, int steps, in TrialCounts counts)
+    public static EmpathyParts Parts(SystemView other, double actualEnergy, sbyte* predicted)
     {
         int n = other.N;
         double ep = ObservablesCore.Energy(n, other.J, other.H, predicted);
@@ -80,9 +83,22 @@ internal static unsafe class Scoring
         double overlap = d > 0.95 ? d : (double)Math.Max(agree, n - agree) / (double)n;
         double energyError = Math.Abs(ep - ea) / Math.Max(Math.Max(Math.Abs(ep), Math.Abs(ea)), 1.0);
         double magError = Math.Abs(Math.Abs(mp) - Math.Abs(ma));
-        double score = Score(w, overlap, energyError, couplingSimilarity, magError);
-        return new EmpathyResult(score, overlap, energyError, magError, couplingSimilarity, ep, ea,
-            steps, counts.Trials, counts.Accepted);
+        return new EmpathyParts(overlap, energyError, magError, ep, ea);
+    }
+
+    /// <summary>
+    /// §5 steps 2–7: compares the predicted spins with the other's actual ones and
+    /// weighs the components; the anneal's steps and counts are copied into the result.
+    /// <paramref name="actualEnergy"/> is the §3 energy of the other's actual spins (the
+    /// caller may reuse it for many predictions of the same system).
+    /// </summary>
+    public static EmpathyResult Empathy(SystemView other, double actualEnergy, sbyte* predicted,
+        double couplingSimilarity, in ScoreWeights w, int steps, in TrialCounts counts)
+    {
+        EmpathyParts p = Parts(other, actualEnergy, predicted);
+        double score = Score(w, p.Overlap, p.EnergyError, couplingSimilarity, p.MagnetizationError);
+        return new EmpathyResult(score, p.Overlap, p.EnergyError, p.MagnetizationError, couplingSimilarity,
+            p.PredictedEnergy, p.ActualEnergy, steps, counts.Trials, counts.Accepted);
     }
 
     /// <summary>§5.7: a = wO·ov; a += wE·max(0,1-eErr); a += wC·c; a += wM·(1-min(1,mErr)); clamp to [0,1].</summary>

@@ -77,6 +77,16 @@ internal enum IsnStructId : int
     Edge = 12,
     RunControl = 13,
     AgentSetInfo = 14,
+    EstimateOptions = 15,
+}
+
+/// <summary>Which quick estimate (ALGORITHM sections 7 and 7.1).</summary>
+internal enum IsnQuickMethod : int
+{
+    /// <summary>the roadmap's 0.7 (1 - min(|Es - Eo| / scale, 1)) + 0.3 c</summary>
+    Seed = 0,
+    /// <summary>zero-temperature quench of other's J, h from all +1, scored like the empathy</summary>
+    Quench = 1,
 }
 
 /// <summary>
@@ -340,7 +350,7 @@ internal unsafe partial struct IsnQuickEstimate
 
     public double coupling_similarity;
 
-    /// <summary>|E_self - E_other|</summary>
+    /// <summary>SEED: |E_self - E_other|; QUENCH: |E(quenched) - E(other's spins)|</summary>
     public double energy_difference;
 
     /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
@@ -350,6 +360,37 @@ internal unsafe partial struct IsnQuickEstimate
         byte* start = (byte*)&value;
         return new(nameof(IsnQuickEstimate), sizeof(IsnQuickEstimate), [(int)((byte*)&value.score - start), (int)((byte*)&value.coupling_similarity - start), (int)((byte*)&value.energy_difference - start)],
             24, [0, 8, 16]);
+    }
+}
+
+/// <summary>
+/// Options of isn_estimate_batch / isn_set_estimate; isn_estimate_options_default
+/// fills them (method ISN_QUICK_QUENCH, scale 100, the default weights). Every
+/// field is validated whichever method reads it.
+/// </summary>
+// C: struct isn_estimate_options; sizeof 48, alignof 8 as parsed by libclang.
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe partial struct IsnEstimateOptions
+{
+    /// <summary>isn_quick_method</summary>
+    public int method;
+
+    /// <summary>must be 0</summary>
+    public int reserved0;
+
+    /// <summary>read by ISN_QUICK_SEED: finite and &gt; 0</summary>
+    public double scale;
+
+    /// <summary>read by ISN_QUICK_QUENCH: the empathy's weights (MODEL section 6)</summary>
+    public IsnWeights weights;
+
+    /// <summary>This struct's layout in C# (measured on a value) and in the header (as libclang parsed it).</summary>
+    internal static GeneratedLayout Layout()
+    {
+        IsnEstimateOptions value = default;
+        byte* start = (byte*)&value;
+        return new(nameof(IsnEstimateOptions), sizeof(IsnEstimateOptions), [(int)((byte*)&value.method - start), (int)((byte*)&value.reserved0 - start), (int)((byte*)&value.scale - start), (int)((byte*)&value.weights - start)],
+            48, [0, 4, 8, 16]);
     }
 }
 
@@ -555,12 +596,12 @@ internal static unsafe partial class IsingNativeApi
 
     public const int ISN_VERSION_MAJOR = 1;
 
-    public const int ISN_VERSION_MINOR = 2;
+    public const int ISN_VERSION_MINOR = 3;
 
     public const int ISN_VERSION_PATCH = 0;
 
     /// <summary>isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH</summary>
-    public const int ISN_VERSION = 10200;
+    public const int ISN_VERSION = 10300;
 
     public const int ISN_MAX_SPINS = 16384;
 
@@ -599,7 +640,7 @@ internal static unsafe partial class IsingNativeApi
     public static partial int isn_version();
 
     /// <summary>
-    /// "1.2.0+cpu" or "1.2.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
+    /// "1.3.0+cpu" or "1.3.0+cpu+hip" / "+cuda" (the GPU plug-in built with this
     /// library; whether it loads is for the GPU calls to say): static string, never NULL.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_version_string")]
@@ -641,6 +682,10 @@ internal static unsafe partial class IsingNativeApi
     [LibraryImport(LibraryName, EntryPoint = "isn_weights_default")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial IsnStatus isn_weights_default(IsnWeights* weights);
+
+    [LibraryImport(LibraryName, EntryPoint = "isn_estimate_options_default")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_estimate_options_default(IsnEstimateOptions* options);
 
     /// <summary>
     /// Number of usable GPUs (0 when none, or when the GPU plug-in or its runtime
@@ -755,12 +800,27 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_observe_batch(IsnContextHandle context, IsnSystemView* systems, int count, IsnObservables* results);
 
     /// <summary>
-    /// Quick estimate (Tier 3c) for each pair (seeds ignored); scale &gt; 0, finite.
+    /// The roadmap's quick estimate (Tier 3c, ISN_QUICK_SEED) for each pair (seeds
+    /// ignored); scale &gt; 0, finite. It does not rank pairs like the empathy; the
+    /// quench of isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators").
     /// Both systems of a pair need spins and equal n. Computed on the host.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_quick_estimate_batch")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial IsnStatus isn_quick_estimate_batch(IsnContextHandle context, IsnSystemView* systems, int system_count, IsnPair* pairs, int pair_count, double scale, IsnQuickEstimate* results);
+
+    /// <summary>
+    /// Quick estimate of either method (options-&gt;method) for each pair (seeds
+    /// ignored). ISN_QUICK_SEED gives isn_quick_estimate_batch's results with
+    /// scale = options-&gt;scale; ISN_QUICK_QUENCH quenches other's J, h from all +1
+    /// (ALGORITHM section 7.1, no random numbers) and scores the quenched state
+    /// against other's spins with options-&gt;weights, as the empathy scores its
+    /// anneal's state. Both systems of a pair need spins and equal n. Computed on
+    /// the host in every backend (bit-identical everywhere).
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_estimate_batch")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_estimate_batch(IsnContextHandle context, IsnSystemView* systems, int system_count, IsnPair* pairs, int pair_count, IsnEstimateOptions* options, IsnQuickEstimate* results);
 
     /// <summary>
     /// Coupling similarity in [0,1] for each pair (seeds ignored, spins not needed,
@@ -869,12 +929,20 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_set_empathy_edges(IsnContextHandle context, IsnAgentSetHandle set, IsnEdge* edges, int edge_count, ulong seed_base, IsnEmpathyOptions* options, double* scores_out, IsnEmpathyResult* results_out, IsnRunControl* control);
 
     /// <summary>
-    /// Quick estimates (Tier 3c) for pairs of members (seeds ignored; as
-    /// isn_quick_estimate_batch).
+    /// The roadmap's quick estimates (Tier 3c, ISN_QUICK_SEED) for pairs of
+    /// members (seeds ignored; as isn_quick_estimate_batch).
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_set_quick_estimate")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial IsnStatus isn_set_quick_estimate(IsnContextHandle context, IsnAgentSetHandle set, IsnPair* pairs, int pair_count, double scale, IsnQuickEstimate* results);
+
+    /// <summary>
+    /// Quick estimates of either method for pairs of members (seeds ignored; as
+    /// isn_estimate_batch, bit for bit).
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_estimate")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_estimate(IsnContextHandle context, IsnAgentSetHandle set, IsnPair* pairs, int pair_count, IsnEstimateOptions* options, IsnQuickEstimate* results);
 
     /// <summary>Coupling similarity for pairs of members (seeds ignored; from the cached norms).</summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_set_coupling_similarity")]

@@ -39,6 +39,7 @@ internal static class NativeAbi
         Of(IsnStructId.Edge, IsnEdge.Layout()),
         Of(IsnStructId.RunControl, IsnRunControl.Layout()),
         Of(IsnStructId.AgentSetInfo, IsnAgentSetInfo.Layout()),
+        Of(IsnStructId.EstimateOptions, IsnEstimateOptions.Layout()),
     ];
 
     private static ManagedLayout Of(IsnStructId id, GeneratedLayout g) =>

@@ -79,6 +79,10 @@ Layout layout_of(int32_t id) {
             return {sizeof(isn_agent_set_info), 4,
                     {ISN_OFF(isn_agent_set_info, count), ISN_OFF(isn_agent_set_info, max_n),
                      ISN_OFF(isn_agent_set_info, host_bytes), ISN_OFF(isn_agent_set_info, device_bytes)}};
+        case ISN_STRUCT_ESTIMATE_OPTIONS:
+            return {sizeof(isn_estimate_options), 4,
+                    {ISN_OFF(isn_estimate_options, method), ISN_OFF(isn_estimate_options, reserved0),
+                     ISN_OFF(isn_estimate_options, scale), ISN_OFF(isn_estimate_options, weights)}};
         default:
             return {-1, -1, {}};
     }
@@ -131,6 +135,16 @@ ISN_API isn_status isn_weights_default(isn_weights* weights) {
     return isn::guard("isn_weights_default", [&] {
         isn::require_not_null(weights, "weights");
         *weights = isn_weights{0.4, 0.3, 0.3, 0.0};
+    });
+}
+
+ISN_API isn_status isn_estimate_options_default(isn_estimate_options* options) {
+    return isn::guard("isn_estimate_options_default", [&] {
+        isn::require_not_null(options, "options");
+        *options = isn_estimate_options{};
+        options->method = ISN_QUICK_QUENCH;
+        options->scale = 100.0;
+        options->weights = isn_weights{0.4, 0.3, 0.3, 0.0};
     });
 }
 

@@ -11,6 +11,7 @@
 #include "../core/empathy.h"
 #include "../core/observables.h"
 #include "../core/social.h"
+#include "estimate.h"
 #include "handles.h"
 #include "runs.h"
 #include "validate.h"
@@ -564,6 +565,40 @@ ISN_API isn_status isn_set_quick_estimate(isn_context* context, isn_agent_set* s
             results[k] = core::quick_estimate_from(s.energies[static_cast<size_t>(pairs[k].self_index)],
                                                    s.energies[static_cast<size_t>(pairs[k].other_index)], c, scale);
         });
+    });
+}
+
+ISN_API isn_status isn_set_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
+                                    int32_t pair_count, const isn_estimate_options* options,
+                                    isn_quick_estimate* results) {
+    return guard("isn_set_estimate", [&] {
+        const SetRef ref = acquire_set(context, set);
+        const AgentSet& s = *ref.set;
+        require_count(pair_count, ISN_MAX_BATCH, "pair_count");
+        require_not_null(pairs, "pairs");
+        require_not_null(results, "results");
+        validate_estimate_options(options);
+        validate_member_pairs(s, pairs, pair_count, "pairs", true, true);
+        const isn_estimate_options o = *options;
+        const int64_t n = s.max_n;
+        if (o.method == ISN_QUICK_SEED) {
+            for_members(ref.backend(), pair_count, pair_count * (n * n / 2), [&](int64_t k) {
+                const double c = pair_similarity(s, pairs[k]);
+                results[k] = core::quick_estimate_from(s.energies[static_cast<size_t>(pairs[k].self_index)],
+                                                       s.energies[static_cast<size_t>(pairs[k].other_index)], c, o.scale);
+            });
+            return;
+        }
+        const EstimateRun run = [&](int64_t count, int64_t per_item, const std::function<void(int64_t)>& body) {
+            for_members(ref.backend(), count, count * per_item, body);
+        };
+        quench_estimates(
+            pairs, pair_count, n, o.weights, results,
+            [&](int32_t other) {
+                const isn_system_view& v = s.views[static_cast<size_t>(other)];
+                return quench_parts_host(v.n, v.couplings, v.fields, v.spins, s.energies[static_cast<size_t>(other)]);
+            },
+            [&](int64_t k) { return pair_similarity(s, pairs[k]); }, run);
     });
 }
 

@@ -1,5 +1,6 @@
 // The work entry points: validate everything, plan the jobs, hand them to the
 // context's backend. Outputs are written only after validation passed.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "../core/sample.h"
 #include "../core/social.h"
 #include "context.h"
+#include "estimate.h"
 #include "../common/errors.h"
 #include "runs.h"
 #include "validate.h"
@@ -302,6 +304,52 @@ ISN_API isn_status isn_quick_estimate_batch(isn_context* context, const isn_syst
             const isn_system_view& o = systems[pairs[k].other_index];
             results[k] = core::quick_estimate(s.n, s.couplings, s.fields, s.spins, o.couplings, o.fields, o.spins, scale);
         });
+    });
+}
+
+ISN_API isn_status isn_estimate_batch(isn_context* context, const isn_system_view* systems, int32_t system_count,
+                                      const isn_pair* pairs, int32_t pair_count, const isn_estimate_options* options,
+                                      isn_quick_estimate* results) {
+    return guard("isn_estimate_batch", [&] {
+        const TrimScratchOnExit trim_scratch;
+        const ContextRef ref = acquire(context);
+        Backend& b = ref.backend();
+        require_pair_batch(systems, system_count, pairs, pair_count, results);
+        validate_estimate_options(options);
+        validate_pairs(systems, system_count, pairs, pair_count, "pairs");
+        validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
+        const isn_estimate_options o = *options;
+        int64_t max_n = 0;
+        for (int32_t k = 0; k < pair_count; ++k) max_n = std::max<int64_t>(max_n, systems[pairs[k].other_index].n);
+        // A small loop (a single Quick) runs on the calling thread: waking the pool costs more.
+        const EstimateRun run = [&](int64_t count, int64_t per_item, const std::function<void(int64_t)>& body) {
+            if (count * per_item < kInlineWork) {
+                for (int64_t k = 0; k < count; ++k) body(k);
+            } else {
+                b.host_for(count, body);
+            }
+        };
+        if (o.method == ISN_QUICK_SEED) {
+            run(pair_count, max_n * max_n * 3 / 2, [&](int64_t k) {
+                const isn_system_view& s = systems[pairs[k].self_index];
+                const isn_system_view& v = systems[pairs[k].other_index];
+                results[k] = core::quick_estimate(s.n, s.couplings, s.fields, s.spins, v.couplings, v.fields, v.spins,
+                                                  o.scale);
+            });
+            return;
+        }
+        quench_estimates(
+            pairs, pair_count, max_n, o.weights, results,
+            [&](int32_t other) {
+                const isn_system_view& v = systems[other];
+                return quench_parts_host(v.n, v.couplings, v.fields, v.spins,
+                                         core::energy(v.n, v.couplings, v.fields, v.spins));
+            },
+            [&](int64_t k) {
+                return core::coupling_similarity(systems[pairs[k].other_index].n, systems[pairs[k].self_index].couplings,
+                                                 systems[pairs[k].other_index].couplings);
+            },
+            run);
     });
 }
 

@@ -243,6 +243,17 @@ void validate_empathy_options(const isn_empathy_options* options) {
     validate_weights(options->weights, "options.weights");
 }
 
+void validate_estimate_options(const isn_estimate_options* options) {
+    require_not_null(options, "options");
+    if (options->method != ISN_QUICK_SEED && options->method != ISN_QUICK_QUENCH)
+        invalid("argument 'options.method' = " + std::to_string(options->method) +
+                " is not an isn_quick_method (0 = ISN_QUICK_SEED, 1 = ISN_QUICK_QUENCH)");
+    if (options->reserved0 != 0)
+        invalid("argument 'options.reserved0' = " + std::to_string(options->reserved0) + " must be 0");
+    require_finite_positive(options->scale, "options.scale");
+    validate_weights(options->weights, "options.weights");
+}
+
 void validate_pairs(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
                     int32_t pair_count, const char* name) {
     for (int32_t k = 0; k < pair_count; ++k) {

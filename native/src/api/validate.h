@@ -39,6 +39,9 @@ void validate_anneal_options(const isn_anneal_options& o, const char* name);
 void validate_weights(const isn_weights& w, const char* name);
 // Present, with valid anneal options and weights (named "options.anneal...", "options.weights...").
 void validate_empathy_options(const isn_empathy_options* options);
+// Present, a known method, reserved0 == 0, scale finite and > 0, valid weights
+// (named "options.method", "options.scale", "options.weights..."), whichever method reads them.
+void validate_estimate_options(const isn_estimate_options* options);
 // Indices in range and equal n of the two systems of every pair.
 void validate_pairs(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
                     int32_t pair_count, const char* name);

@@ -58,12 +58,20 @@ ISN_HD inline double coupling_similarity_normed(int32_t n, const double* A, cons
     return similarity_from_sums(dot, na, nb);
 }
 
-// Fills every field of r except steps/trials/accepted, from predicted spins
-// `pred` of other (Jo, ho, so), given Ea = energy(n, Jo, ho, so) and
-// c = coupling_similarity(n, Js, Jo) (computed by the caller or cached).
-ISN_HD inline void score_empathy_from(int32_t n, const double* Jo, const double* ho, const int8_t* so,
-                                      const int8_t* pred, const isn_weights& w, double Ea, double c,
-                                      isn_empathy_result& r) {
+// Section 5 steps 2-5: the parts of the score that depend on the other alone
+// (its J, h and actual spins so) and the predicted spins, given
+// Ea = energy(n, Jo, ho, so). Only the coupling similarity depends on self,
+// so a quick estimate computes these once per other (core/quench.h).
+struct EmpathyParts {
+    double overlap;
+    double energy_error;
+    double magnetization_error;
+    double predicted_energy;
+    double actual_energy;
+};
+
+ISN_HD inline EmpathyParts empathy_parts(int32_t n, const double* Jo, const double* ho, const int8_t* so,
+                                        const int8_t* pred, double Ea) {
     const double Ep = energy(n, Jo, ho, pred);
     const double mp = magnetization(n, pred);
     const double ma = magnetization(n, so);
@@ -73,20 +81,40 @@ ISN_HD inline void score_empathy_from(int32_t n, const double* Jo, const double*
     // Z2: the flipped state's agreements are n - agree; dividing the larger count keeps the
     // two orientations exactly equal (1 - agree/n can differ from (n-agree)/n by an ulp).
     const int32_t best = agree > n - agree ? agree : n - agree;
-    const double overlap = d > 0.95 ? d : static_cast<double>(best) / static_cast<double>(n);
-    const double energy_error = abs_d(Ep - Ea) / max_d(max_d(abs_d(Ep), abs_d(Ea)), 1.0);
-    const double mag_error = abs_d(abs_d(mp) - abs_d(ma));
+    EmpathyParts p;
+    p.overlap = d > 0.95 ? d : static_cast<double>(best) / static_cast<double>(n);
+    p.energy_error = abs_d(Ep - Ea) / max_d(max_d(abs_d(Ep), abs_d(Ea)), 1.0);
+    p.magnetization_error = abs_d(abs_d(mp) - abs_d(ma));
+    p.predicted_energy = Ep;
+    p.actual_energy = Ea;
+    return p;
+}
+
+// Section 5 step 7: a = wO*ov; a = a + wE*max(0, 1-eErr); a = a + wC*c;
+// a = a + wM*(1 - min(1, mErr)); clamped to [0,1].
+ISN_HD inline double weigh_score(const isn_weights& w, double overlap, double energy_error, double c,
+                                 double magnetization_error) {
     double a = w.overlap * overlap;
     a = a + w.energy * max_d(0.0, 1.0 - energy_error);
     a = a + w.coupling * c;
-    a = a + w.magnetization * (1.0 - min_d(1.0, mag_error));
-    r.score = a < 0.0 ? 0.0 : (a > 1.0 ? 1.0 : a);
-    r.state_overlap = overlap;
-    r.energy_error = energy_error;
-    r.magnetization_error = mag_error;
+    a = a + w.magnetization * (1.0 - min_d(1.0, magnetization_error));
+    return a < 0.0 ? 0.0 : (a > 1.0 ? 1.0 : a);
+}
+
+// Fills every field of r except steps/trials/accepted, from predicted spins
+// `pred` of other (Jo, ho, so), given Ea = energy(n, Jo, ho, so) and
+// c = coupling_similarity(n, Js, Jo) (computed by the caller or cached).
+ISN_HD inline void score_empathy_from(int32_t n, const double* Jo, const double* ho, const int8_t* so,
+                                      const int8_t* pred, const isn_weights& w, double Ea, double c,
+                                      isn_empathy_result& r) {
+    const EmpathyParts p = empathy_parts(n, Jo, ho, so, pred, Ea);
+    r.score = weigh_score(w, p.overlap, p.energy_error, c, p.magnetization_error);
+    r.state_overlap = p.overlap;
+    r.energy_error = p.energy_error;
+    r.magnetization_error = p.magnetization_error;
     r.coupling_similarity = c;
-    r.predicted_energy = Ep;
-    r.actual_energy = Ea;
+    r.predicted_energy = p.predicted_energy;
+    r.actual_energy = p.actual_energy;
 }
 
 // score_empathy_from with Ea and c computed here, from self's couplings Js.

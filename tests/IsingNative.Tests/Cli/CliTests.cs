@@ -39,7 +39,11 @@ public class CliTests
                        "empathy", "--n", "20", "--self-seed", "42", "--other-seed", "99", "--seed", "7", "--json");
         yield return C("empathy files", "score stateOverlap couplingSimilarity",
                        "empathy", "--self", "{fix}/three.json", "--other", "{fix}/three.json", "--seed", "1", "--json");
-        yield return C("quick", "score couplingSimilarity", "quick", "--n", "20", "--self-seed", "1", "--other-seed", "2", "--json");
+        yield return C("quick", "method score couplingSimilarity energyDifference", "quick", "--n", "20", "--self-seed", "1", "--other-seed", "2", "--json");
+        yield return C("quick seed", "method score couplingSimilarity energyDifference scale",
+                       "quick", "--n", "20", "--self-seed", "1", "--other-seed", "2", "--method", "seed", "--scale", "50", "--json");
+        yield return C("quick quench files", "method score couplingSimilarity energyDifference",
+                       "quick", "--self", "{fix}/three.json", "--other", "{fix}/three.json", "--method", "quench", "--weights", "seed-code", "--json");
         yield return C("social", "weights scores collectiveEmotion mostEmpathicIndex backend",
                        "social", "--n", "20", "--agents", "5", "--seed", "3", "--json");
         yield return C("social files", "weights scores",
@@ -93,6 +97,26 @@ public class CliTests
         Assert.That(b.Stdout, Is.EqualTo(a.Stdout));
     }
 
+    /// <summary>`ising quick` says which method it ran: quench unless --method seed, in JSON and in the title.</summary>
+    [TestCase(TestName = "quick names its method")]
+    public void QuickNamesItsMethod()
+    {
+        string[] pair = ["quick", "--n", "12", "--pattern", "spin-glass", "--self-seed", "3", "--other-seed", "4"];
+        string? MethodOf(params string[] extra)
+        {
+            var r = IsingProcess.Run([.. pair, .. extra, "--json"], CommandLimit);
+            Assert.That(r.ExitCode, Is.Zero, $"exit {r.ExitCode}: {r.StderrHead}");
+            using var doc = ParseJson(r.Stdout);
+            return doc.RootElement.GetProperty("method").GetString();
+        }
+        Assert.That(MethodOf(), Is.EqualTo("quench"), "the default");
+        Assert.That(MethodOf("--method", "seed"), Is.EqualTo("seed"));
+        Assert.That(MethodOf("--method", "quench"), Is.EqualTo("quench"));
+        var human = IsingProcess.Run([.. pair, "--method", "seed"], CommandLimit);
+        Assert.That(human.ExitCode, Is.Zero, $"exit {human.ExitCode}: {human.StderrHead}");
+        Assert.That(human.Stdout, Does.Contain("method seed"));
+    }
+
     private static IEnumerable<TestCaseData> BadInputCases()
     {
         static TestCaseData C(string name, params string[] args) => new TestCaseData(Needs.None, args).SetName(name);
@@ -110,6 +134,8 @@ public class CliTests
         yield return C("negative weights", "empathy", "--n", "10", "--weights", "-1,0,0,0");
         yield return C("bad backend name", "empathy", "--n", "10", "--backend", "quantum");
         yield return C("bad sweep order", "empathy", "--n", "10", "--sweep", "diagonal");
+        yield return C("bad quick method", "quick", "--n", "10", "--method", "anneal");
+        yield return C("quick negative weights", "quick", "--n", "10", "--method", "quench", "--weights", "0,-1,0,0");
     }
 
     /// <summary>Bad input: exit 2, a message on stderr, no stack trace.</summary>

@@ -30,7 +30,7 @@ internal sealed class InterceptingAgentSet(IBackendAgentSet inner, Action before
     public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores,
         Span<EmpathyResult> r, in RunControl c)
     { before(); inner.EmpathyEdges(edges, seedBase, p, w, scores, r, c); }
-    public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> r) { before(); inner.Quick(pairs, scale, r); }
+    public void Quick(ReadOnlySpan<AgentPair> pairs, in QuickParams p, Span<QuickEstimate> r) { before(); inner.Quick(pairs, p, r); }
     public void CouplingSimilarity(ReadOnlySpan<AgentPair> pairs, Span<double> r) { before(); inner.CouplingSimilarity(pairs, r); }
     public void Dispose() => inner.Dispose();
 }

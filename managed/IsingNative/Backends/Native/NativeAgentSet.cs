@@ -216,13 +216,14 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
         }
     }
 
-    public void Quick(ReadOnlySpan<AgentPair> pairs, double scale, Span<QuickEstimate> results)
+    public void Quick(ReadOnlySpan<AgentPair> pairs, in QuickParams parameters, Span<QuickEstimate> results)
     {
+        IsnEstimateOptions options = NativeConvert.Options(parameters);
         fixed (AgentPair* p = pairs)
         fixed (QuickEstimate* r = results)
         {
             using var l = new Leases(_set);
-            NativeErrors.Check(IsingNativeApi.isn_set_quick_estimate(l.Context, l.Set, (IsnPair*)p, pairs.Length, scale,
+            NativeErrors.Check(IsingNativeApi.isn_set_estimate(l.Context, l.Set, (IsnPair*)p, pairs.Length, &options,
                 (IsnQuickEstimate*)r), _kind);
         }
     }

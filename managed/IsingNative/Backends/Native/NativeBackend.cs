@@ -222,6 +222,45 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         }
     }
 
+    public void Estimate(ReadOnlySpan<EmpathyTask> tasks, in QuickParams parameters, Span<QuickEstimate> results)
+    {
+        int count = tasks.Length;
+        if (count == 0) return;
+        // Computed on the host by the library (isn_estimate_batch) whatever the context's device:
+        // the same bits as the managed engine's Quench/Scoring. The similarity is the library's own (§6).
+        IsnEstimateOptions options = NativeConvert.Options(parameters);
+        IsnSystemView[] systems = ArrayPool<IsnSystemView>.Shared.Rent(2 * count);
+        IsnPair[] pairs = ArrayPool<IsnPair>.Shared.Rent(count);
+        Dictionary<(nint, nint, nint, int), int> index = t_viewIndex ?? new();
+        t_viewIndex = null;
+        try
+        {
+            int systemCount = 0;
+            for (int k = 0; k < count; k++)
+            {
+                pairs[k] = new IsnPair
+                {
+                    self_index = IndexOf(tasks[k].Self, systems, ref systemCount, index),
+                    other_index = IndexOf(tasks[k].Other, systems, ref systemCount, index),
+                };
+            }
+            fixed (IsnSystemView* v = systems)
+            fixed (IsnPair* p = pairs)
+            fixed (QuickEstimate* r = results)
+            {
+                using var lease = new ContextLease(Rent(count));
+                NativeErrors.Check(IsingNativeApi.isn_estimate_batch(lease.Context, v, systemCount, p, count, &options,
+                    (IsnQuickEstimate*)r), Kind);
+            }
+        }
+        finally
+        {
+            ArrayPool<IsnSystemView>.Shared.Return(systems);
+            ArrayPool<IsnPair>.Shared.Return(pairs);
+            if (index.Count <= MaxCachedViews) { index.Clear(); t_viewIndex = index; }
+        }
+    }
+
     /// <summary>Distinct systems of the largest batch whose view map is kept for reuse (bounds the memory kept per thread).</summary>
     private const int MaxCachedViews = 16384;
 

@@ -35,6 +35,13 @@ internal static unsafe class NativeConvert
         weights = new IsnWeights { overlap = w.Overlap, energy = w.Energy, coupling = w.Coupling, magnetization = w.Magnetization },
     };
 
+    public static IsnEstimateOptions Options(in QuickParams p) => new()
+    {
+        method = (int)p.Method,
+        scale = p.Scale,
+        weights = new IsnWeights { overlap = p.Weights.Overlap, energy = p.Weights.Energy, coupling = p.Weights.Coupling, magnetization = p.Weights.Magnetization },
+    };
+
     public static AnnealStats Stats(in IsnAnnealStats s) => new(s.steps, s.trials, s.accepted, s.energy);
 
     public static EmpathyResult Result(in IsnEmpathyResult r) => new(r.score, r.state_overlap, r.energy_error,
