@@ -67,6 +67,7 @@ public sealed class ClusterSwarm
     private readonly ISwarmAgentGrain[] _agents;
     private readonly ClusterSwarmOptions _cluster;
     private bool _initialised;
+    private bool _forgotten;
 
     /// <summary>A swarm starting from copies of <paramref name="agents"/> (round 0, empty memories).</summary>
     /// <param name="grains">The cluster client (or a grain's factory).</param>
@@ -128,6 +129,7 @@ public sealed class ClusterSwarm
     /// <param name="cancellationToken">Stops waiting.</param>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        if (_forgotten) throw new InvalidOperationException($"swarm {RunId}: ForgetAsync deleted its agents.");
         if (_initialised) return;
         await WithRetries(-1, async attempt =>
         {
@@ -190,6 +192,21 @@ public sealed class ClusterSwarm
     public async Task<string> DigestAsync(CancellationToken cancellationToken = default) =>
         SwarmAgent.Digest((await GetStatesAsync(cancellationToken)).Select(SwarmAgent.FromState));
 
+    /// <summary>
+    /// Deletes every agent's persisted state (the run is over; its grains deactivate). The
+    /// swarm cannot step afterwards. Retried like a round.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task ForgetAsync(CancellationToken cancellationToken = default)
+    {
+        await WithRetries(-1, async attempt =>
+        {
+            await ForAll(a => _agents[a].Forget(), cancellationToken);
+            return 0;
+        }, cancellationToken);
+        _forgotten = true;
+    }
+
     private async Task ForAll(Func<int, Task> call, CancellationToken cancellationToken)
     {
         var gate = _cluster.MaxParallelCalls > 0 ? new SemaphoreSlim(_cluster.MaxParallelCalls) : null;
@@ -209,7 +226,7 @@ public sealed class ClusterSwarm
     /// <summary>Runs one attempt after another until one succeeds, a failure is the caller's (bad input), or the attempts run out.</summary>
     private async Task<T> WithRetries<T>(int round, Func<int, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        string what = round < 0 ? "initialising the agents" : $"round {round}";
+        string what = round < 0 ? "the agents' set-up or clean-up" : $"round {round}";
         for (int n = 1; ; n++)
         {
             cancellationToken.ThrowIfCancellationRequested();

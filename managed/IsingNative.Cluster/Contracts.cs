@@ -46,6 +46,9 @@ public interface ISwarmAgentGrain : IGrainWithStringKey
 
     /// <summary>The agent's committed state and how many rounds it has committed.</summary>
     Task<SwarmAgentCommitted> GetState();
+
+    /// <summary>Deletes the agent's persisted state and deactivates it (the run is over). Idempotent.</summary>
+    Task Forget();
 }
 
 /// <summary>What a grain needs to become an agent.</summary>

@@ -156,6 +156,15 @@ public sealed class SwarmAgentGrain(
         return Task.FromResult(new SwarmAgentCommitted(s.Round, s.Current!));
     }
 
+    /// <inheritdoc/>
+    public async Task Forget()
+    {
+        _pending = null;
+        _currentObservables = _previousObservables = null;
+        if (state.RecordExists) await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     private SwarmAgentGrainState Initialised()
     {
         if (!state.RecordExists || state.State.Current is null)

@@ -115,6 +115,11 @@ public class ClusterIdentityTests(int silos)
         Assert.That(await first.DigestAsync(), Is.EqualTo(before), "the existing agents are unchanged");
         var next = await first.StepAsync();
         Assert.That(next.Round, Is.EqualTo(1), "the first swarm goes on");
+
+        Assert.That(Directory.GetFiles(_dir!).Count(f => f.Contains(run, StringComparison.Ordinal)), Is.EqualTo(8), "one file per agent");
+        await first.ForgetAsync();
+        Assert.That(Directory.GetFiles(_dir!).Where(f => f.Contains(run, StringComparison.Ordinal)), Is.Empty, "ForgetAsync deleted every agent's file");
+        Assert.That(() => first.StepAsync(), Throws.InvalidOperationException.With.Message.Contains("ForgetAsync"));
     }
 
     internal static (long Fetches, long Hits)[] CacheStats(TestCluster cluster) =>

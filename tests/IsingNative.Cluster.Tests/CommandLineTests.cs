@@ -37,6 +37,7 @@ public class CommandLineTests
         int port = _cluster!.Primary!.GatewayAddress!.Endpoint.Port;
         string[] common = ["simulate", "--agents", "30", "--n", "8", "--rounds", "3", "--graph", "random", "--neighbours", "3", "--steps", "20", "--seed", "5", "--json"];
         var local = IsingProcess.Run(common);
+        Assert.That(Directory.Exists(_dir) ? Directory.GetFiles(_dir) : [], Is.Empty, "no state before the run");
         var cluster = IsingProcess.Run([.. common, "--cluster", $"localhost:{port}"]);
         Assert.That(local.ExitCode, Is.Zero, local.StderrHead);
         Assert.That(cluster.ExitCode, Is.Zero, cluster.StderrHead);
@@ -48,6 +49,7 @@ public class CommandLineTests
         Assert.That(c.RootElement.GetProperty("stats").GetRawText(), Is.EqualTo(l.RootElement.GetProperty("stats").GetRawText()),
             "every round's statistics, as printed (round-trip doubles)");
         Assert.That(c.RootElement.GetProperty("stats").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(Directory.Exists(_dir) ? Directory.GetFiles(_dir) : [], Is.Empty, "the CLI deleted its agents' states after the run");
     }
 
     [Test]

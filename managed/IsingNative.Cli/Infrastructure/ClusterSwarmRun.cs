@@ -117,6 +117,14 @@ internal sealed class ClusterSwarmRun : ISwarmRun
     /// <inheritdoc/>
     public void Dispose()
     {
+        // The run cannot be resumed from the CLI: its agents' states are deleted from the silos'
+        // store (best effort: a cluster that is gone keeps them, under the run's own id).
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            _swarm.ForgetAsync(limit.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { /* best effort */ }
         try { _client.StopAsync().GetAwaiter().GetResult(); }
         finally { _client.Dispose(); }
     }
