@@ -72,5 +72,6 @@ public class CommandLineTests
         var none = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", $"127.0.0.1:{port}"], TimeSpan.FromSeconds(90));
         Assert.That(none.ExitCode, Is.EqualTo(1), none.StderrHead);
         Assert.That(none.Stderr, Does.Contain($"no silo answered at 127.0.0.1:{port} within 10 s"));
+        Assert.That(none.Stderr, Does.StartWith($"ising: --cluster: no silo answered"), "the user's line, not an exception type name first");
     }
 }

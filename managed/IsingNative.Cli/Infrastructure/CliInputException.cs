@@ -26,3 +26,9 @@ internal sealed class CliInputException : Exception
         }
     }
 }
+
+/// <summary>
+/// A failure whose message is written for the command line's user as it is (exit code 1), e.g.
+/// no silo answering at the --cluster gateway: the input was well-formed, the world was not.
+/// </summary>
+internal class CliFailureException(string message, Exception? inner = null) : Exception(message, inner);

@@ -131,5 +131,5 @@ internal sealed class ClusterSwarmRun : ISwarmRun
 }
 
 /// <summary>No silo answered at the --cluster gateway (a failure, exit code 1, not bad input: the endpoint is well-formed).</summary>
-internal sealed class ClusterUnreachableException(string message, Exception inner) : Exception(message, inner);
+internal sealed class ClusterUnreachableException(string message, Exception inner) : CliFailureException(message, inner);
 #endif

@@ -42,6 +42,7 @@ internal static partial class ErrorReporter
             DirectoryNotFoundException or UnauthorizedAccessException =>
                 (ExitCodes.BadInput, OneLine(ex.Message)),
             OperationCanceledException => (ExitCodes.Failure, "cancelled"),
+            CliFailureException => (ExitCodes.Failure, OneLine(ex.Message)),
             NativeBackendException => (ExitCodes.Failure, "native backend failure: " + OneLine(ex.Message)),
             _ => (ExitCodes.Failure, $"{ex.GetType().Name}: {OneLine(ex.Message)}"),
         };
