@@ -252,33 +252,16 @@ public sealed partial class IsingEngine : IDisposable
             throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
         options ??= EmpathyOptions.Default;
         options.Validate();
-        for (int k = 0; k < pairs.Length; k++)
-        {
-            if (pairs[k].Self is null || pairs[k].Other is null)
-                throw new ArgumentNullException(nameof(pairs), $"pairs[{k}] has a null system.");
-            if (pairs[k].Self.Size != pairs[k].Other.Size)
-                throw new ArgumentException(
-                    $"pairs[{k}]: Other has n={pairs[k].Other.Size} but Self has n={pairs[k].Self.Size}; equal n is required.", nameof(pairs));
-        }
+        CheckPairs(pairs);
         if (pairs.IsEmpty) return;
         EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
         long[] sequences = ArrayPool<long>.Shared.Rent(2 * pairs.Length);
         try
         {
-            for (int k = 0; k < pairs.Length; k++)
-            {
-                sequences[2 * k] = pairs[k].Self.BeginRead();
-                sequences[2 * k + 1] = pairs[k].Other.BeginRead();
-            }
+            BeginReads(pairs, sequences);
             try
             {
-                for (int k = 0; k < pairs.Length; k++)
-                {
-                    EmpathyPair pr = pairs[k];
-                    tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), pr.Seed,
-                        CouplingSimilarityCache.Norm(pr.Self, sequences[2 * k], _backend),
-                        CouplingSimilarityCache.Norm(pr.Other, sequences[2 * k + 1], _backend), double.NaN);
-                }
+                Borrow(pairs, sequences, tasks, withSeeds: true);
                 AnnealParams parameters = AnnealParams.From(options.Anneal);
                 ScoreWeights weights = ScoreWeights.From(options.Weights);
                 if (!cancellationToken.CanBeCanceled && progress is null)
@@ -313,6 +296,41 @@ public sealed partial class IsingEngine : IDisposable
     /// a cancellation is honoured promptly while each tile still fills every worker.
     /// </summary>
     public const int BatchTile = 4096;
+
+    /// <summary>Throws naming pairs[k] unless every pair has two systems of equal n.</summary>
+    private static void CheckPairs(ReadOnlySpan<EmpathyPair> pairs)
+    {
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            if (pairs[k].Self is null || pairs[k].Other is null)
+                throw new ArgumentNullException(nameof(pairs), $"pairs[{k}] has a null system.");
+            if (pairs[k].Self.Size != pairs[k].Other.Size)
+                throw new ArgumentException(
+                    $"pairs[{k}]: Other has n={pairs[k].Other.Size} but Self has n={pairs[k].Self.Size}; equal n is required.", nameof(pairs));
+        }
+    }
+
+    /// <summary>Records the read sequence of both systems of every pair (Self at 2k, Other at 2k + 1).</summary>
+    private static void BeginReads(ReadOnlySpan<EmpathyPair> pairs, long[] sequences)
+    {
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            sequences[2 * k] = pairs[k].Self.BeginRead();
+            sequences[2 * k + 1] = pairs[k].Other.BeginRead();
+        }
+    }
+
+    /// <summary>The backend's view of every pair: the borrowed arrays, the seed (or 0) and both cached norms.</summary>
+    private void Borrow(ReadOnlySpan<EmpathyPair> pairs, long[] sequences, EmpathyTask[] tasks, bool withSeeds)
+    {
+        for (int k = 0; k < pairs.Length; k++)
+        {
+            EmpathyPair pr = pairs[k];
+            tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), withSeeds ? pr.Seed : 0,
+                CouplingSimilarityCache.Norm(pr.Self, sequences[2 * k], _backend),
+                CouplingSimilarityCache.Norm(pr.Other, sequences[2 * k + 1], _backend), double.NaN);
+        }
+    }
 
     /// <summary>"pairs[k].Self" or "pairs[k].Other" for the first system that changed since its sequence, else null.</summary>
     private static string? FirstChangedPair(ReadOnlySpan<EmpathyPair> pairs, long[] sequences)
@@ -659,33 +677,16 @@ public sealed partial class IsingEngine : IDisposable
         if (results.Length < pairs.Length)
             throw new ArgumentException($"results: needs room for {pairs.Length} results, has {results.Length}.", nameof(results));
         QuickParams p = QuickParams.From(method, options, scale);
-        for (int k = 0; k < pairs.Length; k++)
-        {
-            if (pairs[k].Self is null || pairs[k].Other is null)
-                throw new ArgumentNullException(nameof(pairs), $"pairs[{k}] has a null system.");
-            if (pairs[k].Self.Size != pairs[k].Other.Size)
-                throw new ArgumentException(
-                    $"pairs[{k}]: Other has n={pairs[k].Other.Size} but Self has n={pairs[k].Self.Size}; equal n is required.", nameof(pairs));
-        }
+        CheckPairs(pairs);
         if (pairs.IsEmpty) return;
         EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
         long[] sequences = ArrayPool<long>.Shared.Rent(2 * pairs.Length);
         try
         {
-            for (int k = 0; k < pairs.Length; k++)
-            {
-                sequences[2 * k] = pairs[k].Self.BeginRead();
-                sequences[2 * k + 1] = pairs[k].Other.BeginRead();
-            }
+            BeginReads(pairs, sequences);
             try
             {
-                for (int k = 0; k < pairs.Length; k++)
-                {
-                    EmpathyPair pr = pairs[k];
-                    tasks[k] = new EmpathyTask(pr.Self.View(), pr.Other.View(), 0,
-                        CouplingSimilarityCache.Norm(pr.Self, sequences[2 * k], _backend),
-                        CouplingSimilarityCache.Norm(pr.Other, sequences[2 * k + 1], _backend), double.NaN);
-                }
+                Borrow(pairs, sequences, tasks, withSeeds: false);
                 _backend.Estimate(tasks.AsSpan(0, pairs.Length), p, results[..pairs.Length]);
             }
             catch (Exception e) when (IsFailure(e) && FirstChangedPair(pairs, sequences) is not null)
