@@ -101,7 +101,7 @@ public readonly record struct SwarmOptionsSurrogate(
     [property: Id(8)] bool AdaptiveSteps, [property: Id(9)] int Acceptance, [property: Id(10)] int Precision, [property: Id(11)] int SweepOrder,
     [property: Id(12)] bool HasEarlyStop, [property: Id(13)] int EarlyStopWindow, [property: Id(14)] double EarlyStopBetaThreshold,
     [property: Id(15)] double WeightOverlap, [property: Id(16)] double WeightEnergy, [property: Id(17)] double WeightCoupling,
-    [property: Id(18)] double WeightMagnetization);
+    [property: Id(18)] double WeightMagnetization, [property: Id(19)] int PreFilterTopK, [property: Id(20)] int PreFilterMethod);
 
 /// <summary>Converts <see cref="SwarmOptions"/> (value equality survives the round trip).</summary>
 [RegisterConverter]
@@ -130,6 +130,7 @@ public sealed class SwarmOptionsConverter : IConverter<SwarmOptions, SwarmOption
             },
             Weights = new EmpathyWeights(s.WeightOverlap, s.WeightEnergy, s.WeightCoupling, s.WeightMagnetization),
         },
+        PreFilter = s.PreFilterTopK > 0 ? new PreFilter(s.PreFilterTopK, (QuickMethod)s.PreFilterMethod) : null,
     };
 
     /// <inheritdoc/>
@@ -139,6 +140,7 @@ public sealed class SwarmOptionsConverter : IConverter<SwarmOptions, SwarmOption
         EmpathyWeights w = v.Empathy.Weights;
         return new(v.Seed, v.Strength, v.Noise, v.MemoryCapacity, a.Steps, a.TrialsPerStep, a.BetaStart, a.BetaEnd, a.AdaptiveSteps,
             (int)a.Acceptance, (int)a.Precision, (int)a.SweepOrder, a.EarlyStop is not null, a.EarlyStop?.Window ?? 0,
-            a.EarlyStop?.BetaThreshold ?? 0, w.Overlap, w.Energy, w.Coupling, w.Magnetization);
+            a.EarlyStop?.BetaThreshold ?? 0, w.Overlap, w.Energy, w.Coupling, w.Magnetization,
+            v.PreFilter?.TopK ?? 0, (int)(v.PreFilter?.Method ?? default));
     }
 }

@@ -102,13 +102,26 @@ public sealed class SwarmAgentGrain(
             atStart[j] = fetched[j].Observables;
             pairs[j] = new EmpathyPair(agent.System, systems[j], SwarmRules.EmpathySeed(s.Options.Seed, round, s.AgentCount, s.Agent, neighbours[j]));
         }
+        int[] attended = neighbours;
+        if (s.Options.PreFilter is { } filter)
+        {
+            // As the single process's filtered edges: estimate every neighbour, keep the filter's
+            // top k (PreFilter.Keep, in neighbour order), run the full empathy on those only.
+            var estimates = new QuickEstimate[pairs.Length];
+            batcher.Engine.QuickBatch(pairs, estimates, filter.Method, s.Options.Empathy);
+            int[] kept = filter.Keep(Array.ConvertAll(estimates, e => e.Score));
+            attended = Array.ConvertAll(kept, j => neighbours[j]);
+            pairs = Array.ConvertAll(kept, j => pairs[j]);
+            systems = Array.ConvertAll(kept, j => systems[j]);
+            atStart = Array.ConvertAll(kept, j => atStart[j]);
+        }
         EmpathyResult[] results = await batcher.RunAsync(pairs, s.Options.Empathy);
 
         // Step and Commit do not interleave (the grain is not reentrant but for GetSnapshot), so
         // the state read above is still the committed one.
-        int position(int b) => Array.IndexOf(neighbours, b);
+        int position(int b) => Array.IndexOf(attended, b);
         SwarmAgentRound record = SwarmRules.Respond(batcher.Engine, s.Options, round, s.AgentCount, s.Agent, agent, selfAtStart,
-            neighbours, results, atStart, b => systems[position(b)], new double[neighbours.Length]);
+            attended, results, atStart, b => systems[position(b)], new double[attended.Length]);
         _pending = (round, record, agent.ToState());
         return record;
     }

@@ -46,6 +46,22 @@ public class ClusterIdentityTests(int silos)
     }
 
     [Test]
+    public async Task APreFilteredSwarmIsBitIdenticalToTheSingleProcessOne()
+    {
+        const int rounds = 3, k = 16, m = 5;
+        var agents = Clusters.Agents(k, 10);
+        var graph = SwarmGraph.Random(k, m, 4);
+        var options = Clusters.Options with { PreFilter = new PreFilter(2) };
+        var (expected, digest) = Clusters.Reference(agents, graph, options, rounds);
+        var (actual, clusterDigest, swarm) = await Clusters.RunAsync(_cluster!.Client, agents, graph, options, rounds);
+        Clusters.AssertSameBits(expected, actual, $"{silos} silo(s), pre-filter top 2 of {m}");
+        Assert.That(clusterDigest, Is.EqualTo(digest), "final digest");
+        Assert.That(swarm.LastRound.All(r => r.Neighbours == 2), Is.True, "every agent attended to its 2 kept neighbours");
+        var (unfiltered, _) = Clusters.Reference(agents, graph, Clusters.Options, rounds);
+        Assert.That(Clusters.Bits(expected[0]), Is.Not.EqualTo(Clusters.Bits(unfiltered[0])), "the filter changes the run");
+    }
+
+    [Test]
     public async Task AnotherSeedGivesAnotherRun()
     {
         var agents = Clusters.Agents(12, 8);

@@ -185,6 +185,42 @@ public class SwarmSimulationTests(BackendKind backend)
     }
 
     [Test]
+    public void APreFilterAttendsToTheTopKByQuenchEstimate()
+    {
+        const int k = 12, m = 5;
+        var graph = SwarmGraph.Random(k, m, 3);
+        var systems = Agents(k, 10);
+        var filtered = Options with { PreFilter = new PreFilter(2) };
+        using var sim = new SwarmSimulation(_engine, systems, graph, filtered);
+        sim.Step();
+        for (int a = 0; a < k; a++)
+        {
+            var ns = graph.Neighbours(a).ToArray();
+            var estimates = ns.Select(b => _engine.Quick(systems[a], systems[b], QuickMethod.Quench, Options.Empathy).Score).ToArray();
+            int[] kept = filtered.PreFilter!.Keep(estimates);
+            var scores = kept.Select(j => _engine.Empathy(systems[a], systems[ns[j]], SwarmRules.EmpathySeed(Options.Seed, 0, k, a, ns[j]), Options.Empathy).Score).ToArray();
+            SwarmAgentRound rec = sim.LastRound[a];
+            Assert.That(rec.Neighbours, Is.EqualTo(2), $"agent {a}: attended to the kept two");
+            Bits.Same(scores[0] + scores[1], rec.ScoreSum, $"agent {a}: score sum of the kept");
+            Assert.That(rec.RespondedTo, Is.EqualTo(ns[kept[Array.IndexOf(scores, scores.Max())]]), $"agent {a}: the best of the kept");
+        }
+
+        using var reference = IsingEngine.Create(BackendKind.Managed);
+        using var managed = new SwarmSimulation(reference, systems, graph, filtered);
+        managed.Step();
+        sim.Step(); managed.Step();
+        Assert.That(sim.Digest(), Is.EqualTo(managed.Digest()), "same bits as the managed backend");
+
+        using var wide = new SwarmSimulation(_engine, systems, graph, Options with { PreFilter = new PreFilter(m) });
+        using var plain = new SwarmSimulation(_engine, systems, graph, Options);
+        wide.Run(2);
+        plain.Run(2);
+        Assert.That(wide.Digest(), Is.EqualTo(plain.Digest()), "keeping every neighbour is no filter");
+        Assert.That(() => new SwarmSimulation(_engine, systems, graph, Options with { PreFilter = new PreFilter(0) }),
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("PreFilter"));
+    }
+
+    [Test]
     public void ACheckpointResumesExactly()
     {
         var graph = SwarmGraph.Random(10, 3, 9);

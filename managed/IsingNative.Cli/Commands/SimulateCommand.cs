@@ -66,6 +66,12 @@ internal static class SimulateCommand
         DefaultValueFactory = _ => SwarmOptions.Default.MemoryCapacity,
     };
 
+    private static readonly Option<int?> PreFilterTopK = new("--pre-filter")
+    {
+        Description = "Run the full empathy only on each agent's K neighbours ranked best by the quench estimate (≥ 1; default: every neighbour)",
+        HelpName = "K",
+    };
+
     private static readonly Option<string?> OutPath = new("--out")
     {
         Description = "Write the per-round statistics, .csv (a header, one row per round) or .json (an array, one object per round)",
@@ -90,7 +96,7 @@ internal static class SimulateCommand
         var command = new Command("simulate",
             "Evolve a swarm for R synchronous rounds on a neighbourhood graph; per-round statistics as a table, --out CSV/JSON, --plot PNG/SVG");
         command.WithCommon().With(CliOptions.N, CliOptions.SelfSeed, CliOptions.Pattern, Agents, Neighbours, Graph, Rounds,
-                Strength, Noise, Memory, OutPath, PlotPath, Cluster)
+                Strength, Noise, Memory, PreFilterTopK, OutPath, PlotPath, Cluster)
             .WithAnneal().With(CliOptions.Weights);
         command.SetAction(Run);
         return command;
@@ -163,6 +169,10 @@ internal static class SimulateCommand
         if (memory < 1)
             throw new CliInputException($"--memory: the memory capacity must be at least 1 (was {memory})");
 
+        var preFilter = pr.GetValue(PreFilterTopK);
+        if (preFilter is < 1)
+            throw new CliInputException($"--pre-filter: must be at least 1 (was {preFilter})");
+
         var graphSpec = pr.GetValue(Graph) ?? "ring";
         var kind = GraphKindOf(graphSpec);
         var m = pr.GetValue(Neighbours);
@@ -196,7 +206,11 @@ internal static class SimulateCommand
 
         var empathy = CliOptions.EmpathyOptionsOf(pr);
         var seed = pr.GetValue(CliOptions.Seed);
-        var options = new SwarmOptions { Seed = seed, Empathy = empathy, Strength = strength, Noise = noise, MemoryCapacity = memory };
+        var options = new SwarmOptions
+        {
+            Seed = seed, Empathy = empathy, Strength = strength, Noise = noise, MemoryCapacity = memory,
+            PreFilter = preFilter is { } topK ? new PreFilter(topK, QuickMethod.Quench) : null,
+        };
 
         // The work from the options alone (a file's edges once it is read): K·m anneals a round.
         long edges = kind switch
@@ -258,7 +272,14 @@ internal static class SimulateCommand
                 new SwarmStatsFigure.Caption(k, n, graph.Description, graph.EdgeCount, seed, backend));
 
         var seconds = elapsed.TotalSeconds;
-        double empathies = (double)graph.EdgeCount * rounds;
+        // Full empathies run: every edge, or with --pre-filter each agent's kept neighbours.
+        long perRound = graph.EdgeCount;
+        if (options.PreFilter is { } filter)
+        {
+            perRound = 0;
+            for (var a = 0; a < k; a++) perRound += Math.Min(filter.TopK, graph.Neighbours(a).Length);
+        }
+        double empathies = (double)perRound * rounds;
         double roundsPerSecond = seconds > 0 ? rounds / seconds : double.PositiveInfinity;
         double empathiesPerSecond = seconds > 0 ? empathies / seconds : double.PositiveInfinity;
 
@@ -277,6 +298,11 @@ internal static class SimulateCommand
                 w.WriteNumber("n", n);
                 w.WriteString("graph", graph.Description);
                 w.WriteNumber("seed", seed);
+                if (options.PreFilter is { } kept)
+                {
+                    w.WriteNumber("preFilter", kept.TopK);
+                    w.WriteNumber("empathiesPerRound", perRound);
+                }
                 if (outPath is not null) w.WriteString("out", Path.GetFullPath(outPath));
                 if (plotPath is not null) w.WriteString("plot", Path.GetFullPath(plotPath));
                 w.WritePropertyName("stats");

@@ -15,6 +15,21 @@ namespace IsingNative;
 /// (docs/PERFORMANCE.md, "Quick estimates: accuracy").</param>
 public sealed record PreFilter(int TopK, QuickMethod Method = QuickMethod.Quench)
 {
+    /// <summary>
+    /// The positions this filter keeps among candidates with these estimates: the
+    /// <see cref="TopK"/> largest (equal estimates: the lower position first; any number beats
+    /// NaN), in ascending order — the rule every filtered call applies to each self's candidates.
+    /// </summary>
+    /// <param name="estimates">One estimate per candidate, in candidate order.</param>
+    public int[] Keep(ReadOnlySpan<double> estimates)
+    {
+        Validate(nameof(PreFilter));
+        var top = new int[Math.Min(TopK, estimates.Length)];
+        Core.Ranking.TopK(estimates, TopK, top);
+        Array.Sort(top);
+        return top;
+    }
+
     /// <summary>Throws naming <paramref name="paramName"/> and the bad value unless TopK ≥ 1 and Method is defined.</summary>
     internal void Validate(string paramName)
     {

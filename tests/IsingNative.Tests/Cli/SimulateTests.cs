@@ -29,7 +29,8 @@ public class SimulateTests
     ];
 
     /// <summary>The same swarm in this process: agent a generated with seed 42 + a, the CLI's options.</summary>
-    private static (string Digest, IReadOnlyList<SwarmRoundStats> Stats) Library(int rounds, ulong seed, SwarmGraph graph, BackendKind backend)
+    private static (string Digest, IReadOnlyList<SwarmRoundStats> Stats) Library(int rounds, ulong seed, SwarmGraph graph, BackendKind backend,
+        PreFilter? preFilter = null)
     {
         using var engine = IsingEngine.Create(backend);
         var agents = new IsingSystem[K];
@@ -38,6 +39,7 @@ public class SimulateTests
         {
             Seed = seed,
             Empathy = new EmpathyOptions { Anneal = new AnnealOptions { Steps = Steps, TrialsPerStep = Trials } },
+            PreFilter = preFilter,
         };
         using var sim = new SwarmSimulation(engine, agents, graph, options);
         var stats = sim.Run(rounds);
@@ -131,6 +133,19 @@ public class SimulateTests
     }
 
     /// <summary>The backend of <c>auto</c> (native when the library is found) gives the managed backend's digest.</summary>
+    [Test]
+    public void PreFilterDigestEqualsTheLibrary()
+    {
+        const ulong seed = 5;
+        using var doc = RunJson(Args(2, seed, "ring", "--backend", "managed", "--pre-filter", "2"));
+        var (digest, _) = Library(2, seed, SwarmGraph.Ring(K, M), BackendKind.Managed, new PreFilter(2));
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("digest").GetString(), Is.EqualTo(digest));
+        Assert.That(root.GetProperty("preFilter").GetInt32(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("empathiesPerRound").GetInt64(), Is.EqualTo(K * 2), "2 full empathies per agent, not 4");
+        Assert.That(digest, Is.Not.EqualTo(Library(2, seed, SwarmGraph.Ring(K, M), BackendKind.Managed).Digest), "the filter changes the run");
+    }
+
     [Test]
     public void AutoBackendGivesTheManagedDigest()
     {
@@ -229,6 +244,7 @@ public class SimulateTests
         yield return C("zero rounds", "--rounds|(was 0)", "--rounds", "0");
         yield return C("strength above 1", "--strength|(was 1.5)", "--strength", "1.5");
         yield return C("no memory", "--memory|(was 0)", "--memory", "0");
+        yield return C("a zero pre-filter", "--pre-filter|(was 0)", "--pre-filter", "0");
         yield return C("a text --out", "--out|{tmp}/s.txt|.csv or .json", "--out", "{tmp}/s.txt");
         yield return C("a jpg --plot", "--plot|{tmp}/s.jpg|.png or .svg", "--plot", "{tmp}/s.jpg");
         yield return C("too much work", "--agents/--neighbours/--rounds|single-spin trials", "--agents", "100000", "--graph", "all", "--rounds", "1000");

@@ -20,6 +20,8 @@ public sealed class SwarmSimulation : IDisposable
     private readonly IsingSystem?[] _snapshots;
     private readonly Observables[] _neighbourScratch;
     private readonly double[] _weights;
+    private readonly int[] _keptNeighbours;
+    private readonly EmpathyResult[] _keptResults;
     private readonly Func<int, IsingSystem> _snapshotOf;
     private bool _stepped;
     private bool _disposed;
@@ -71,6 +73,8 @@ public sealed class SwarmSimulation : IDisposable
         _neighbourScratch = new Observables[widest];
         _results = new EmpathyResult[Math.Max(widest, Math.Min(EdgeTile, graph.EdgeCount))];
         _weights = new double[widest];
+        _keptNeighbours = new int[widest];
+        _keptResults = new EmpathyResult[widest];
         _snapshotOf = b => _snapshots[b] ?? throw new InvalidOperationException($"agent {b} was not copied at the start of the round.");
     }
 
@@ -122,15 +126,28 @@ public sealed class SwarmSimulation : IDisposable
             {
                 IProgress<BatchProgress>? tile = progress is null ? null
                     : new Relay(p => progress.Report(new BatchProgress(offset + p.Done, total)));
-                _set.EmpathyEdges(Graph.Edges.Slice(offset, edges), seedBase, _results.AsSpan(0, edges), Options.Empathy,
-                    cancellationToken, tile);
+                ReadOnlySpan<AgentEdge> slice = Graph.Edges.Slice(offset, edges);
+                if (Options.PreFilter is { } filter)
+                    _set.EmpathyEdges(slice, seedBase, _results.AsSpan(0, edges), Options.Empathy, filter, cancellationToken, tile);
+                else
+                    _set.EmpathyEdges(slice, seedBase, _results.AsSpan(0, edges), Options.Empathy, cancellationToken, tile);
             }
             for (int a = first; a < last; a++)
             {
                 ReadOnlySpan<int> neighbours = Graph.Neighbours(a);
-                for (int j = 0; j < neighbours.Length; j++) _neighbourScratch[j] = _atStart[neighbours[j]];
-                _attention[a] = SwarmRules.Attend(neighbours, _results.AsSpan(Graph.FirstEdge(a) - offset, neighbours.Length),
-                    _neighbourScratch.AsSpan(0, neighbours.Length), _weights);
+                ReadOnlySpan<EmpathyResult> results = _results.AsSpan(Graph.FirstEdge(a) - offset, neighbours.Length);
+                // Attention over the neighbours whose empathy was computed: all of them, or the
+                // pre-filter's kept ones (a skipped entry is default, Steps 0; a computed one never is).
+                int count = 0;
+                for (int j = 0; j < neighbours.Length; j++)
+                {
+                    if (Options.PreFilter is not null && results[j].Steps == 0) continue;
+                    _keptNeighbours[count] = neighbours[j];
+                    _keptResults[count] = results[j];
+                    _neighbourScratch[count++] = _atStart[neighbours[j]];
+                }
+                _attention[a] = SwarmRules.Attend(_keptNeighbours.AsSpan(0, count), _keptResults.AsSpan(0, count),
+                    _neighbourScratch.AsSpan(0, count), _weights);
             }
             first = last;
         }

@@ -18,6 +18,12 @@ public sealed record SwarmOptions
     /// <summary>Each agent's emotional-memory capacity, ≥ 1 (default 32).</summary>
     public int MemoryCapacity { get; init; } = EmotionalMemory.DefaultCapacity;
 
+    /// <summary>
+    /// When set, each agent's attention runs the full empathy only on its <see cref="PreFilter.TopK"/>
+    /// neighbours ranked best by the filter's estimate (docs/SWARM.md §3); null: every neighbour.
+    /// </summary>
+    public PreFilter? PreFilter { get; init; }
+
     /// <summary>The default options.</summary>
     public static SwarmOptions Default { get; } = new();
 
@@ -28,6 +34,7 @@ public sealed record SwarmOptions
         Empathy.Validate();
         Validation.CheckUnit(Strength, nameof(Strength));
         Validation.CheckUnit(Noise, nameof(Noise));
+        PreFilter?.Validate(nameof(PreFilter));
         if (MemoryCapacity < 1)
             throw new ArgumentOutOfRangeException(nameof(MemoryCapacity), MemoryCapacity, $"MemoryCapacity must be >= 1, got {MemoryCapacity}.");
     }
@@ -48,7 +55,7 @@ public enum SwarmResponse
 
 /// <summary>What one agent did in one round (docs/SWARM.md §1).</summary>
 /// <param name="Agent">The agent's index.</param>
-/// <param name="Neighbours">How many neighbours it attended to.</param>
+/// <param name="Neighbours">How many neighbours it attended to (with a pre-filter: those it kept).</param>
 /// <param name="ScoreSum">The sum of its empathy scores towards them, in neighbour order.</param>
 /// <param name="RespondedTo">The most empathic neighbour (first argmax), or −1 without neighbours.</param>
 /// <param name="Score">Its empathy towards that neighbour (0 without neighbours).</param>
