@@ -189,20 +189,9 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         IsnSystemView[] systems = ArrayPool<IsnSystemView>.Shared.Rent(2 * count);
         IsnPair[] pairs = ArrayPool<IsnPair>.Shared.Rent(count);
         IsnEmpathyResult[] native = ArrayPool<IsnEmpathyResult>.Shared.Rent(count);
-        Dictionary<(nint, nint, nint, int), int> index = t_viewIndex ?? new();
-        t_viewIndex = null;
         try
         {
-            int systemCount = 0;
-            for (int k = 0; k < count; k++)
-            {
-                pairs[k] = new IsnPair
-                {
-                    self_index = IndexOf(tasks[k].Self, systems, ref systemCount, index),
-                    other_index = IndexOf(tasks[k].Other, systems, ref systemCount, index),
-                    seed = tasks[k].Seed,
-                };
-            }
+            int systemCount = Distinct(tasks, systems, pairs);
             fixed (IsnSystemView* v = systems)
             fixed (IsnPair* p = pairs)
             fixed (IsnEmpathyResult* r = native)
@@ -217,8 +206,6 @@ internal sealed unsafe class NativeBackend : IComputeBackend
             ArrayPool<IsnSystemView>.Shared.Return(systems);
             ArrayPool<IsnPair>.Shared.Return(pairs);
             ArrayPool<IsnEmpathyResult>.Shared.Return(native);
-            // Keep the (cleared) map for this thread's next batch, unless a huge batch grew it.
-            if (index.Count <= MaxCachedViews) { index.Clear(); t_viewIndex = index; }
         }
     }
 
@@ -231,19 +218,9 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         IsnEstimateOptions options = NativeConvert.Options(parameters);
         IsnSystemView[] systems = ArrayPool<IsnSystemView>.Shared.Rent(2 * count);
         IsnPair[] pairs = ArrayPool<IsnPair>.Shared.Rent(count);
-        Dictionary<(nint, nint, nint, int), int> index = t_viewIndex ?? new();
-        t_viewIndex = null;
         try
         {
-            int systemCount = 0;
-            for (int k = 0; k < count; k++)
-            {
-                pairs[k] = new IsnPair
-                {
-                    self_index = IndexOf(tasks[k].Self, systems, ref systemCount, index),
-                    other_index = IndexOf(tasks[k].Other, systems, ref systemCount, index),
-                };
-            }
+            int systemCount = Distinct(tasks, systems, pairs);
             fixed (IsnSystemView* v = systems)
             fixed (IsnPair* p = pairs)
             fixed (QuickEstimate* r = results)
@@ -257,7 +234,6 @@ internal sealed unsafe class NativeBackend : IComputeBackend
         {
             ArrayPool<IsnSystemView>.Shared.Return(systems);
             ArrayPool<IsnPair>.Shared.Return(pairs);
-            if (index.Count <= MaxCachedViews) { index.Clear(); t_viewIndex = index; }
         }
     }
 
@@ -266,6 +242,35 @@ internal sealed unsafe class NativeBackend : IComputeBackend
 
     /// <summary>Per-thread map from a system's pointers to its index in a batch's view array (reused: batches allocate nothing in steady state).</summary>
     [ThreadStatic] private static Dictionary<(nint, nint, nint, int), int>? t_viewIndex;
+
+    /// <summary>
+    /// Fills <paramref name="pairs"/> (with the tasks' seeds) and <paramref name="systems"/> with each
+    /// distinct system of <paramref name="tasks"/> once, in first-use order; returns how many systems.
+    /// </summary>
+    private static int Distinct(ReadOnlySpan<EmpathyTask> tasks, IsnSystemView[] systems, IsnPair[] pairs)
+    {
+        Dictionary<(nint, nint, nint, int), int> index = t_viewIndex ?? new();
+        t_viewIndex = null;
+        try
+        {
+            int systemCount = 0;
+            for (int k = 0; k < tasks.Length; k++)
+            {
+                pairs[k] = new IsnPair
+                {
+                    self_index = IndexOf(tasks[k].Self, systems, ref systemCount, index),
+                    other_index = IndexOf(tasks[k].Other, systems, ref systemCount, index),
+                    seed = tasks[k].Seed,
+                };
+            }
+            return systemCount;
+        }
+        finally
+        {
+            // Keep the (cleared) map for this thread's next batch, unless a huge batch grew it.
+            if (index.Count <= MaxCachedViews) { index.Clear(); t_viewIndex = index; }
+        }
+    }
 
     private static int IndexOf(SystemView s, IsnSystemView[] systems, ref int systemCount, Dictionary<(nint, nint, nint, int), int> index)
     {
