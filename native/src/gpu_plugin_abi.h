@@ -2,9 +2,9 @@
 // executor (libisingnative_gpu: the hip, cuda or emulated flavour) meet.
 //
 // The CPU library links no GPU runtime. isn_context_create_gpu and
-// isn_gpu_device_count load the plug-in on first use (plugin/gpu_plugin_loader.cpp;
-// dlopen/LoadLibrary, beside the CPU library or at $ISN_GPU_PLUGIN) and call
-// its one exported function, isn_gpu_plugin_entry, which checks the caller's
+// isn_gpu_device_count load the plug-ins on first use (plugin/gpu_plugin_loader.cpp;
+// dlopen/LoadLibrary: the AMD one, then the NVIDIA one, beside the CPU library,
+// or only $ISN_GPU_PLUGIN) and call each one's one exported function, isn_gpu_plugin_entry, which checks the caller's
 // ABI version and build id and hands back the table below. Everything else
 // stays inside the plug-in (hidden visibility).
 //
@@ -34,14 +34,19 @@
 #define ISN_GPU_PLUGIN_ENTRY_NAME "isn_gpu_plugin_entry"
 // Where the loader looks when set: the plug-in's file (authoritative: nothing else is tried).
 #define ISN_GPU_PLUGIN_ENV "ISN_GPU_PLUGIN"
+// The plug-ins beside the library, in the order they are tried: the AMD (or
+// the test-only emulated) one, then the NVIDIA one.
 #if defined(_WIN32)
 #  define ISN_GPU_PLUGIN_FILE "isingnative_gpu.dll"
+#  define ISN_GPU_PLUGIN_CUDA_FILE "isingnative_gpu_cuda.dll"
 #  define ISN_GPU_PLUGIN_EXPORT __declspec(dllexport)
 #elif defined(__APPLE__)
 #  define ISN_GPU_PLUGIN_FILE "libisingnative_gpu.dylib"
+#  define ISN_GPU_PLUGIN_CUDA_FILE "libisingnative_gpu_cuda.dylib"
 #  define ISN_GPU_PLUGIN_EXPORT __attribute__((visibility("default")))
 #else
 #  define ISN_GPU_PLUGIN_FILE "libisingnative_gpu.so"
+#  define ISN_GPU_PLUGIN_CUDA_FILE "libisingnative_gpu_cuda.so"
 #  define ISN_GPU_PLUGIN_EXPORT __attribute__((visibility("default")))
 #endif
 

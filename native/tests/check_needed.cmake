@@ -1,7 +1,10 @@
 # The CPU library links no GPU runtime (readelf -d: no libamdhip64, libcudart,
-# libcuda, libtbb, ... in NEEDED), so it loads on a machine without one; the
-# GPU plug-in, where built, does link its runtime (so this check can fail).
-#   cmake -DREADELF=<readelf> -DLIB=<libisingnative> -DPLUGIN=<libisingnative_gpu or ""> -DFLAVOUR=<hip|cuda|emulated|none> -P check_needed.cmake
+# libcuda, libtbb, ... in NEEDED), so it loads on a machine without one. Nor do
+# the shipped plug-ins: the AMD one opens libamdhip64 itself (any ROCm 5-7),
+# the NVIDIA one carries the CUDA runtime and needs only the driver, which that
+# runtime opens. The test-only emulated plug-in does link its runtime, TBB (so
+# this check can fail).
+#   cmake -DREADELF=<readelf> -DLIB=<libisingnative> -DPLUGINS=<flavour=file;...> -P check_needed.cmake
 set(gpu_runtimes "amdhip64|hiprtc|hsa-runtime|libamd_comgr|cudart|libcuda\\.|libnvrtc|libtbb|libOpenCL")
 
 function(needed_of file out)
@@ -29,23 +32,20 @@ foreach(lib IN LISTS cpu_needed)
   endif()
 endforeach()
 
-if(PLUGIN)
-  needed_of("${PLUGIN}" plugin_needed)
-  message("NEEDED of ${PLUGIN}: ${plugin_needed}")
-  set(expected "")
-  if(FLAVOUR STREQUAL "hip")
-    set(expected "amdhip64")
-  elseif(FLAVOUR STREQUAL "cuda")
-    set(expected "cudart")
-  elseif(FLAVOUR STREQUAL "emulated")
-    set(expected "libtbb")
-  endif()
-  if(expected AND NOT plugin_needed MATCHES "${expected}")
-    message(FATAL_ERROR "the ${FLAVOUR} plug-in does not need ${expected}: is the runtime linked into the CPU library instead?")
-  endif()
+foreach(entry IN LISTS PLUGINS)
+  string(REGEX REPLACE "=.*" "" flavour "${entry}")
+  string(REGEX REPLACE "^[^=]*=" "" plugin "${entry}")
+  needed_of("${plugin}" plugin_needed)
+  message("NEEDED of the ${flavour} plug-in ${plugin}: ${plugin_needed}")
   foreach(lib IN LISTS plugin_needed)
     if(lib MATCHES "isingnative")
       message(FATAL_ERROR "the plug-in needs ${lib}: it must stand alone (the library loads it, not the reverse)")
     endif()
+    if(NOT flavour STREQUAL "emulated" AND lib MATCHES "${gpu_runtimes}")
+      message(FATAL_ERROR "the ${flavour} plug-in needs ${lib}: it would not load where that exact runtime is missing")
+    endif()
   endforeach()
-endif()
+  if(flavour STREQUAL "emulated" AND NOT plugin_needed MATCHES "libtbb")
+    message(FATAL_ERROR "the emulated plug-in does not need libtbb: is its runtime linked into the CPU library instead?")
+  endif()
+endforeach()

@@ -152,7 +152,7 @@ TEST(GpuPluginEntry, RefusesAnotherAbiVersionOrBuild) {
     EXPECT_EQ(api->abi_version, ISN_GPU_PLUGIN_ABI_VERSION);
     EXPECT_EQ(api->size, sizeof(isn_gpu_plugin_api));
     EXPECT_STREQ(api->build_id, ISN_BUILD_ID);
-    EXPECT_STREQ(api->runtime, ISN_GPU_PLUGIN_RUNTIME);
+    EXPECT_STREQ(api->runtime, ISN_TEST_GPU_PLUGIN_RUNTIME);
     // A plug-in call that fails leaves its status and message, and no exception.
     isn_gpu_backend* b = reinterpret_cast<isn_gpu_backend*>(&msg);
     EXPECT_EQ(api->create(1 << 20, &b), ISN_STATUS_DEVICE_UNAVAILABLE);

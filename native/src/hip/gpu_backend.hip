@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,8 @@ public:
 class GpuBackend final : public Backend {
 public:
     explicit GpuBackend(int32_t device) : device_(device) {
+        const std::string problem = isn_gpu_runtime_problem();
+        if (!problem.empty()) fail(ISN_STATUS_DEVICE_UNAVAILABLE, problem);
         int32_t count = 0;
         const hipError_t e = hipGetDeviceCount(&count);
         if (e != hipSuccess || count == 0)
@@ -113,10 +116,10 @@ public:
             fail(ISN_STATUS_DEVICE_UNAVAILABLE, "argument 'device' = " + std::to_string(device) + " but only " +
                                                     std::to_string(count) + " GPU device(s) exist");
         check(hipSetDevice(device), "hipSetDevice");
-        hipDeviceProp_t props;
-        check(hipGetDeviceProperties(&props, device), "hipGetDeviceProperties");
-        description_ = "gpu " + std::to_string(device) + ": " + props.name + " (" + isn_gpu_arch_name(props) + ", " +
-                       ISN_GPU_RUNTIME_NAME + ")";
+        std::string name, arch;
+        check(isn_gpu_identify(device, &name, &arch), "hipGetDeviceProperties");
+        description_ = "gpu " + std::to_string(device) + ": " + name + " (" + arch + ", " + isn_gpu_runtime_text() + ")";
+        kernels_ = std::make_unique<gpu::KernelModule>(device, name, arch);
         check(hipStreamCreate(&stream_), "hipStreamCreate");
     }
 
@@ -261,9 +264,9 @@ private:
             if (dj.ids != nullptr) d.count = static_cast<int32_t>(small.size());
             const unsigned grid = static_cast<unsigned>((d.count + kThreadsPerBlockSmall - 1) / kThreadsPerBlockSmall);
             if (single)
-                hipLaunchKernelGGL(gpu::anneal_threads<float>, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, d, static_cast<float*>(phi));
+                ISN_GPU_LAUNCH(*kernels_, isn_anneal_threads_f32, dim3(grid), dim3(kThreadsPerBlockSmall), stream_, sys, d, static_cast<float*>(phi));
             else
-                hipLaunchKernelGGL(gpu::anneal_threads<double>, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, d, static_cast<double*>(phi));
+                ISN_GPU_LAUNCH(*kernels_, isn_anneal_threads_f64, dim3(grid), dim3(kThreadsPerBlockSmall), stream_, sys, d, static_cast<double*>(phi));
             check(hipGetLastError(), "anneal_threads launch");
         }
         if (any_large) {
@@ -274,9 +277,9 @@ private:
             }
             const unsigned grid = static_cast<unsigned>(d.count);
             if (single)
-                hipLaunchKernelGGL(gpu::anneal_blocks<float>, dim3(grid), dim3(kThreadsPerBlockLarge), 0, stream_, sys, d, static_cast<float*>(phi));
+                ISN_GPU_LAUNCH(*kernels_, isn_anneal_blocks_f32, dim3(grid), dim3(kThreadsPerBlockLarge), stream_, sys, d, static_cast<float*>(phi));
             else
-                hipLaunchKernelGGL(gpu::anneal_blocks<double>, dim3(grid), dim3(kThreadsPerBlockLarge), 0, stream_, sys, d, static_cast<double*>(phi));
+                ISN_GPU_LAUNCH(*kernels_, isn_anneal_blocks_f64, dim3(grid), dim3(kThreadsPerBlockLarge), stream_, sys, d, static_cast<double*>(phi));
             check(hipGetLastError(), "anneal_blocks launch");
         }
 
@@ -300,7 +303,7 @@ private:
         const gpu::DevSystems sys = upload_systems(systems, count);
         isn_observables* d_out = observables_.get<isn_observables>(static_cast<size_t>(count));
         const unsigned grid = static_cast<unsigned>((count + kThreadsPerBlockSmall - 1) / kThreadsPerBlockSmall);
-        hipLaunchKernelGGL(gpu::observe_systems, dim3(grid), dim3(kThreadsPerBlockSmall), 0, stream_, sys, count, d_out);
+        ISN_GPU_LAUNCH(*kernels_, isn_observe_systems, dim3(grid), dim3(kThreadsPerBlockSmall), stream_, sys, count, d_out);
         check(hipGetLastError(), "observe_systems launch");
         download(out, d_out, static_cast<size_t>(count));
         check(hipStreamSynchronize(stream_), "observe_systems");
@@ -439,6 +442,7 @@ private:
 
     int32_t device_;
     std::string description_;
+    std::unique_ptr<gpu::KernelModule> kernels_;
     hipStream_t stream_ = nullptr;
 
     // Device buffers, reused and grown across calls; declared after the tally

@@ -5,6 +5,10 @@
 //    same proposal and decision from the same memory, and the O(n) phi update
 //    of an accepted flip is spread over the block (each phi_j is independent).
 // Both run the whole schedule of every job of the batch in one launch.
+// The entry points are extern "C" with fixed names (ISN_GPU_KERNELS in
+// gpu_runtime.h), so the AMD plug-in finds them in its code-object bundle by
+// name (hipModuleGetFunction); its host pass (ISN_GPU_HOST_ONLY) sees only the
+// launch structs.
 #pragma once
 #include "../backend.h"
 #include "../core/anneal.h"
@@ -43,6 +47,8 @@ struct DevJobs {
     double* scores;               // or null (results[k].score only)
 };
 
+#if !defined(ISN_GPU_HOST_ONLY)
+
 __device__ inline int64_t work_offset_of(const DevJobs& dj, int32_t k) {
     return dj.work_offset != nullptr ? dj.work_offset[k] : static_cast<int64_t>(k) * dj.slot_n;
 }
@@ -75,7 +81,7 @@ __device__ inline void finish_job(const DevSystems& sys, const DevJobs& dj, int3
 }
 
 template <class Real>
-__global__ void anneal_threads(DevSystems sys, DevJobs dj, Real* phi) {
+__device__ void anneal_threads(DevSystems sys, DevJobs dj, Real* phi) {
     const int32_t idx = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
     if (idx >= dj.count) return;
     const int32_t k = dj.ids != nullptr ? dj.ids[idx] : idx;
@@ -94,7 +100,7 @@ __global__ void anneal_threads(DevSystems sys, DevJobs dj, Real* phi) {
 }
 
 template <class Real>
-__global__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
+__device__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
     const int32_t k = dj.ids != nullptr ? dj.ids[blockIdx.x] : static_cast<int32_t>(blockIdx.x);
     const Job job = dj.range.at(k);
     const int32_t n = sys.n[job.other];
@@ -142,11 +148,20 @@ __global__ void anneal_blocks(DevSystems sys, DevJobs dj, Real* phi) {
     if (tid == 0) finish_job(sys, dj, k, job, s, plan.steps, c);
 }
 
+extern "C" {
+__global__ void isn_anneal_threads_f64(DevSystems sys, DevJobs dj, double* phi) { anneal_threads<double>(sys, dj, phi); }
+__global__ void isn_anneal_threads_f32(DevSystems sys, DevJobs dj, float* phi) { anneal_threads<float>(sys, dj, phi); }
+__global__ void isn_anneal_blocks_f64(DevSystems sys, DevJobs dj, double* phi) { anneal_blocks<double>(sys, dj, phi); }
+__global__ void isn_anneal_blocks_f32(DevSystems sys, DevJobs dj, float* phi) { anneal_blocks<float>(sys, dj, phi); }
+
 // Observables of every system, one thread per system, one launch.
-__global__ void observe_systems(DevSystems sys, int32_t count, isn_observables* out) {
+__global__ void isn_observe_systems(DevSystems sys, int32_t count, isn_observables* out) {
     const int32_t k = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
     if (k >= count) return;
     out[k] = core::observe(sys.n[k], sys.J + sys.j_offset[k], sys.h + sys.v_offset[k], sys.spins + sys.v_offset[k]);
 }
+}  // extern "C"
+
+#endif  // !ISN_GPU_HOST_ONLY
 
 }  // namespace isn::gpu

@@ -1,14 +1,15 @@
-// The CPU library's side of the GPU plug-in (gpu_plugin_abi.h): make_gpu_backend
-// and gpu_device_count for api/, by loading libisingnative_gpu on first use.
+// The CPU library's side of the GPU plug-ins (gpu_plugin_abi.h): make_gpu_backend
+// and gpu_device_count for api/, by loading the plug-ins on first use.
 //
 // The CPU library links no GPU runtime, so it loads (and keeps native-cpu) on
-// a machine without ROCm or CUDA; only a GPU request loads the plug-in, and
-// where the plug-in or its runtime is missing that request answers
-// ISN_STATUS_DEVICE_UNAVAILABLE with the loader's own message.
+// a machine without ROCm or CUDA; only a GPU request loads the plug-ins, each
+// of which opens its own runtime. A request goes to the first plug-in that
+// opens a context; where none can, it answers ISN_STATUS_DEVICE_UNAVAILABLE
+// with every plug-in's reason (the loader's, or the runtime's and device's).
 //
 // Loading happens once per process (a function-local static: thread-safe),
 // success or failure, so every later GPU request gets the same answer cheaply.
-// The plug-in is never unloaded: its code runs for every live GPU context and
+// A plug-in is never unloaded: its code runs for every live GPU context and
 // its runtime keeps threads of its own.
 #include <algorithm>
 #include <cstdlib>
@@ -16,12 +17,14 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #if defined(_WIN32)
 #  define WIN32_LEAN_AND_MEAN
 #  include <windows.h>
 #else
 #  include <dlfcn.h>
+#  include <unistd.h>
 #endif
 
 #include "../common/errors.h"
@@ -109,11 +112,9 @@ isn_gpu_plugin_entry_fn open_plugin(const std::string& path, std::string* error)
 }
 #endif
 
-Plugin load() {
+Plugin load(const std::string& path, bool from_env) {
     Plugin p;
-    const char* env = std::getenv(ISN_GPU_PLUGIN_ENV);
-    const bool from_env = env != nullptr && env[0] != '\0';
-    p.path = from_env ? std::string(env) : own_directory() + ISN_GPU_PLUGIN_FILE;
+    p.path = path;
     const std::string where = from_env ? " (from " ISN_GPU_PLUGIN_ENV ")" : "";
     std::string error;
     const isn_gpu_plugin_entry_fn entry = open_plugin(p.path, &error);
@@ -148,8 +149,31 @@ Plugin load() {
     return p;
 }
 
-const Plugin& plugin() {
-    static const Plugin p = load();
+bool exists(const std::string& path) {
+#if defined(_WIN32)
+    return GetFileAttributesA(path.c_str()) != INVALID_FILE_ATTRIBUTES;
+#else
+    return access(path.c_str(), F_OK) == 0;
+#endif
+}
+
+// $ISN_GPU_PLUGIN alone when set; else each plug-in shipped beside the library
+// (the primary one is tried even when absent, so its absence is the reason given).
+std::vector<Plugin> load_all() {
+    const char* env = std::getenv(ISN_GPU_PLUGIN_ENV);
+    if (env != nullptr && env[0] != '\0') return {load(env, true)};
+    const std::string dir = own_directory();
+    std::vector<Plugin> plugins{load(dir + ISN_GPU_PLUGIN_FILE, false)};
+    const std::string cuda = dir + ISN_GPU_PLUGIN_CUDA_FILE;
+    if (exists(cuda)) {
+        if (plugins.front().api == nullptr && !exists(plugins.front().path)) plugins.clear();
+        plugins.push_back(load(cuda, false));
+    }
+    return plugins;
+}
+
+const std::vector<Plugin>& plugins() {
+    static const std::vector<Plugin> p = load_all();
     return p;
 }
 
@@ -244,21 +268,43 @@ private:
 }  // namespace
 
 std::unique_ptr<Backend> make_gpu_backend(int32_t device) {
-    const Plugin& p = plugin();
-    if (p.api == nullptr) fail(ISN_STATUS_DEVICE_UNAVAILABLE, "no GPU support: " + p.why);
-    isn_gpu_backend* handle = nullptr;
-    check(*p.api, p.api->create(device, &handle));
-    try {
-        return std::make_unique<PluginBackend>(*p.api, handle);
-    } catch (...) {
-        p.api->destroy(handle);
-        throw;
+    const std::vector<Plugin>& all = plugins();
+    std::string why;
+    const auto add = [&](const Plugin& p, const std::string& text) {
+        if (!why.empty()) why += "; ";
+        if (all.size() > 1 && p.api != nullptr) why += std::string(p.api->runtime) + ": ";
+        why += text;
+    };
+    for (const Plugin& p : all) {
+        if (p.api == nullptr) {
+            add(p, p.why);
+            continue;
+        }
+        isn_gpu_backend* handle = nullptr;
+        const isn_status st = p.api->create(device, &handle);
+        if (st == ISN_STATUS_DEVICE_UNAVAILABLE) {
+            add(p, p.api->last_error());
+            continue;
+        }
+        check(*p.api, st);
+        try {
+            return std::make_unique<PluginBackend>(*p.api, handle);
+        } catch (...) {
+            p.api->destroy(handle);
+            throw;
+        }
     }
+    const bool none_loaded = std::none_of(all.begin(), all.end(), [](const Plugin& p) { return p.api != nullptr; });
+    fail(ISN_STATUS_DEVICE_UNAVAILABLE, (none_loaded ? "no GPU support: " : "") + why);
 }
 
 int32_t gpu_device_count() {
-    const Plugin& p = plugin();
-    return p.api != nullptr ? p.api->device_count() : 0;
+    for (const Plugin& p : plugins()) {
+        if (p.api == nullptr) continue;
+        const int32_t count = p.api->device_count();
+        if (count > 0) return count;
+    }
+    return 0;
 }
 
 }  // namespace isn
