@@ -13,7 +13,8 @@
     ./build.ps1 bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
     ./build.ps1 deps       Linux: what `./build.sh deps` installs (apt); elsewhere: prints what to install
     ./build.ps1 clean      remove build outputs
-  Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default "gfx90a;gfx1030"),
+  Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default: this machine's AMD GPUs, else the broad
+               list of docs/GPU.md), ISN_CUDA=AUTO|ON|OFF (default AUTO),
                CONFIG=Release|Debug (default Release), ISN_HIP_CPU_DIR (default ../shared/third_party/hip-cpu),
                FUZZ_SECONDS (default 60: each fuzz harness's run in `test`).
   Stages that are bash scripts (tools/sanitize, tools/fuzz, tools/package) run through bash on Linux and macOS and are
@@ -43,6 +44,7 @@ $GenArgs = @("--header", $Header, "--out", $Bindings, "--namespace", "IsingNativ
              "--library", "isingnative")
 $LibName = if ($IsWindows) { "isingnative.dll" } elseif ($IsMacOS) { "libisingnative.dylib" } else { "libisingnative.so" }
 $GpuLibName = if ($IsWindows) { "isingnative_gpu.dll" } elseif ($IsMacOS) { "libisingnative_gpu.dylib" } else { "libisingnative_gpu.so" }
+$GpuCudaLibName = if ($IsWindows) { "isingnative_gpu_cuda.dll" } elseif ($IsMacOS) { "libisingnative_gpu_cuda.dylib" } else { "libisingnative_gpu_cuda.so" }
 
 function Write-Log([string]$Message) { Write-Host "`n==> $Message" }
 
@@ -76,10 +78,11 @@ function Get-CacheValue([string]$BuildDir, [string]$Key) {
 function Build-Native {
     if (-not (Test-Command cmake)) { Write-Log "cmake not found: skipping the native library (managed backend only)"; return }
     $hip = if ($env:ISN_HIP) { $env:ISN_HIP } else { "AUTO" }
-    Write-Log "native: configure + build ($NativeBuild, HIP=$hip)"
-    $configure = @("-S", ".", "-B", $NativeBuild, "-DCMAKE_BUILD_TYPE=$Config", "-DISN_ENABLE_HIP=$hip")
-    if ($env:ISN_HIP_TARGETS) { $configure += "-DISN_HIP_TARGETS=$($env:ISN_HIP_TARGETS)" }
-    Exec cmake $configure | Out-Null
+    $cuda = if ($env:ISN_CUDA) { $env:ISN_CUDA } else { "AUTO" }
+    Write-Log "native: configure + build ($NativeBuild, HIP=$hip, CUDA=$cuda)"
+    $configure = @("-S", ".", "-B", $NativeBuild, "-DCMAKE_BUILD_TYPE=$Config", "-DISN_ENABLE_HIP=$hip",
+                   "-DISN_ENABLE_CUDA=$cuda", "-DISN_HIP_TARGETS=$($env:ISN_HIP_TARGETS)")
+    Exec cmake $configure | Where-Object { $_ -match 'isingnative:' } | ForEach-Object { Write-Host $_ }
     Exec cmake @("--build", $NativeBuild, "--config", $Config, "--parallel", "$Jobs")
 }
 
@@ -239,17 +242,20 @@ function Add-TestCounts([string[]]$Lines) {
 
 function Test-Native { Exec ctest @("--test-dir", $NativeBuild, "-C", $Config, "--output-on-failure", "-j2") }
 
-# The HIP code objects: one per target of ISN_HIP_TARGETS in the library holding the kernels (the GPU plug-in when the
-# build has one, else the library itself), listed by roc-obj-ls.
+# The GPU plug-ins' code objects (as build.sh): the AMD plug-in carries one per ISA that CMake chose
+# (ISN_HIP_ISAS_BUILT), and under CI the whole broad list the package ships (ISN_HIP_BROAD_TARGETS).
+function Test-GpuBuilt([string]$Flavour) { (Get-CacheValue $NativeBuild "ISN_GPU_BUILT:INTERNAL") -split ';' -contains $Flavour }
+
 function Test-HipTargets {
-    if ((Get-CacheValue $NativeBuild "ISN_GPU_BUILT:INTERNAL") -ne "hip") {
-        if ((Test-Command hipcc) -and $env:ISN_HIP -ne "OFF") { throw "hipcc is installed but the HIP backend was not built" }
-        Write-Log "HIP backend not built (no ROCm toolchain; ./build.sh deps installs Debian's): skipping the code-object check"
+    if (-not (Test-GpuBuilt hip)) {
+        if ((Test-Command clang++-19) -and (Test-Path /usr/lib/x86_64-linux-gnu/amdgcn/bitcode) -and $env:ISN_HIP -ne "OFF") {
+            throw "clang-19 and ROCm's device libraries are installed but the HIP plug-in was not built"
+        }
+        Write-Log "HIP plug-in not built (no HIP compiler or device libraries; ./build.sh deps installs them): skipping the code-object check"
         return
     }
     $lib = Find-File $NativeBuild $GpuLibName
-    if (-not $lib) { $lib = Find-File $NativeBuild $LibName }
-    if (-not $lib) { throw "the HIP backend was configured but no $GpuLibName or $LibName was built in $NativeBuild" }
+    if (-not $lib) { throw "the HIP plug-in was configured but no $GpuLibName was built in $NativeBuild" }
     if (-not (Test-Command roc-obj-ls)) {
         if ($IsWindows) { Skip-Stage "roc-obj-ls (ROCm, Linux) is not available on Windows" }
         throw "roc-obj-ls not found (./build.sh deps installs Debian's ROCm toolchain)"
@@ -257,11 +263,34 @@ function Test-HipTargets {
     $listing = @(& roc-obj-ls $lib.FullName)
     if ($LASTEXITCODE -ne 0) { throw "roc-obj-ls $($lib.FullName) failed (exit $LASTEXITCODE)" }
     $listing | ForEach-Object { Write-Host $_ }
+    $wanted = @((Get-CacheValue $NativeBuild "ISN_HIP_ISAS_BUILT:INTERNAL") -split ';')
+    if ($env:CI -eq "true") { $wanted += (Get-CacheValue $NativeBuild "ISN_HIP_BROAD_TARGETS:STRING") -split ';' }
+    $wanted = @($wanted | Where-Object { $_ } | Sort-Object -Unique)
     $missing = 0
-    foreach ($t in ((Get-CacheValue $NativeBuild "ISN_HIP_TARGETS:STRING") -split ';' | Where-Object { $_ })) {
-        if ($listing -match [regex]::Escape($t)) { Write-Host "code object for ${t}: present" } else { Write-Host "code object for ${t}: MISSING"; $missing++ }
+    foreach ($t in $wanted) {
+        if ($listing -match "--$([regex]::Escape($t))\b") { Write-Host "code object for ${t}: present" } else { Write-Host "code object for ${t}: MISSING"; $missing++ }
     }
+    Write-Host "HIP code objects: $($wanted.Count) ISAs checked"
     if ($missing) { throw "$missing code object(s) missing" }
+}
+
+# The CUDA plug-in: SASS for sm_80 and sm_90, and PTX that newer GPUs compile (cuobjdump).
+function Test-CudaTargets {
+    if (-not (Test-GpuBuilt cuda)) {
+        if ((Test-Command nvcc) -and $env:ISN_CUDA -ne "OFF") { throw "nvcc is installed but the CUDA plug-in was not built" }
+        Write-Log "CUDA plug-in not built (no nvcc; ./build.sh deps installs Debian's toolkit): skipping the cuobjdump check"
+        return
+    }
+    $lib = Find-File $NativeBuild $GpuCudaLibName
+    if (-not $lib) { throw "the CUDA plug-in was configured but no $GpuCudaLibName was built in $NativeBuild" }
+    $elf = @(& cuobjdump --list-elf $lib.FullName); $ptx = @(& cuobjdump --list-ptx $lib.FullName)
+    ($elf + $ptx) | ForEach-Object { Write-Host $_ }
+    $missing = 0
+    foreach ($sm in @("sm_80", "sm_90")) {
+        if ($elf -match "\.$sm\.cubin") { Write-Host "SASS for ${sm}: present" } else { Write-Host "SASS for ${sm}: MISSING"; $missing++ }
+    }
+    if ($ptx -match "\.ptx") { Write-Host "PTX: present" } else { Write-Host "PTX: MISSING"; $missing++ }
+    if ($missing) { throw "$missing CUDA code object(s) missing" }
 }
 
 function Test-NUnit {
@@ -318,6 +347,7 @@ function Invoke-TestAll {
     if (Test-Path -LiteralPath (Join-Path $NativeBuild "CTestTestfile.cmake")) {
         Invoke-Stage "native tests (CTest, incl. valgrind)" { Test-Native }
         Invoke-Stage "HIP code objects (roc-obj-ls)" { Test-HipTargets }
+        Invoke-Stage "CUDA code objects (cuobjdump)" { Test-CudaTargets }
     }
     Invoke-Stage "emulated GPU build (HIP-CPU, build/emu)" { Build-Emulated }
     if (-not $script:EmuSkipped -and (Test-Path -LiteralPath (Join-Path $EmuBuild "CTestTestfile.cmake"))) {
@@ -379,24 +409,33 @@ Install by hand on this system (build.sh deps installs Debian's packages on Linu
   - the .NET 10 SDK (required): https://dot.net
   - CMake >= 3.20 and a C++17 compiler (Visual Studio 2022 Build Tools "Desktop development with C++", or Ninja + clang):
     the native library; without them everything runs on the managed backend
-  - optional: the AMD HIP SDK (hipcc) for the HIP kernels; python3 for tools/perf's plot
-  - optional, Linux/WSL only: Debian's hipcc libamdhip64-dev rocm-device-libs (roc-obj-ls), libtbb-dev (the emulated GPU),
-    clang-15 (libFuzzer) and fonts-dejavu-core (the figures' text)
+  - optional: the AMD HIP SDK (its clang) for the AMD plug-in, the CUDA toolkit (nvcc) for the NVIDIA one;
+    python3 for tools/perf's plot
+  - optional, Linux/WSL only: Debian's clang-19 lld-19 llvm-19 hipcc libamdhip64-dev rocm-device-libs (the AMD plug-in,
+    roc-obj-ls), non-free's nvidia-cuda-toolkit, libtbb-dev (the emulated GPU), clang-15 (libFuzzer) and
+    fonts-dejavu-core (the figures' text)
 "@
         return
     }
     $tbb = (Test-Path /usr/include/tbb/tbb.h) -or (Test-Path /usr/include/oneapi/tbb.h)
-    if ((Test-Command hipcc) -and (Test-Command roc-obj-ls) -and (Test-Command python3) -and (Test-Command clang++-15) -and $tbb -and
-        (Test-Path /usr/share/fonts/truetype/dejavu)) {
-        Write-Log "ROCm toolchain, python3, TBB, clang-15 and fonts present"; return
+    if ((Test-Command clang++-19) -and (Test-Command llvm-as-19) -and (Test-Command ld.lld-19) -and (Test-Command roc-obj-ls) -and
+        (Test-Path /usr/lib/x86_64-linux-gnu/amdgcn/bitcode) -and (Test-Command nvcc) -and (Test-Command python3) -and
+        (Test-Command clang++-15) -and $tbb -and (Test-Path /usr/share/fonts/truetype/dejavu)) {
+        Write-Log "HIP and CUDA toolchains, python3, TBB, clang-15 and fonts present"; return
     }
-    Write-Log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3, libtbb-dev, clang-15 and fonts-dejavu-core"
-    # The same list as build.sh deps (its comment says what each is for).
-    $packages = @("hipcc", "libamdhip64-dev", "rocm-device-libs", "python3", "libtbb-dev", "clang-15", "fonts-dejavu-core")
     # Through sudo unless root (env then): both take DEBIAN_FRONTEND as an argument, which sudo's reset environment keeps.
     $runner = if ((& id -u) -eq "0") { "env" } else { "sudo" }
+    $sources = "/etc/apt/sources.list.d/debian.sources"
+    if ((Test-Path $sources) -and -not (Select-String -LiteralPath $sources -Pattern '^Components:.* non-free( |$)' -Quiet)) {
+        Write-Log "adding Debian's contrib and non-free components to $sources (nvidia-cuda-toolkit)"
+        Exec $runner @("sed", "-i", "-E", 's/^(Components: main)$/\1 contrib non-free non-free-firmware/', $sources)
+    }
+    Write-Log "installing clang-19, lld-19, llvm-19, ROCm 5.2's HIP headers and device libraries (hipcc libamdhip64-dev rocm-device-libs), nvidia-cuda-toolkit, python3, libtbb-dev, clang-15 and fonts-dejavu-core"
+    # The same list as build.sh deps (its comment says what each is for).
+    $packages = @("clang-19", "lld-19", "llvm-19", "hipcc", "libamdhip64-dev", "rocm-device-libs", "nvidia-cuda-toolkit", "python3",
+                  "libtbb-dev", "clang-15", "fonts-dejavu-core")
     Exec $runner @("apt-get", "update", "-qq")
-    Exec $runner (@("DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq") + $packages) | Out-Null
+    Exec $runner (@("DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "--no-install-recommends") + $packages) | Out-Null
 }
 
 function Invoke-Bench {

@@ -13,10 +13,12 @@
 #   ./build.sh managed    build the .NET solution (Release)
 #   ./build.sh bindings   regenerate managed/IsingNative/Interop/*.generated.cs from native/include
 #   ./build.sh bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
-#   ./build.sh deps       install the optional ROCm toolchain (Debian: hipcc libamdhip64-dev rocm-device-libs), python3,
-#                         libtbb-dev (HIP-CPU, for the emulated-GPU flavour) and clang-15 (libFuzzer)
+#   ./build.sh deps       install the GPU toolchains (Debian: clang-19 with ROCm 5.2's HIP headers and device libraries for
+#                         the AMD plug-in, non-free's nvidia-cuda-toolkit for the NVIDIA one), python3, libtbb-dev (HIP-CPU,
+#                         for the emulated-GPU flavour) and clang-15 (libFuzzer)
 #   ./build.sh clean      remove build outputs
-# Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default "gfx90a;gfx1030"),
+# Environment: ISN_HIP=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default: this machine's AMD GPUs, else the broad
+#              list of docs/GPU.md), ISN_CUDA=AUTO|ON|OFF (default AUTO),
 #              CONFIG=Release|Debug (default Release), ISN_HIP_CPU_DIR (default ../shared/third_party/hip-cpu),
 #              FUZZ_SECONDS (per harness in `test`, default 60).
 set -euo pipefail
@@ -36,9 +38,9 @@ log() { printf '\n==> %s\n' "$*" >&2; }
 # ---- native ---------------------------------------------------------------------------------
 native_build() {
   if ! command -v cmake >/dev/null; then log "cmake not found: skipping the native library (managed backend only)"; return 0; fi
-  log "native: configure + build ($NATIVE_BUILD, HIP=${ISN_HIP:-AUTO})"
-  cmake -S . -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE="$CONFIG" \
-        -DISN_ENABLE_HIP="${ISN_HIP:-AUTO}" ${ISN_HIP_TARGETS:+-DISN_HIP_TARGETS="$ISN_HIP_TARGETS"} >/dev/null
+  log "native: configure + build ($NATIVE_BUILD, HIP=${ISN_HIP:-AUTO}, CUDA=${ISN_CUDA:-AUTO})"
+  cmake -S . -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE="$CONFIG" -DISN_ENABLE_HIP="${ISN_HIP:-AUTO}" \
+        -DISN_ENABLE_CUDA="${ISN_CUDA:-AUTO}" -DISN_HIP_TARGETS="${ISN_HIP_TARGETS:-}" | { grep 'isingnative:' || true; }
   cmake --build "$NATIVE_BUILD" -j"$(nproc)"
 }
 
@@ -202,24 +204,49 @@ count_tests() {
 
 native_tests() { ctest --test-dir "$NATIVE_BUILD" --output-on-failure -j2; }
 
-# The HIP code objects live in the GPU plug-in (libisingnative_gpu.so); the CPU library links no GPU runtime
-# (CTest isn_gpu_runtime_not_needed_by_cpu_library reads both libraries' NEEDED entries).
+# The GPU plug-ins' code objects. The AMD plug-in (libisingnative_gpu.so) carries one per ISA that CMake chose
+# (ISN_HIP_ISAS_BUILT); under CI it must carry the whole broad list the package ships (ISN_HIP_BROAD_TARGETS).
+# The CPU library links no GPU runtime (CTest isn_gpu_runtime_not_needed_by_cpu_library reads NEEDED entries).
+gpu_built() { grep -q -E "^ISN_GPU_BUILT:INTERNAL=(.*;)?$1(;.*)?\$" "$NATIVE_BUILD/CMakeCache.txt" 2>/dev/null; }
+cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$NATIVE_BUILD/CMakeCache.txt"; }
+
 hip_targets_check() {
-  local lib; lib="$(find "$NATIVE_BUILD" -name 'libisingnative_gpu.so' -print -quit)"
-  if ! grep -q '^ISN_GPU_BUILT:INTERNAL=hip$' "$NATIVE_BUILD/CMakeCache.txt" 2>/dev/null; then
-    if command -v hipcc >/dev/null && [ "${ISN_HIP:-AUTO}" != OFF ]; then
-      log "hipcc is installed but the HIP backend was not built"; return 1
+  if ! gpu_built hip; then
+    if command -v clang++-19 >/dev/null && [ -d /usr/lib/x86_64-linux-gnu/amdgcn/bitcode ] && [ "${ISN_HIP:-AUTO}" != OFF ]; then
+      log "clang-19 and ROCm's device libraries are installed but the HIP plug-in was not built"; return 1
     fi
-    log "HIP backend not built (no ROCm toolchain; ./build.sh deps installs Debian's): skipping the code-object check"
+    log "HIP plug-in not built (no HIP compiler or device libraries; ./build.sh deps installs them): skipping the code-object check"
     return 0
   fi
-  [ -n "$lib" ] || { log "the HIP backend was configured but no libisingnative_gpu.so was built in $NATIVE_BUILD"; return 1; }
+  local lib; lib="$(find "$NATIVE_BUILD" -name 'libisingnative_gpu.so' -print -quit)"
+  [ -n "$lib" ] || { log "the HIP plug-in was configured but no libisingnative_gpu.so was built in $NATIVE_BUILD"; return 1; }
   local listing; listing="$(roc-obj-ls "$lib")"; echo "$listing"
-  local targets; targets="$(sed -n 's/^ISN_HIP_TARGETS:STRING=//p' "$NATIVE_BUILD/CMakeCache.txt")"
-  local t ok=0
-  for t in ${targets//;/ }; do
-    if grep -q -- "$t" <<<"$listing"; then echo "code object for $t: present"; else echo "code object for $t: MISSING"; ok=1; fi
+  local wanted; wanted="$(cache_value ISN_HIP_ISAS_BUILT)"
+  if [ "${CI:-}" = true ]; then wanted="$wanted;$(cache_value ISN_HIP_BROAD_TARGETS)"; fi
+  local t ok=0 n=0
+  for t in $(tr ';' '\n' <<<"$wanted" | sort -u); do
+    n=$((n + 1))
+    if grep -q -E -- "--$t\b" <<<"$listing"; then echo "code object for $t: present"; else echo "code object for $t: MISSING"; ok=1; fi
   done
+  echo "HIP code objects: $n ISAs checked"
+  return $ok
+}
+
+# The CUDA plug-in (libisingnative_gpu_cuda.so): SASS for sm_80 and sm_90, and PTX that newer GPUs compile.
+cuda_targets_check() {
+  if ! gpu_built cuda; then
+    if command -v nvcc >/dev/null && [ "${ISN_CUDA:-AUTO}" != OFF ]; then log "nvcc is installed but the CUDA plug-in was not built"; return 1; fi
+    log "CUDA plug-in not built (no nvcc; ./build.sh deps installs Debian's toolkit): skipping the cuobjdump check"
+    return 0
+  fi
+  local lib; lib="$(find "$NATIVE_BUILD" -name 'libisingnative_gpu_cuda.so' -print -quit)"
+  [ -n "$lib" ] || { log "the CUDA plug-in was configured but no libisingnative_gpu_cuda.so was built in $NATIVE_BUILD"; return 1; }
+  local elf ptx sm ok=0; elf="$(cuobjdump --list-elf "$lib")"; ptx="$(cuobjdump --list-ptx "$lib")"
+  echo "$elf"; echo "$ptx"
+  for sm in sm_80 sm_90; do
+    if grep -q "\.$sm\.cubin" <<<"$elf"; then echo "SASS for $sm: present"; else echo "SASS for $sm: MISSING"; ok=1; fi
+  done
+  if grep -q '\.ptx' <<<"$ptx"; then echo "PTX: present"; else echo "PTX: MISSING"; ok=1; fi
   return $ok
 }
 
@@ -284,6 +311,7 @@ test_all() {
   if [ -f "$NATIVE_BUILD/CTestTestfile.cmake" ]; then
     stage "native tests (CTest, incl. valgrind)" native_tests
     stage "HIP code objects (roc-obj-ls)" hip_targets_check
+    stage "CUDA code objects (cuobjdump)" cuda_targets_check
   fi
   stage "emulated GPU build (HIP-CPU, build/emu)" emu_build
   # The stage ran in a pipeline's subshell: read why it was skipped (if it was) back from its cache.
@@ -321,16 +349,25 @@ deps() {
   # HIP-CPU's parallel runtime (the emulated-GPU flavour). fonts-dejavu-core: the text of the CLI's figures
   # (SkiaSharp draws with the system's fonts; without one, titles and labels would be missing). clang-15
   # brings libclang-common-15-dev: libFuzzer and the ASan/UBSan runtimes for the fuzz stages.
-  if command -v hipcc >/dev/null && command -v roc-obj-ls >/dev/null && command -v python3 >/dev/null &&
-     command -v clang++-15 >/dev/null && { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; } &&
-     [ -d /usr/share/fonts/truetype/dejavu ]; then
-    log "ROCm toolchain, python3, TBB, clang-15 and fonts present"; return 0
+  # The AMD plug-in: clang-19 (with lld-19, and llvm-19's llvm-as/llvm-dis for the device libraries of the
+  # new ISAs) compiles its kernels against ROCm 5.2's HIP headers and device libraries (libamdhip64-dev,
+  # rocm-device-libs); hipcc brings roc-obj-ls. The CUDA plug-in: nvcc, from non-free's nvidia-cuda-toolkit.
+  if command -v clang++-19 >/dev/null && command -v llvm-as-19 >/dev/null && command -v ld.lld-19 >/dev/null &&
+     command -v roc-obj-ls >/dev/null && [ -d /usr/lib/x86_64-linux-gnu/amdgcn/bitcode ] && command -v nvcc >/dev/null &&
+     command -v python3 >/dev/null && command -v clang++-15 >/dev/null &&
+     { [ -f /usr/include/tbb/tbb.h ] || [ -f /usr/include/oneapi/tbb.h ]; } && [ -d /usr/share/fonts/truetype/dejavu ]; then
+    log "HIP and CUDA toolchains, python3, TBB, clang-15 and fonts present"; return 0
   fi
-  log "installing Debian's ROCm toolchain (hipcc libamdhip64-dev rocm-device-libs), python3, libtbb-dev, clang-15 and fonts-dejavu-core"
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  local sources=/etc/apt/sources.list.d/debian.sources
+  if [ -f "$sources" ] && ! grep -q -E '^Components:.* non-free( |$)' "$sources"; then
+    log "adding Debian's contrib and non-free components to $sources (nvidia-cuda-toolkit)"
+    $sudo sed -i -E 's/^(Components: main)$/\1 contrib non-free non-free-firmware/' "$sources"
+  fi
+  log "installing clang-19, lld-19, llvm-19, ROCm 5.2's HIP headers and device libraries (hipcc libamdhip64-dev rocm-device-libs), nvidia-cuda-toolkit, python3, libtbb-dev, clang-15 and fonts-dejavu-core"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hipcc libamdhip64-dev rocm-device-libs python3 libtbb-dev clang-15 \
-    fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang-19 lld-19 llvm-19 \
+    hipcc libamdhip64-dev rocm-device-libs nvidia-cuda-toolkit python3 libtbb-dev clang-15 fonts-dejavu-core >/dev/null
 }
 
 bench() {
