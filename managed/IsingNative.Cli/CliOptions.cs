@@ -134,6 +134,12 @@ internal static class CliOptions
         HelpName = "FILE",
     };
 
+    /// <summary><c>--lenient</c>: system files may have keys the format does not (ignored).</summary>
+    public static readonly Option<bool> Lenient = new("--lenient")
+    {
+        Description = "Ignore unknown keys in system files (by default an unknown key such as \"spin\" is an error)",
+    };
+
     // ---- anneal ------------------------------------------------------------------------
 
     /// <summary><c>--steps T</c>.</summary>

@@ -472,6 +472,25 @@ public class AgentSetTests(BackendKind backend)
         orphan.Dispose();   // still releases its native memory after the engine
     }
 
+    // Replace and Info checked only the set: after its engine was disposed they went on to the
+    // backend's set, which died with the engine.
+    [Test]
+    public void ReplaceAndInfoAfterTheEngineIsDisposedThrowObjectDisposed()
+    {
+        var agents = new[] { IsingSystem.SeedPattern(6, 1), IsingSystem.SeedPattern(6, 2) };
+        var engine = IsingEngine.Create(backend, 1);
+        AgentSet orphan = engine.CreateAgentSet(agents);
+        Assert.That(orphan.Info.Count, Is.EqualTo(2), "the control: a live engine answers");
+        engine.Dispose();
+        var info = Assert.Throws<ObjectDisposedException>(() => _ = orphan.Info)!;
+        Assert.That(info.Message, Does.Contain("engine"));
+        var replacement = IsingSystem.SeedPattern(6, 3);
+        var replace = Assert.Throws<ObjectDisposedException>(() => orphan.Replace(0, replacement))!;
+        Assert.That(replace.Message, Does.Contain("engine"));
+        Assert.That(orphan[0], Is.SameAs(agents[0]), "the refused Replace changed nothing");
+        orphan.Dispose();
+    }
+
     [Test]
     public void InfoReportsTheMembersAndTheBytesHeld()
     {

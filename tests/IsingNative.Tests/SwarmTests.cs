@@ -65,7 +65,7 @@ public class SwarmGraphTests
         Assert.That(() => SwarmGraph.Parse(4, new StringReader("2 2\n"), "g.txt"),
             Throws.TypeOf<FormatException>().With.Message.Contains("self-loop"));
         Assert.That(() => SwarmGraph.Parse(4, new StringReader("0 1\n0 1\n"), "g.txt"),
-            Throws.TypeOf<FormatException>().With.Message.Contains("(0, 1)").And.Message.Contains("more than once"));
+            Throws.TypeOf<FormatException>().With.Message.Contains("g.txt:2").And.Message.Contains("(0, 1) repeats line 1"));
         Assert.That(() => SwarmGraph.Parse(4, new StringReader("-1 2\n"), "g.txt"),
             Throws.TypeOf<FormatException>().With.Message.Contains("g.txt:1"));
     }

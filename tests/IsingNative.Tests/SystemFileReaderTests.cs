@@ -8,7 +8,8 @@ namespace IsingNative.Tests;
 /// The system-file reader (CLI.md's format) against hostile files: a key repeated in any
 /// object is refused naming the file and the key; FIFOs, devices and directories are
 /// refused from their metadata without being opened; a file longer than the largest
-/// system file is refused unread; reading stops at the length the file had when checked.
+/// system file is refused unread; reading stops at the length the file had when checked;
+/// an unknown key is refused (unless lenient) with the nearest known key; places count from 1.
 /// </summary>
 public class SystemFileReaderTests
 {
@@ -44,7 +45,8 @@ public class SystemFileReaderTests
     [TestCaseSource(nameof(DuplicateKeys))]
     public void DuplicateKeyIsRejectedNamingTheSourceAndTheKey(string json, string key)
     {
-        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Parse(json, "agent-3.json"))!;
+        // Lenient, so that the cases with keys the format does not have reach their repeat.
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Parse(json, "agent-3.json", lenient: true))!;
         Assert.That(ex.Message, Does.Contain("agent-3.json").And.Contain($"duplicate key \"{key}\""));
     }
 
@@ -52,7 +54,7 @@ public class SystemFileReaderTests
     public void DuplicateKeyInAFileIsRejectedNamingTheFileAndTheKey(string json, string key)
     {
         var path = Write("dup.json", json);
-        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path))!;
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path, lenient: true))!;
         Assert.That(ex.Message, Does.Contain(path).And.Contain($"duplicate key \"{key}\""));
     }
 
@@ -63,7 +65,7 @@ public class SystemFileReaderTests
         var sys = IsingSystemFile.Parse("""
             { "n": 2, "couplings": [[0, 1], [1, 0]], "fields": [0.5, -0.5],
               "a": { "n": 1, "x": { "n": 2 } }, "b": [ { "n": 3 }, { "n": 4 } ] }
-            """);
+            """, lenient: true);
         Assert.That(sys.Fields.ToArray(), Is.EqualTo(new[] { 0.5, -0.5 }));
     }
 
@@ -75,9 +77,87 @@ public class SystemFileReaderTests
         var filler = new string('x', 100_000);
         var json = $$"""{ "n": 2, "couplings": [[0, 1], [1, 0]], "fields": [0, 0], "pad": "{{filler}}", "more": "{{filler}}", "fields": [1, 1] }""";
         var path = Write("late-dup.json", json);
-        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path))!;
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path, lenient: true))!;
         int at = json.LastIndexOf("\"fields\"", StringComparison.Ordinal);
         Assert.That(ex.Message, Does.Contain($"duplicate key \"fields\"").And.Contain($"at byte {at.ToString(CultureInfo.InvariantCulture)};"));
+    }
+
+    // ---- unknown keys and places -----------------------------------------------------------
+
+    // "spin" for "spins" was read as a file without spins: every spin +1, without a word.
+    private const string MisspeltSpins = "{ \"n\": 2, \"couplings\": [[0, 1], [1, 0]], \"fields\": [0.5, -0.5],\n  \"spin\": [1, -1] }";
+
+    [Test]
+    public void UnknownKeyIsRefusedNamingTheFileTheKeyItsPlaceAndTheNearestKey()
+    {
+        var path = Write("typo.json", MisspeltSpins);
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path))!;
+        Assert.That(ex.Message, Does.StartWith(path + ": unknown key \"spin\" at line 2, column 3; did you mean \"spins\"?"));
+        Assert.That(ex.Message, Does.Contain("lenient: true"), "says how to accept it");
+        var parsed = Assert.Throws<IsingInputException>(() => IsingSystemFile.Parse(MisspeltSpins, "agent-8.json"))!;
+        Assert.That(parsed.Message, Does.StartWith("agent-8.json: unknown key \"spin\" at line 2, column 3; did you mean \"spins\"?"));
+    }
+
+    [TestCase("coupling", "couplings")]
+    [TestCase("Fields", "fields")]
+    [TestCase("feilds", "fields")]
+    [TestCase("N", "n")]
+    public void UnknownKeySuggestsTheNearestKnownKey(string typo, string meant)
+    {
+        var json = $$"""{ "n": 1, "couplings": [[0]], "fields": [0], "{{typo}}": 1 }""";
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Parse(json, "agent-9.json"))!;
+        Assert.That(ex.Message, Does.Contain($"unknown key \"{typo}\"").And.Contain($"did you mean \"{meant}\"?"));
+    }
+
+    [Test]
+    public void UnknownKeyFarFromEveryKnownKeyListsTheKnownKeys()
+    {
+        var ex = Assert.Throws<IsingInputException>(() =>
+            IsingSystemFile.Parse("""{ "n": 1, "couplings": [[0]], "fields": [0], "temperature": 3 }""", "agent-10.json"))!;
+        Assert.That(ex.Message, Does.Contain("unknown key \"temperature\" at line 1, column 46;")
+            .And.Contain("the keys of a system file are \"n\", \"couplings\", \"fields\", \"spins\"")
+            .And.Not.Contain("did you mean"));
+    }
+
+    [Test]
+    public void UnknownKeyWithControlCharactersIsShownEscaped()
+    {
+        var ex = Assert.Throws<IsingInputException>(() =>
+            IsingSystemFile.Parse("{ \"n\": 1, \"couplings\": [[0]], \"fields\": [0], \"\\u001b[2J\\u0007\": 1 }", "agent-11.json"))!;
+        Assert.That(ex.Message, Does.Contain("unknown key \"\\u001b[2J\\u0007\""));
+        Assert.That(ex.Message.Any(char.IsControl), Is.False, "no raw control character in the message");
+    }
+
+    [Test]
+    public void LenientReadIgnoresUnknownKeys()
+    {
+        var path = Write("typo.json", MisspeltSpins);
+        var system = IsingSystemFile.Load(path, lenient: true);
+        Assert.That(system.HasSpins, Is.False, "the misspelt spins are ignored, as the lenient mode promises");
+        Assert.That(system.Spins.ToArray(), Is.EqualTo(new sbyte[] { 1, 1 }));
+        Assert.That(system.Fields.ToArray(), Is.EqualTo(new[] { 0.5, -0.5 }));
+        Assert.That(IsingSystemFile.Parse(MisspeltSpins, lenient: true).HasSpins, Is.False);
+    }
+
+    [Test]
+    public void SyntaxErrorPlaceCountsLinesAndColumnsFromOne()
+    {
+        // 'x' is the 16th character of the second line; System.Text.Json says line 1, position 15.
+        const string json = "{ \"n\": 2,\n  \"couplings\": x }";
+        var path = Write("syntax.json", json);
+        var ex = Assert.Throws<IsingInputException>(() => IsingSystemFile.Load(path))!;
+        Assert.That(ex.Message, Does.StartWith(path + ": not a valid system file at line 2, column 16:"));
+        Assert.That(ex.Message, Does.Not.Contain("LineNumber"));
+        var parsed = Assert.Throws<IsingInputException>(() => IsingSystemFile.Parse(json, "agent-12.json"))!;
+        Assert.That(parsed.Message, Does.StartWith("agent-12.json: not a valid system file at line 2, column 16:"));
+    }
+
+    [Test]
+    public void TypeErrorPlaceCountsLinesFromOne()
+    {
+        var ex = Assert.Throws<IsingInputException>(() =>
+            IsingSystemFile.Parse("{\n\n  \"n\": true, \"couplings\": [[0]], \"fields\": [0] }", "agent-13.json"))!;
+        Assert.That(ex.Message, Does.StartWith("agent-13.json: not a valid system file at line 3,").And.Contain("(at $.n)"));
     }
 
     [Test]
@@ -225,7 +305,7 @@ public class SystemFileReaderTests
         var path = Path.Combine(_dir, "zeros.json");
         using (var f = new FileStream(path, FileMode.CreateNew)) f.SetLength(64L << 20);
         var ex = RefusedPromptly(path);
-        Assert.That(ex.Message, Does.Contain(path).And.Contain("not a valid system file").And.Contain("BytePositionInLine: 0"));
+        Assert.That(ex.Message, Does.Contain(path).And.Contain("not a valid system file at line 1, column 1:"));
     }
 
     [Test]

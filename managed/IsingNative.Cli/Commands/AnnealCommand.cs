@@ -22,7 +22,7 @@ internal static class AnnealCommand
     public static Command Build()
     {
         var command = new Command("anneal", "Anneal one system's J and h from random spins; prints final energy and spins");
-        command.WithCommon().With(CliOptions.SystemFile).WithGenerators().WithAnneal().With(TracePath);
+        command.WithCommon().With(CliOptions.SystemFile, CliOptions.Lenient).WithGenerators().WithAnneal().With(TracePath);
         command.SetAction(Run);
         return command;
     }

@@ -13,7 +13,7 @@ internal static class EmpathyCommand
     public static Command Build()
     {
         var command = new Command("empathy", "Empathy of self towards other (anneal of the other's J, h; every score component)");
-        command.WithCommon().WithGenerators().With(CliOptions.SelfFile, CliOptions.OtherFile).WithAnneal().With(CliOptions.Weights);
+        command.WithCommon().WithGenerators().With(CliOptions.SelfFile, CliOptions.OtherFile, CliOptions.Lenient).WithAnneal().With(CliOptions.Weights);
         command.SetAction(Run);
         return command;
     }

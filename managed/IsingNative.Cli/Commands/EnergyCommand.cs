@@ -10,7 +10,7 @@ internal static class EnergyCommand
     public static Command Build()
     {
         var command = new Command("energy", "Observables of one system: energy, magnetization, frustration, emotion");
-        command.WithCommon().With(CliOptions.SystemFile).WithGenerators();
+        command.WithCommon().With(CliOptions.SystemFile, CliOptions.Lenient).WithGenerators();
         command.SetAction(Run);
         return command;
     }

@@ -17,7 +17,7 @@ internal static class QuickCommand
     {
         var command = new Command("quick", "Fast, deterministic empathy estimate without annealing: --method quench (default) quenches the " +
             "other's couplings from all +1 and scores the result like `ising empathy`; --method seed is 0.7·(1 - min(|ΔE|/scale, 1)) + 0.3·couplingSimilarity");
-        command.WithCommon().WithGenerators().With(CliOptions.SelfFile, CliOptions.OtherFile, CliOptions.QuickMethodOption, Scale, CliOptions.Weights);
+        command.WithCommon().WithGenerators().With(CliOptions.SelfFile, CliOptions.OtherFile, CliOptions.Lenient, CliOptions.QuickMethodOption, Scale, CliOptions.Weights);
         command.SetAction(Run);
         return command;
     }

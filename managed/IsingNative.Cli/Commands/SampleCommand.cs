@@ -46,7 +46,7 @@ internal static class SampleCommand
     public static Command Build()
     {
         var command = new Command("sample", "Fixed-β sampling: after burn-in sweeps record one state every thin sweeps");
-        command.WithCommon().With(CliOptions.SystemFile).WithGenerators()
+        command.WithCommon().With(CliOptions.SystemFile, CliOptions.Lenient).WithGenerators()
             .With(Beta, Samples, Thin, BurnIn, CliOptions.Acceptance);
         command.SetAction(Run);
         return command;

@@ -21,8 +21,22 @@ internal static class SimulateCommand
     private const int MaxTableRows = 40;
 
     // Per edge: the graph's AgentEdge and target index. Per tile edge (SwarmSimulation.EdgeTile):
-    // its EmpathyResult and a backend's copy. Per agent: its attention and round records.
-    private const double BytesPerEdge = 16, BytesPerTileEdge = 256, BytesPerAgentRecord = 256;
+    // its EmpathyResult and a backend's copy. Per agent: its attention and round records. Per
+    // round: its SwarmRoundStats (an object of about 140 bytes) and its reference in the list of
+    // completed rounds, which may hold twice the references it needs while it grows.
+    private const double BytesPerEdge = 16, BytesPerTileEdge = 256, BytesPerAgentRecord = 256, BytesPerRound = 192;
+
+    // An edge-list file costs, until its graph is built, up to 64 bytes per edge (the edge and
+    // its line while read, the sort that finds repeats, the lists the graph is built from); the
+    // shortest line ("0 1\n") has 4 bytes.
+    private const double EdgeListBytesPerByte = 16;
+
+    // The work of a round besides its anneals, in single-spin trials of about the same time: a
+    // round's fixed cost (its batch calls, statistics and progress) is microseconds, a few
+    // thousand trials; every agent observes itself and responds, each a pass over its n²
+    // couplings, and records its round. Without these a swarm of tiny systems, or one whose
+    // edge list is empty, could ask for 2·10⁹ rounds of nearly no anneals.
+    private const double TrialsPerRound = 4096, TrialsPerAgentRound = 256;
 
     private static readonly Option<int> Agents = CliOptions.Agents(100, "Number of agents K in the swarm (2 ≤ K ≤ 1,048,576)");
 
@@ -130,21 +144,27 @@ internal static class SimulateCommand
         }
     }
 
+    private static void RequireMemory(IsingEngine engine, SwarmRequest request) =>
+        RequireMemory(request.Agents, request.N, request.Graph.EdgeCount, request.Rounds, request.Options.MemoryCapacity,
+            MemoryBudget.CopiesSystems(engine));
+
     /// <summary>
-    /// The generated systems (and a native backend's copies), the swarm's own copies, their
-    /// initial couplings and the round's snapshots of the blend targets (at most one per agent),
-    /// the memories, the agents' records, the graph and one tile of empathy results
-    /// (docs/SWARM.md §6).
+    /// The generated systems (and a native backend's copies when <paramref name="copies"/>), the
+    /// swarm's own copies, their initial couplings and the round's snapshots of the blend targets
+    /// (at most one per agent), the memories, the agents' records, the graph, one tile of empathy
+    /// results (docs/SWARM.md §6) and the statistics of every round. Checked from the options
+    /// before the graph is built (without a backend's copies, which depend on the engine: a lower
+    /// bound), and again once the engine is known.
     /// </summary>
-    private static void RequireMemory(IsingEngine engine, SwarmRequest request)
+    private static void RequireMemory(int k, int n, long edges, int rounds, int memoryCapacity, bool copies)
     {
-        int k = request.Agents, n = request.N;
-        long edges = request.Graph.EdgeCount;
         double system = MemoryBudget.GeneratedSystems(1, n, backendCopy: false);
-        double bytes = MemoryBudget.GeneratedSystems(k, n, MemoryBudget.CopiesSystems(engine))
-                       + k * (2 * system + 8.0 * n * n + 40.0 * request.Options.MemoryCapacity + BytesPerAgentRecord)
-                       + BytesPerEdge * edges + BytesPerTileEdge * Math.Min(edges, SwarmSimulation.EdgeTile);
-        MemoryBudget.Require("--agents/--n", bytes, $"a swarm of {k:N0} agents with n = {n} and {edges:N0} edges");
+        double bytes = MemoryBudget.GeneratedSystems(k, n, copies)
+                       + k * (2 * system + 8.0 * n * n + 40.0 * memoryCapacity + BytesPerAgentRecord)
+                       + BytesPerEdge * edges + BytesPerTileEdge * Math.Min(edges, SwarmSimulation.EdgeTile)
+                       + BytesPerRound * rounds;
+        MemoryBudget.Require("--agents/--n/--rounds", bytes,
+            $"a swarm of {k:N0} agents with n = {n} and {edges:N0} edges, and the statistics of {rounds:N0} rounds,");
     }
 
     private static int Run(ParseResult pr)
@@ -198,11 +218,20 @@ internal static class SimulateCommand
         }
 
         var outPath = pr.GetValue(OutPath);
-        var outFormat = outPath is null ? default : SwarmStatsWriter.Check("--out", outPath);
         var plotPath = pr.GetValue(PlotPath);
-        var plotFormat = plotPath is null ? default : FigureFile.Check("--plot", plotPath);
+        // An output onto the edge list would overwrite the graph it was read from.
+        if (kind == GraphKind.File)
+        {
+            if (outPath is not null && SamePath(outPath, graphSpec))
+                throw new CliInputException($"--out: '{outPath}' is the --graph edge-list file; writing the statistics would overwrite the input; give another file");
+            if (plotPath is not null && SamePath(plotPath, graphSpec))
+                throw new CliInputException($"--plot: '{plotPath}' is the --graph edge-list file; drawing the figure would overwrite the input; give another file");
+        }
         if (outPath is not null && plotPath is not null && SamePath(outPath, plotPath))
             throw new CliInputException($"--plot: '{plotPath}' is also the --out file; give two files");
+        // Both outputs are opened (or proven writable) now: a run must not end unable to write them.
+        var outFormat = outPath is null ? default : SwarmStatsWriter.Check("--out", outPath);
+        var plotFormat = plotPath is null ? default : FigureFile.Check("--plot", plotPath);
 
         var empathy = CliOptions.EmpathyOptionsOf(pr);
         var seed = pr.GetValue(CliOptions.Seed);
@@ -219,9 +248,12 @@ internal static class SimulateCommand
             GraphKind.All => (long)k * (k - 1),
             _ => 0,
         };
-        if (kind != GraphKind.File) RequireWork(edges, rounds, empathy, n);
+        if (kind != GraphKind.File) RequireWork(edges, k, rounds, empathy, n);
         if (edges > SwarmGraph.MaxEdges)
             throw new CliInputException($"--agents: {k:N0} agents with {edges / k:N0} neighbours each make {edges:N0} edges, more than {SwarmGraph.MaxEdges:N0}");
+        // Memory from the options before the graph is built (--graph all of 8192 agents is 67
+        // million edges, about a gigabyte); an edge list's is checked from its length as it is read.
+        RequireMemory(k, n, edges, rounds, memory, copies: false);
         var graph = kind switch
         {
             GraphKind.Ring => CliInputException.ForOption("--neighbours", () => SwarmGraph.Ring(k, m)),
@@ -229,7 +261,11 @@ internal static class SimulateCommand
             GraphKind.All => CliInputException.ForOption("--agents", () => SwarmGraph.All(k)),
             _ => ReadEdgeList(graphSpec, k),
         };
-        if (kind == GraphKind.File) RequireWork(graph.EdgeCount, rounds, empathy, n);
+        if (kind == GraphKind.File)
+        {
+            RequireWork(graph.EdgeCount, k, rounds, empathy, n);
+            RequireMemory(k, n, graph.EdgeCount, rounds, memory, copies: false);
+        }
 
         var pattern = pr.GetValue(CliOptions.Pattern);
         var request = new SwarmRequest(k, n, pattern, pr.GetValue(CliOptions.SelfSeed), graphSpec, graph, options, rounds);
@@ -251,7 +287,7 @@ internal static class SimulateCommand
             }
             catch (OperationCanceledException) when (progress.Cancellation.IsCancellationRequested)
             {
-                // Ctrl+C: the completed rounds are whole and deterministic, so --out keeps them
+                // Ctrl+C or SIGTERM: the completed rounds are whole and deterministic, so --out keeps them
                 // (and says so); no figure, no summary; exit code 1, "ising: cancelled".
                 progress.Dispose();
                 if (outPath is not null && done.Count > 0)
@@ -347,8 +383,7 @@ internal static class SimulateCommand
             throw new CliInputException($"--graph: '{path}' is not ring, random or all, and no such file exists");
         if (kind != FileKind.Regular)
             throw new CliInputException($"--graph: '{path}' is {FileProbe.Describe(kind)}, not an edge-list file");
-        // The shortest edge line ("0 1\n") has 4 bytes; each edge read costs about 40 bytes until the graph is built.
-        MemoryBudget.Require("--graph", 10.0 * length, $"the edge list '{path}' ({length:N0} bytes)");
+        MemoryBudget.Require("--graph", EdgeListBytesPerByte * length, $"the edge list '{path}' ({length:N0} bytes)");
         try
         {
             using var reader = new StreamReader(path);
@@ -358,10 +393,6 @@ internal static class SimulateCommand
         {
             throw new CliInputException($"--graph: {ErrorReporter.OneLine(ex.Message)}", ex);
         }
-        catch (ArgumentException ex)
-        {
-            throw new CliInputException($"--graph: '{path}': {ErrorReporter.Describe(ex)}", ex);
-        }
         catch (IOException ex)
         {
             throw new CliInputException($"--graph: cannot read '{path}': {ErrorReporter.OneLine(ex.Message)}", ex);
@@ -369,12 +400,15 @@ internal static class SimulateCommand
     }
 
     // In doubles: K(K − 1) edges times R rounds can pass long's range.
-    private static void RequireWork(long edges, int rounds, EmpathyOptions empathy, int n)
+    private static void RequireWork(long edges, int agents, int rounds, EmpathyOptions empathy, int n)
     {
         double anneals = (double)edges * rounds;
-        double trials = anneals * empathy.Anneal.StepsFor(n) * empathy.Anneal.TrialsPerStep;
+        double perRound = edges * (double)empathy.Anneal.StepsFor(n) * empathy.Anneal.TrialsPerStep
+                          + TrialsPerRound + agents * (2.0 * n * n + TrialsPerAgentRound);
+        double trials = perRound * rounds;
         WorkBudget.RequireTrials("--agents/--neighbours/--rounds", trials,
-            $"{edges:N0} edges × {rounds:N0} rounds, {anneals:0.##e+0} anneals of {empathy.Anneal.StepsFor(n):N0} steps × {empathy.Anneal.TrialsPerStep:N0} trials,");
+            $"{edges:N0} edges × {rounds:N0} rounds, {anneals:0.##e+0} anneals of {empathy.Anneal.StepsFor(n):N0} steps × " +
+            $"{empathy.Anneal.TrialsPerStep:N0} trials and every round's observations and responses of {agents:N0} agents,");
     }
 
     /// <summary>Moves the status line: the round and its share of empathies, with the whole run's count and ETA.</summary>
@@ -403,9 +437,19 @@ internal static class SimulateCommand
         Console.WriteLine();
     }
 
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b),
-            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    /// <summary>Whether two paths name one file by their full paths (a name that has none is checked, and refused, where it is opened).</summary>
+    private static bool SamePath(string a, string b)
+    {
+        try
+        {
+            return string.Equals(Path.GetFullPath(a), Path.GetFullPath(b),
+                OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+    }
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -16,7 +16,7 @@ internal static class SocialCommand
     public static Command Build()
     {
         var command = new Command("social", "Social attention of self over K others: weights, scores, collective emotion");
-        command.WithCommon().WithGenerators().With(CliOptions.SelfFile, CliOptions.OthersFiles, Agents).WithAnneal().With(CliOptions.Weights);
+        command.WithCommon().WithGenerators().With(CliOptions.SelfFile, CliOptions.OthersFiles, CliOptions.Lenient, Agents).WithAnneal().With(CliOptions.Weights);
         command.SetAction(Run);
         return command;
     }

@@ -47,8 +47,9 @@ internal static class FigureFile
 
     /// <summary>
     /// Refuses, before any work, a path no output file can be written to: an empty name, a
-    /// directory, a missing directory, or an existing FIFO or device. Each message names the
-    /// option and the value; <paramref name="example"/> is the file name suggested.
+    /// directory, a missing directory, an existing FIFO or device, or a file the file system
+    /// will not open for writing. Each message names the option and the value;
+    /// <paramref name="example"/> is the file name suggested.
     /// </summary>
     public static void CheckWritable(string option, string path, string example)
     {
@@ -70,6 +71,33 @@ internal static class FigureFile
         var (kind, _) = FileProbe.Probe(full);
         if (kind is not (FileKind.Missing or FileKind.Regular or FileKind.EmptyOrSpecial))
             throw new CliInputException($"{option}: '{path}' is {FileProbe.Describe(kind)}, not a file output can replace");
+        ProveWritable(option, path, full, kind);
+    }
+
+    /// <summary>
+    /// Opens the output for writing now, before any work, so that a file system that refuses it
+    /// (<c>/proc</c>, a read-only directory or mount, a file without write permission) is
+    /// found before the run, not after it with the run's results lost. An existing file is
+    /// opened without truncation and left as it was; a new one is created and removed again
+    /// (delete on close), so a command refused later still leaves nothing behind.
+    /// </summary>
+    private static void ProveWritable(string option, string path, string full, FileKind kind)
+    {
+        try
+        {
+            if (kind == FileKind.Missing)
+            {
+                using (new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            }
+            else if (kind == FileKind.Regular)
+            {
+                using (new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1)) { }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new CliInputException($"{option}: cannot write '{path}': {ErrorReporter.OneLine(ex.Message).TrimEnd('.')}; give a file in a writable directory", ex);
+        }
     }
 
     /// <summary>

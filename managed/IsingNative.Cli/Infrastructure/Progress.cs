@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace IsingNative.Cli.Infrastructure;
 
@@ -9,8 +10,10 @@ namespace IsingNative.Cli.Infrastructure;
 /// call shows that time is passing. Given to a library call as its
 /// <see cref="IProgress{BatchProgress}"/>, it shows the percentage done and an ETA (elapsed
 /// time × work left ÷ work done, so it settles as the tiles finish); a counting progress also
-/// owns <see cref="Cancellation"/>, cancelled by the first Ctrl+C (the library stops between
-/// tiles and the command exits with code 1, "ising: cancelled"); a second Ctrl+C ends the process at once.
+/// owns <see cref="Cancellation"/>, cancelled by the first Ctrl+C or SIGTERM (the library stops
+/// between tiles and the command exits with code 1, "ising: cancelled", keeping what it keeps
+/// for Ctrl+C: a service manager's or a batch system's stop must not lose more than a user's);
+/// a second one ends the process at once.
 /// </summary>
 internal sealed class Progress : IDisposable, IProgress<BatchProgress>
 {
@@ -21,6 +24,7 @@ internal sealed class Progress : IDisposable, IProgress<BatchProgress>
     private readonly string? _unit;
     private readonly CancellationTokenSource? _cancel;
     private readonly ConsoleCancelEventHandler? _onCancel;
+    private readonly PosixSignalRegistration? _onTerminate;
     private string _label;
     private BatchProgress? _done;
     private TimeSpan _doneAt;
@@ -48,11 +52,24 @@ internal sealed class Progress : IDisposable, IProgress<BatchProgress>
                 _cancel.Cancel();
             };
             Console.CancelKeyPress += _onCancel;
+            try
+            {
+                _onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+                {
+                    if (_cancel.IsCancellationRequested) return;
+                    context.Cancel = true;
+                    _cancel.Cancel();
+                });
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // No SIGTERM here (Windows): Ctrl+C alone cancels.
+            }
         }
         if (_enabled) _timer = new Timer(_ => Draw(), null, 0, 250);
     }
 
-    /// <summary>Cancelled by Ctrl+C while this progress counts work (never cancelled otherwise).</summary>
+    /// <summary>Cancelled by Ctrl+C or SIGTERM while this progress counts work (never cancelled otherwise).</summary>
     public CancellationToken Cancellation => _cancel?.Token ?? CancellationToken.None;
 
     /// <summary>Changes the text shown (for example the metric now being measured).</summary>
@@ -105,6 +122,7 @@ internal sealed class Progress : IDisposable, IProgress<BatchProgress>
     {
         _timer?.Dispose();
         if (_onCancel is not null) Console.CancelKeyPress -= _onCancel;
+        _onTerminate?.Dispose();
         lock (_gate)
         {
             if (_disposed) return;

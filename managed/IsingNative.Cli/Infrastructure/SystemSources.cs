@@ -12,26 +12,26 @@ internal static class SystemSources
     /// <summary>The single system of <c>energy</c>, <c>anneal</c>, <c>sample</c>: <c>--system F</c> or self's generator.</summary>
     public static IsingSystem SingleSystem(ParseResult pr) =>
         pr.GetValue(CliOptions.SystemFile) is { } file
-            ? Load("--system", file)
+            ? Load(pr, "--system", file)
             : Generate(pr, pr.GetValue(CliOptions.SelfSeed));
 
     /// <summary>Self: <c>--self F</c> or the generator with <c>--self-seed</c>.</summary>
     public static IsingSystem Self(ParseResult pr) =>
         pr.GetValue(CliOptions.SelfFile) is { } file
-            ? Load("--self", file)
+            ? Load(pr, "--self", file)
             : Generate(pr, pr.GetValue(CliOptions.SelfSeed));
 
     /// <summary>Other: <c>--other F</c> or the generator with <c>--other-seed</c>.</summary>
     public static IsingSystem Other(ParseResult pr) =>
         pr.GetValue(CliOptions.OtherFile) is { } file
-            ? Load("--other", file)
+            ? Load(pr, "--other", file)
             : Generate(pr, pr.GetValue(CliOptions.OtherSeed));
 
     /// <summary>The others of <c>social</c>: <c>--others F1,F2,...</c> or <paramref name="count"/> generated ones, seeds other-seed + k.</summary>
     public static IsingSystem[] Others(ParseResult pr, int count, string countOption)
     {
         if (pr.GetValue(CliOptions.OthersFiles) is { Length: > 0 } files)
-            return files.Select(f => Load("--others", f)).ToArray();
+            return files.Select(f => Load(pr, "--others", f)).ToArray();
         if (count < 1)
             throw new CliInputException($"{countOption}: must be at least 1 (was {count})");
         var seed = pr.GetValue(CliOptions.OtherSeed);
@@ -88,15 +88,20 @@ internal static class SystemSources
     /// <summary>
     /// Loads a system file; a missing, special (FIFO, device, directory), oversized or
     /// malformed file is bad input naming the option and the file. The library's reader
-    /// checks the path's type and length before opening it (<see cref="IsingSystemFile.Load"/>).
+    /// checks the path's type and length before opening it (<see cref="IsingSystemFile.Load"/>);
+    /// an unknown key is refused unless <c>--lenient</c>.
     /// </summary>
-    public static IsingSystem Load(string option, string path)
+    public static IsingSystem Load(ParseResult pr, string option, string path)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new CliInputException($"{option}: the file name is empty");
         try
         {
-            return IsingSystemFile.Load(path);
+            return IsingSystemFile.Load(path, lenient: pr.GetValue(CliOptions.Lenient));
+        }
+        catch (IsingInputException ex) when (ex.WithoutAdvice is { } what)
+        {
+            throw new CliInputException($"{option}: {ErrorReporter.OneLine(what)} Give --lenient to ignore unknown keys.", ex);
         }
         catch (IsingInputException ex)
         {

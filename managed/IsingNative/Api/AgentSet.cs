@@ -92,6 +92,7 @@ public sealed class AgentSet : IDisposable
             lock (_lock)
             {
                 ThrowIfDisposed();
+                _engine.ThrowIfDisposedFor(this);   // the backend's set dies with its engine
                 return _set.Info();
             }
         }
@@ -107,6 +108,7 @@ public sealed class AgentSet : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
+            _engine.ThrowIfDisposedFor(this);   // the backend's set dies with its engine
             long sequence = system.BeginRead(), structure = system.StructureVersion;
             try { _set.Update(index, system.View(), CouplingSimilarityCache.CachedNormOrNaN(system, sequence)); }
             catch (Exception e) when (IsFailure(e) && !system.Unchanged(sequence))

@@ -22,6 +22,12 @@ public sealed class IsingInputException : IsingException
 
     /// <summary>Creates the exception with a message and the exception that caused it.</summary>
     public IsingInputException(string message, Exception? innerException) : base(message, innerException) { }
+
+    /// <summary>
+    /// For an unknown key in a system file, the message without the library's advice
+    /// (which names <c>lenient: true</c>), so a front end can give its own (<c>--lenient</c>).
+    /// </summary>
+    internal string? WithoutAdvice { get; init; }
 }
 
 /// <summary>The requested backend is not available on this machine (the command line's exit code 3).</summary>

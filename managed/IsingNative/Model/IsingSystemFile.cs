@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace IsingNative;
 
@@ -10,7 +12,7 @@ namespace IsingNative;
 /// <c>couplings</c> is the full symmetric matrix; <c>spins</c> may be omitted. Read and
 /// written with a source-generated serializer (trimming and AOT safe).
 /// </summary>
-public static class IsingSystemFile
+public static partial class IsingSystemFile
 {
     /// <summary>
     /// The largest system file <see cref="Load"/> reads: the largest system (n = 16384) at
@@ -25,11 +27,15 @@ public static class IsingSystemFile
     /// is refused without being opened (a FIFO would block the open, a device might never
     /// end), and so is a file longer than <see cref="MaxFileBytes"/> or than the memory
     /// available could parse. Reading stops at the length the file had when it was checked.
-    /// A key that appears twice in any object of the document is an error.
+    /// A key that appears twice in any object of the document is an error, and so is a
+    /// top-level key other than <c>n</c>, <c>couplings</c>, <c>fields</c> and <c>spins</c>
+    /// unless <paramref name="lenient"/> (a misspelt <c>"spin"</c> would otherwise leave every
+    /// spin +1 without a word).
     /// </remarks>
     /// <param name="path">The file.</param>
+    /// <param name="lenient">Ignore unknown top-level keys instead of refusing them.</param>
     /// <exception cref="IsingInputException">The file is missing, not a regular file, too large, unreadable or malformed; the message names it.</exception>
-    public static IsingSystem Load(string path)
+    public static IsingSystem Load(string path, bool lenient = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0) throw new IsingInputException("the system file name is empty.");
@@ -63,7 +69,7 @@ public static class IsingSystemFile
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             using var bounded = new BoundedReadStream(file, length, path);
-            CheckKeys(bounded, path);
+            CheckKeys(bounded, path, lenient);
             file.Position = 0;
             bounded.Restart();
             doc = Deserialize(() => JsonSerializer.Deserialize(bounded, SystemFileJsonContext.Default.SystemFileDocument), path);
@@ -90,8 +96,9 @@ public static class IsingSystemFile
     /// <summary>Parses and validates a system from JSON text.</summary>
     /// <param name="json">The document.</param>
     /// <param name="sourceName">Names the source in error messages (a file name).</param>
+    /// <param name="lenient">Ignore unknown top-level keys instead of refusing them (as <see cref="Load"/>).</param>
     /// <exception cref="IsingInputException">The document is malformed; the message says what is wrong.</exception>
-    public static IsingSystem Parse(string json, string sourceName = "<json>")
+    public static IsingSystem Parse(string json, string sourceName = "<json>", bool lenient = false)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -107,7 +114,7 @@ public static class IsingSystemFile
             throw new IsingInputException($"{sourceName}: not a valid system file: the text has an unpaired surrogate at character {ex.Index}.", ex);
         }
         using (var bytes = new MemoryStream(utf8, writable: false))
-            CheckKeys(bytes, sourceName);
+            CheckKeys(bytes, sourceName, lenient);
         var doc = Deserialize(() => JsonSerializer.Deserialize(json, SystemFileJsonContext.Default.SystemFileDocument), sourceName);
         return Build(doc, sourceName);
     }
@@ -122,17 +129,97 @@ public static class IsingSystemFile
         }
         catch (JsonException ex)
         {
-            throw new IsingInputException($"{sourceName}: not a valid system file: {ex.Message}", ex);
+            throw NotValid(sourceName, ex);
         }
+    }
+
+    /// <summary>The top-level keys of a system file, in the order the documentation lists them.</summary>
+    internal static readonly string[] KnownKeys = ["n", "couplings", "fields", "spins"];
+
+    /// <summary>
+    /// A syntax or type error with its place counted from 1, as editors count: the reader's
+    /// <see cref="JsonException.LineNumber"/> and <see cref="JsonException.BytePositionInLine"/>
+    /// count from 0, so its own "LineNumber: 1" would send the user to the wrong line.
+    /// </summary>
+    private static IsingInputException NotValid(string sourceName, JsonException ex)
+    {
+        string what = JsonPlace().Replace(ex.Message, "").TrimEnd();
+        var where = new StringBuilder();
+        if (ex.LineNumber is { } line)
+        {
+            where.Append(CultureInfo.InvariantCulture, $" at line {line + 1}");
+            if (ex.BytePositionInLine is { } column) where.Append(CultureInfo.InvariantCulture, $", column {column + 1}");
+        }
+        if (!string.IsNullOrEmpty(ex.Path) && ex.Path != "$") where.Append(CultureInfo.InvariantCulture, $" (at {ex.Path})");
+        return new IsingInputException($"{sourceName}: not a valid system file{where}: {what}", ex);
+    }
+
+    // System.Text.Json's own place, "Path: $.n | LineNumber: 0 | BytePositionInLine: 9." (0-based),
+    // replaced by NotValid's 1-based one.
+    [GeneratedRegex(@"\s*(Path: \S* \| )?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$")]
+    private static partial Regex JsonPlace();
+
+    /// <summary>
+    /// The unknown top-level <paramref name="key"/> refused, with the known key nearest to it
+    /// by edit distance (at most a third of the longer name's letters, at least one, apart),
+    /// or the list of known keys when none is that near.
+    /// </summary>
+    internal static IsingInputException UnknownKey(string sourceName, string key, long line, long column)
+    {
+        string? nearest = null;
+        int best = int.MaxValue;
+        foreach (var known in KnownKeys)
+        {
+            int d = EditDistance(key, known);
+            if (d < best && d <= Math.Max(1, Math.Max(key.Length, known.Length) / 3)) (best, nearest) = (d, known);
+        }
+        string hint = nearest is not null
+            ? $"did you mean \"{nearest}\"?"
+            : $"the keys of a system file are {string.Join(", ", KnownKeys.Select(k => $"\"{k}\""))}.";
+        string what = $"{sourceName}: unknown key \"{Printable(key)}\" at line {line}, column {column}; {hint}";
+        return new IsingInputException($"{what} Load or Parse with lenient: true to ignore unknown keys.") { WithoutAdvice = what };
+    }
+
+    /// <summary>Levenshtein distance, case-sensitive (keys are matched exactly).</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        if (a.Length > 64) return int.MaxValue; // no known key is near a long one; bounded work on hostile keys
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    /// <summary>A key as it may be shown on a terminal: control characters escaped, long keys cut.</summary>
+    private static string Printable(string key)
+    {
+        var text = new StringBuilder();
+        foreach (char c in key.Length > 80 ? key[..80] : key)
+        {
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format)
+                text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            else
+                text.Append(c);
+        }
+        if (key.Length > 80) text.Append('…');
+        return text.ToString();
     }
 
     /// <summary>
     /// One streaming pass over the document that rejects a key appearing twice in any object,
-    /// at any depth (the serializer would let the last one win, and skips unknown keys
-    /// unseen). Names are compared after unescaping, so <c>"\u006e"</c> repeats <c>"n"</c>.
-    /// Syntax errors surface here too, with the reader's line and byte position.
+    /// at any depth (the serializer would let the last one win), and, unless
+    /// <paramref name="lenient"/>, a top-level key the format does not have (the serializer
+    /// would skip it unseen). Names are compared after unescaping, so <c>"\u006e"</c> repeats
+    /// <c>"n"</c>. Syntax errors surface here too, with their line and column.
     /// </summary>
-    private static void CheckKeys(Stream stream, string sourceName)
+    private static void CheckKeys(Stream stream, string sourceName, bool lenient)
     {
         var state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
         var buffer = new byte[1 << 16];
@@ -140,6 +227,15 @@ public static class IsingSystemFile
         long offset = 0; // bytes of the file before buffer[0]
         bool end = false;
         var objects = new Stack<HashSet<string>?>(); // one per open container; null for arrays
+        // Line and column of a key for messages: the reader keeps its own but does not expose
+        // them, so the newlines up to each key are counted here (bytes are visited once).
+        long line = 1, lineStart = 0, counted = 0;
+        void CountTo(long position)
+        {
+            for (long p = counted; p < position; p++)
+                if (buffer[(int)(p - offset)] == (byte)'\n') { line++; lineStart = p + 1; }
+            counted = Math.Max(counted, position);
+        }
         try
         {
             while (true)
@@ -155,7 +251,7 @@ public static class IsingSystemFile
                     // A UTF-8 byte order mark, which the serializer skips as well.
                     Buffer.BlockCopy(buffer, 3, buffer, 0, filled - 3);
                     filled -= 3;
-                    offset = 3;
+                    offset = lineStart = counted = 3;
                 }
                 var reader = new Utf8JsonReader(buffer.AsSpan(0, filled), end, state);
                 while (reader.Read())
@@ -167,6 +263,7 @@ public static class IsingSystemFile
                         case JsonTokenType.EndObject or JsonTokenType.EndArray: objects.Pop(); break;
                         case JsonTokenType.PropertyName:
                             string name;
+                            long at = offset + reader.TokenStartIndex;
                             try
                             {
                                 name = reader.GetString()!;
@@ -176,15 +273,20 @@ public static class IsingSystemFile
                                 // The reader checks a key's syntax but not its text: invalid UTF-8
                                 // or an unpaired \uD800-style escape only fails when decoded.
                                 throw new IsingInputException(
-                                    $"{sourceName}: the key at byte {offset + reader.TokenStartIndex} is not valid text " +
+                                    $"{sourceName}: the key at byte {at} is not valid text " +
                                     $"(invalid UTF-8 or an unpaired surrogate escape): {ex.Message}", ex);
                             }
                             if (!objects.Peek()!.Add(name))
                             {
                                 var where = objects.Count == 1 ? "in the top-level object" : $"in an object nested {objects.Count - 1} deep";
                                 throw new IsingInputException(
-                                    $"{sourceName}: duplicate key \"{name}\" {where} at byte {offset + reader.TokenStartIndex}; " +
+                                    $"{sourceName}: duplicate key \"{Printable(name)}\" {where} at byte {at}; " +
                                     "each key may appear once (a second value would silently replace the first).");
+                            }
+                            if (!lenient && objects.Count == 1 && Array.IndexOf(KnownKeys, name) < 0)
+                            {
+                                CountTo(at);
+                                throw UnknownKey(sourceName, name, line, at - lineStart + 1);
                             }
                             break;
                     }
@@ -198,6 +300,7 @@ public static class IsingSystemFile
                     Array.Resize(ref buffer, buffer.Length * 2);
                     continue;
                 }
+                CountTo(offset + consumed);
                 Buffer.BlockCopy(buffer, consumed, buffer, 0, filled - consumed);
                 filled -= consumed;
                 offset += consumed;
@@ -205,7 +308,7 @@ public static class IsingSystemFile
         }
         catch (JsonException ex)
         {
-            throw new IsingInputException($"{sourceName}: not a valid system file: {ex.Message}", ex);
+            throw NotValid(sourceName, ex);
         }
     }
 

@@ -151,6 +151,13 @@ public class CliTests
         static TestCaseData C(string name, Needs needs, string texts, params string[] args) => new TestCaseData(needs, texts, args).SetName(name);
         // Inputs that cannot hang or flood (issue 12): refused from metadata and options, at once.
         yield return C("duplicate key", Needs.None, "--system|duplicate-key.json|duplicate key \"couplings\"", "energy", "--system", "{fix}/duplicate-key.json");
+        // Issue 22: a misspelt key was ignored (every spin +1); it is refused naming the file, the key and the nearest key.
+        yield return C("unknown key", Needs.None, "--system|misspelt-spins.json|unknown key \"spin\" at line 4, column 3|did you mean \"spins\"?|--lenient",
+            "energy", "--system", "{fix}/misspelt-spins.json");
+        yield return C("unknown key in --others", Needs.None, "--others|misspelt-spins.json|unknown key \"spin\"",
+            "social", "--self", "{fix}/three.json", "--others", "{fix}/three.json,{fix}/misspelt-spins.json");
+        yield return C("unknown key in --other", Needs.None, "--other|misspelt-spins.json|unknown key \"spin\"",
+            "quick", "--self", "{fix}/three.json", "--other", "{fix}/misspelt-spins.json");
         yield return C("FIFO never opened", Needs.Fifo, "--system|{tmp}/pipe.json|FIFO", "energy", "--system", "{tmp}/pipe.json");
         yield return C("FIFO in --others", Needs.Fifo, "--others|{tmp}/pipe.json", "social", "--self", "{fix}/three.json", "--others", "{fix}/three.json,{tmp}/pipe.json");
         yield return C("/dev/zero", Needs.DevZero, "--system|/dev/zero", "energy", "--system", "/dev/zero");
@@ -185,6 +192,35 @@ public class CliTests
             Assert.That(r.Stderr, Does.Contain(text), $"stderr lacks '{text}': {r.StderrHead}");
         Assert.That(r.Stdout, Is.Empty, "wrote to stdout");
         Assert.That(scratch.Listing(), Is.EqualTo(before), "the refused command created or removed files");
+    }
+
+    /// <summary>
+    /// <c>--lenient</c> reads a file with an unknown key as the reader did before keys were
+    /// checked: the misspelt spins are ignored, so the system has none (every spin +1).
+    /// </summary>
+    [TestCase("energy", "--system", TestName = "lenient energy reads a file with an unknown key")]
+    [TestCase("anneal", "--system", TestName = "lenient anneal reads a file with an unknown key")]
+    public void LenientReadsAFileWithAnUnknownKey(string command, string option)
+    {
+        var file = Path.Combine(Fixtures, "misspelt-spins.json");
+        string[] schedule = command == "anneal" ? ["--steps", "5", "--trials-per-step", "2"] : [];
+        var r = IsingProcess.Run([command, option, file, "--lenient", .. schedule, "--json"], CommandLimit);
+        Assert.That(r.ExitCode, Is.Zero, $"exit {r.ExitCode}: {r.StderrHead}");
+        using var doc = ParseJson(r.Stdout);
+        if (command == "energy")
+        {
+            // The fixture is three.json with "spins" misspelt: the same J and h, every spin +1.
+            var three = IsingSystemFile.Load(Path.Combine(Fixtures, "three.json"));
+            var allUp = IsingSystem.FromArrays(three.Size, three.Couplings, three.Fields);
+            Assert.That(doc.RootElement.GetProperty("hasSpins").GetBoolean(), Is.False);
+            Assert.That(doc.RootElement.GetProperty("energy").GetDouble(), Is.EqualTo(allUp.Energy()));
+        }
+        else
+        {
+            Assert.That(doc.RootElement.TryGetProperty("systemEnergy", out _), Is.False, "a system without spins has no energy of its own");
+        }
+        var strict = IsingProcess.Run([command, option, file, .. schedule, "--json"], RefusalLimit);
+        Assert.That(strict.ExitCode, Is.EqualTo(2), "the control: without --lenient the same file is refused");
     }
 
     [TestCase(TestName = "gpu unavailable")]

@@ -248,8 +248,23 @@ public class SimulateTests
         yield return C("a text --out", "--out|{tmp}/s.txt|.csv or .json", "--out", "{tmp}/s.txt");
         yield return C("a jpg --plot", "--plot|{tmp}/s.jpg|.png or .svg", "--plot", "{tmp}/s.jpg");
         yield return C("too much work", "--agents/--neighbours/--rounds|single-spin trials", "--agents", "100000", "--graph", "all", "--rounds", "1000");
-        yield return C("over memory", "--agents/--n|memory", "--agents", "200000", "--n", "16384", "--neighbours", "1", "--steps", "1", "--trials-per-step", "1", "--rounds", "1");
+        // 1000 agents: more would pass the work cap first (every agent's round reads its n² couplings).
+        yield return C("over memory", "--agents/--n|memory", "--agents", "1000", "--n", "16384", "--neighbours", "1", "--steps", "1", "--trials-per-step", "1", "--rounds", "1");
         yield return C("too many edges", "--agents|100,000 agents|1,073,741,823", "--agents", "100000", "--graph", "all", "--steps", "1", "--trials-per-step", "1");
+        // Issue 22: outputs found unwritable only after the run (with --out written and --plot lost).
+        yield return C("an unwritable --plot beside a good --out", "--plot|/proc/ising-simulate.png", "--plot", "/proc/ising-simulate.png");
+        yield return C("an unwritable --out", "--out|/proc/ising-simulate.csv", "--out", "/proc/ising-simulate.csv");
+        // Issue 22: an output onto the edge list overwrote the input.
+        yield return C("--out onto the --graph file", "--out|{tmp}/edges.csv|--graph|overwrite", "--graph", "{tmp}/edges.csv", "--out", "{tmp}/edges.csv");
+        yield return C("--plot onto the --graph file", "--plot|{tmp}/./edges.svg|--graph|overwrite", "--graph", "{tmp}/edges.svg", "--plot", "{tmp}/./edges.svg");
+        // Issue 22: the work and memory caps counted only anneals, so rounds of tiny or no anneals were accepted.
+        yield return C("two billion rounds of tiny systems", "--rounds|2,000,000,000 rounds|single-spin trials",
+            "--agents", "2", "--n", "1", "--neighbours", "1", "--rounds", "2000000000", "--steps", "1", "--trials-per-step", "1");
+        yield return C("two billion rounds of an empty edge list", "--rounds|2,000,000,000 rounds", "--graph", "{tmp}/empty.txt", "--rounds", "2000000000");
+        // Issue 22: a repeated edge named no line; a bad line's control bytes reached the terminal raw.
+        yield return C("a repeated edge", "--graph|{tmp}/twice.txt:3:|(0, 1) repeats line 1", "--graph", "{tmp}/twice.txt");
+        yield return C("control bytes in a bad line", "--graph|{tmp}/ctrl.txt:1:|\\u001b[31m", "--graph", "{tmp}/ctrl.txt");
+        yield return C("a NUL after an edge", "--graph|{tmp}/nul.txt:1:|0 1\\u0000", "--graph", "{tmp}/nul.txt");
     }
 
     /// <summary>Exit 2, one line naming the option and the value, nothing on stdout, nothing written.</summary>
@@ -259,6 +274,12 @@ public class SimulateTests
         using var scratch = new Scratch();
         File.WriteAllText(scratch.PathOf("bad.txt"), "0 1\n# fine\n2 x\n");
         File.WriteAllText(scratch.PathOf("far.txt"), "0 12\n");
+        File.WriteAllText(scratch.PathOf("edges.csv"), "0 1\n1 2\n");
+        File.WriteAllText(scratch.PathOf("edges.svg"), "0 1\n1 2\n");
+        File.WriteAllText(scratch.PathOf("empty.txt"), "");
+        File.WriteAllText(scratch.PathOf("twice.txt"), "0 1\n1 2\n0 1\n");
+        File.WriteAllText(scratch.PathOf("ctrl.txt"), "0 \u001b[31m1\u0007\n");
+        File.WriteAllText(scratch.PathOf("nul.txt"), "0 1\0\n");
         var before = scratch.Listing();
         // A small valid run around the case's options (each option given once), writing --out unless refused first.
         var full = new List<string> { "simulate" };
@@ -272,7 +293,36 @@ public class SimulateTests
         foreach (var text in scratch.Expand(texts.Split('|')))
             Assert.That(r.Stderr, Does.Contain(text));
         Assert.That(r.Stdout, Is.Empty);
+        Assert.That(r.Stderr.Where(c => c != '\n').Any(char.IsControl), Is.False, "no raw control character on stderr");
+        Assert.That(r.Stderr, Does.Not.Contain("(Parameter '"));
         Assert.That(scratch.Listing(), Is.EqualTo(before), "a refused command wrote a file");
+    }
+
+    /// <summary>
+    /// The memory check of <c>--graph all</c> comes before the graph is built: 8192 agents make
+    /// 67 million edges (about a gigabyte), which a child with a 768 MiB heap could not even
+    /// build; it is refused from the options, naming them, not by running out of memory.
+    /// </summary>
+    [Test]
+    public void AnAllGraphTooLargeIsRefusedBeforeItIsBuilt()
+    {
+        var r = IsingProcess.Run(["simulate", "--agents", "8192", "--graph", "all", "--n", "1", "--rounds", "1", "--steps", "1",
+                "--trials-per-step", "1", "--backend", "managed"], Limit,
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x30000000" });
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.StderrHead);
+        Assert.That(r.Stderr, Does.StartWith("ising: --agents/--n/--rounds: a swarm of 8,192 agents with n = 1 and 67,100,672 edges"));
+        Assert.That(r.Stderr, Does.Not.Contain("input too large to fit in memory"), "refused by the estimate, not by running out");
+    }
+
+    /// <summary>The control of the unwritable cases: a writable pair of outputs is written, and the probe left no stray file.</summary>
+    [Test]
+    public void WritableOutputsAreWrittenAndProbesLeaveNothing()
+    {
+        using var scratch = new Scratch();
+        var r = IsingProcess.Run(Args(2, 1, "ring", "--out", scratch.PathOf("s.csv"), "--plot", scratch.PathOf("s.svg")), Limit);
+        Assert.That(r.ExitCode, Is.Zero, r.StderrHead);
+        Assert.That(Directory.EnumerateFileSystemEntries(scratch.Dir).Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Is.EqualTo(new[] { "s.csv", "s.svg" }));
     }
 
     [Test]
@@ -314,6 +364,47 @@ public class SimulateTests
         }
     }
 
+    /// <summary>
+    /// SIGTERM (a service manager's or batch system's stop) keeps what Ctrl+C keeps: the
+    /// completed rounds in --out, a line saying how many, exit code 1; it used to end the
+    /// process with nothing written.
+    /// </summary>
+    [Test]
+    public void SigtermKeepsTheCompletedRounds()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Ignore("SIGTERM is a POSIX signal");
+        using var scratch = new Scratch();
+        var csv = scratch.PathOf("t.csv");
+        var plot = scratch.PathOf("t.png");
+        using var process = IsingProcess.Start(["simulate", "--agents", "200", "--n", "16", "--rounds", "1000000", "--steps", "20",
+            "--trials-per-step", "5", "--backend", "managed", "--out", csv, "--plot", plot, "--json"]);
+        try
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            Thread.Sleep(TimeSpan.FromSeconds(6));
+            if (process.HasExited) Assert.Fail($"exited before the signal: {stderr.Result}");
+            Assert.That(Kill(process.Id, 15), Is.EqualTo(0), "kill(pid, SIGTERM)");
+            Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "exit after SIGTERM");
+            // 143 (128 + SIGTERM) with nothing on stderr is the runtime's default: the run was lost.
+            Assert.That(process.ExitCode, Is.EqualTo(1), $"exit {process.ExitCode}: {stderr.Result}");
+            Assert.That(stdout.Result, Is.Empty, "no summary for a stopped run");
+            Assert.That(File.Exists(plot), Is.False, "no figure for a stopped run");
+            var lines = stderr.Result.TrimEnd().Split('\n');
+            Assert.That(lines[^1], Is.EqualTo("ising: cancelled"));
+            if (!File.Exists(csv)) Assert.Inconclusive("no round completed before the signal on this machine");
+            var rows = File.ReadAllText(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(rows.Length, Is.GreaterThan(1), "at least one completed round");
+            Assert.That(lines[0], Does.StartWith($"ising: simulate: {rows.Length - 1} of 1000000 rounds completed"));
+            for (var r = 1; r < rows.Length; r++)
+                Assert.That(rows[r], Does.StartWith($"{r - 1},"), "whole rounds in order");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
@@ -330,8 +421,11 @@ public class SimulateTests
 
         public IEnumerable<string> Expand(IEnumerable<string> items) => items.Select(s => s.Replace("{tmp}", Dir)).ToList();
 
+        /// <summary>Every entry, a file with its contents' hash (an overwritten input counts as written).</summary>
         public List<string> Listing() =>
-            Directory.EnumerateFileSystemEntries(Dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+            Directory.EnumerateFileSystemEntries(Dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(e => File.Exists(e) ? $"{e} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(e)))}" : e)
+                .ToList();
 
         public void Dispose()
         {

@@ -31,10 +31,13 @@ internal static class IsingProcess
     public static string CliDll => s_cliDll.Value;
 
     /// <summary>Runs <c>ising ARGS</c>; fails the test when it is still running after <paramref name="timeout"/> (default 120 s).</summary>
-    public static Result Run(IEnumerable<string> args, TimeSpan? timeout = null)
+    /// <param name="args">The arguments after <c>ising</c>.</param>
+    /// <param name="timeout">The deadline.</param>
+    /// <param name="environment">Variables to set in the child's environment besides this process's.</param>
+    public static Result Run(IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(120);
-        using var process = Start(args);
+        using var process = Start(args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         bool exited = process.WaitForExit(limit);
@@ -51,7 +54,7 @@ internal static class IsingProcess
     }
 
     /// <summary>Starts <c>ising ARGS</c> with stdin at end of file and stdout/stderr redirected (for tests that signal it).</summary>
-    public static Process Start(IEnumerable<string> args)
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(s_dotnet.Value)
         {
@@ -64,6 +67,7 @@ internal static class IsingProcess
         };
         // ArgumentList, never a joined string: an empty argument and paths with spaces reach the CLI as they are.
         start.ArgumentList.Add(CliDll);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var a in args) start.ArgumentList.Add(a);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");

@@ -40,20 +40,53 @@ public sealed class SwarmAgent
     }
 
     /// <summary>Restores an agent from <see cref="ToState"/>'s arrays, bit for bit.</summary>
+    /// <remarks>
+    /// A state is checked exactly as a new agent is (<see cref="Create"/>): the system as by
+    /// <see cref="IsingSystem.FromArrays"/> and with n spins, the initial couplings by the same
+    /// rules as couplings (finite, bounded, symmetric, zero diagonal), the memory's capacity and
+    /// every remembered value finite. A checkpoint that lost its spins would otherwise run as if
+    /// every spin were +1, and a NaN initial coupling would make every drift NaN.
+    /// </remarks>
     /// <param name="state">The saved state.</param>
+    /// <exception cref="ArgumentException">The state is not one an agent can have; the message names the field and the value.</exception>
     public static SwarmAgent FromState(SwarmAgentState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         int n = state.Fields?.Length ?? throw new ArgumentNullException(nameof(state), "state: Fields is null.");
-        var system = IsingSystem.FromArrays(n, state.Couplings, state.Fields, state.Spins);
+        if (state.Spins is null || state.Spins.Length != n)
+            throw new ArgumentException(
+                $"state: Spins has {state.Spins?.Length ?? 0} values but Fields has n={n}; a swarm agent needs its n spins (its emotion is read from them).",
+                nameof(state));
+        var system = StateField("Couplings, Fields or Spins", () => IsingSystem.FromArrays(n, state.Couplings, state.Fields, state.Spins));
         if (state.InitialCouplings is null || state.InitialCouplings.Length != n * n)
             throw new ArgumentException($"state: InitialCouplings must hold {n}×{n} values, has {state.InitialCouplings?.Length ?? 0}.", nameof(state));
+        StateField("InitialCouplings", () => { Validation.CheckCouplings(n, state.InitialCouplings, "InitialCouplings"); return 0; });
         if (state.MemoryEmotions is null || state.MemoryScores is null || state.MemoryEmotions.Length != state.MemoryScores.Length
             || state.MemoryEmotions.Length > state.MemoryCapacity)
             throw new ArgumentException($"state: the memory holds {state.MemoryEmotions?.Length} emotions and {state.MemoryScores?.Length} scores for capacity {state.MemoryCapacity}.", nameof(state));
-        var memory = new EmotionalMemory(state.MemoryCapacity);
-        for (int k = 0; k < state.MemoryScores.Length; k++) memory.Record(state.MemoryEmotions[k], state.MemoryScores[k]);
+        var memory = StateField("MemoryCapacity", () => new EmotionalMemory(state.MemoryCapacity));
+        for (int k = 0; k < state.MemoryScores.Length; k++)
+        {
+            int entry = k;
+            StateField($"memory entry {entry}", () => { memory.Record(state.MemoryEmotions[entry], state.MemoryScores[entry]); return 0; });
+        }
         return new SwarmAgent(system, memory, (double[])state.InitialCouplings.Clone());
+    }
+
+    /// <summary>Runs a check of one field of a state; its refusal names the state and the field.</summary>
+    private static T StateField<T>(string field, Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            if (e is ArgumentOutOfRangeException { ActualValue: { } actual })
+                message = message.Replace($"{Environment.NewLine}Actual value was {actual}.", "", StringComparison.Ordinal);
+            throw new ArgumentException($"state: {field}: {message}", "state", e);
+        }
     }
 
     /// <summary>The agent's whole state as fresh arrays (see <see cref="SwarmAgentState"/>).</summary>

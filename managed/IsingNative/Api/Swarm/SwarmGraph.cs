@@ -167,16 +167,23 @@ public sealed class SwarmGraph
 
     /// <summary>
     /// Reads an edge list: one <c>self other</c> pair per line (separated by spaces, tabs or a
-    /// comma), <c>#</c> starts a comment, blank lines are ignored.
+    /// comma), <c>#</c> starts a comment, blank lines are ignored. Every refusal names the
+    /// source and the line (a repeated edge also the line it repeats), and shows the line's
+    /// control characters escaped (<c>\u001b</c>), never raw.
     /// </summary>
-    /// <param name="agents">K ≥ 1.</param>
+    /// <param name="agents">K, in [1, <see cref="IsingEngine.MaxAgents"/>].</param>
     /// <param name="reader">The text.</param>
     /// <param name="source">The name used in error messages (e.g. the file's path).</param>
-    /// <exception cref="FormatException">A line is not two agent indices; the message names the source and line.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="agents"/> is out of range (a bad argument, not a bad file).</exception>
+    /// <exception cref="FormatException">A line is not two agent indices, names an agent outside [0, K), is a self-loop or repeats an edge; the message names the source and line.</exception>
     public static SwarmGraph Parse(int agents, TextReader reader, string source)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(source);
+        if (agents < 1 || agents > IsingEngine.MaxAgents)
+            throw new ArgumentOutOfRangeException(nameof(agents), agents, $"agents must be in [1, {IsingEngine.MaxAgents}], got {agents}.");
         var edges = new List<AgentEdge>();
+        var lines = new List<int>();
         int lineNumber = 0;
         for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
@@ -185,24 +192,88 @@ public sealed class SwarmGraph
             var text = (hash >= 0 ? line[..hash] : line).Trim();
             if (text.Length == 0) continue;
             var parts = text.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length != 2
-                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int self)
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int other))
+            // Digits only: int.Parse would also take trailing NULs ("1\0") and other oddities.
+            if (parts.Length != 2 || !TryIndex(parts[0], out int self) || !TryIndex(parts[1], out int other))
                 throw new FormatException($"{source}:{lineNumber}: expected two agent indices 'self other', got '{Shorten(text)}'.");
             if (self >= agents || other >= agents)
                 throw new FormatException($"{source}:{lineNumber}: edge ({self}, {other}) names an agent outside [0, {agents}).");
             if (self == other)
                 throw new FormatException($"{source}:{lineNumber}: edge ({self}, {other}) is a self-loop; an agent does not attend to itself.");
+            if (edges.Count >= MaxEdges)
+                throw new FormatException($"{source}:{lineNumber}: more than {MaxEdges} edges, the most a graph may have.");
             edges.Add(new AgentEdge(self, other));
+            lines.Add(lineNumber);
         }
+        RequireNoRepeats(edges, lines, source);
         try { return FromEdges(agents, edges); }
-        catch (ArgumentException e) { throw new FormatException($"{source}: {e.Message.Replace("edges: ", "", StringComparison.Ordinal)}", e); }
+        catch (ArgumentException e)
+        {
+            // Unreachable after the checks above; kept so that a refusal of FromEdges still reads
+            // as the file's, without the runtime's " (Parameter 'edges')".
+            throw new FormatException($"{source}: {WithoutParameter(e).Replace("edges: ", "", StringComparison.Ordinal)}", e);
+        }
     }
+
+    /// <summary>
+    /// Refuses the first line (in file order) that repeats an earlier edge, naming both lines:
+    /// the edges are sorted once with their line numbers, so each repeat sits beside its first.
+    /// </summary>
+    private static void RequireNoRepeats(List<AgentEdge> edges, List<int> lines, string source)
+    {
+        var keys = new long[edges.Count];
+        var at = lines.ToArray();
+        for (int e = 0; e < keys.Length; e++) keys[e] = ((long)edges[e].Self << 32) | (uint)edges[e].Other;
+        Array.Sort(keys, at);
+        int repeatLine = int.MaxValue, firstLine = 0;
+        long repeated = 0;
+        for (int e = 0; e < keys.Length;)
+        {
+            int run = e + 1, low = at[e], second = int.MaxValue;
+            for (; run < keys.Length && keys[run] == keys[e]; run++)
+            {
+                if (at[run] < low) (low, second) = (at[run], low);
+                else if (at[run] < second) second = at[run];
+            }
+            if (second < repeatLine) (repeatLine, firstLine, repeated) = (second, low, keys[e]);
+            e = run;
+        }
+        if (repeatLine != int.MaxValue)
+            throw new FormatException(
+                $"{source}:{repeatLine}: edge ({repeated >> 32}, {(int)repeated}) repeats line {firstLine}; list each edge once.");
+    }
+
+    private static bool TryIndex(string text, out int value)
+    {
+        value = 0;
+        foreach (char c in text) if (!char.IsAsciiDigit(c)) return false;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static string WithoutParameter(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>The number of the largest graphs' edges: one int per edge (plus one edge record).</summary>
     public const long MaxEdges = int.MaxValue / 2;
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    /// <summary>
+    /// A line as it may be shown on a terminal: at most 40 characters, control and format
+    /// characters (ESC, BEL, NUL, bidirectional overrides) as <c>\uXXXX</c>, so a hostile file
+    /// cannot drive the terminal that shows the error.
+    /// </summary>
+    private static string Shorten(string text)
+    {
+        var shown = new System.Text.StringBuilder();
+        foreach (char c in text.Length <= 40 ? text : text[..40])
+        {
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.Surrogate
+                                                                   or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+                shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            else
+                shown.Append(c);
+        }
+        if (text.Length > 40) shown.Append('…');
+        return shown.ToString();
+    }
 
     private static ulong SplitMix(ref ulong state)
     {

@@ -108,9 +108,13 @@ public sealed class SwarmSimulation : IDisposable
     /// <summary>Advances one round and returns its statistics.</summary>
     /// <param name="cancellationToken">Checked between tiles of the round's empathies; a cancelled round changes nothing.</param>
     /// <param name="progress">Told the round's empathies finished after each tile.</param>
+    /// <exception cref="InvalidOperationException"><see cref="Round"/> is <see cref="int.MaxValue"/>: the counter cannot count another round.</exception>
     public SwarmRoundStats Step(CancellationToken cancellationToken = default, IProgress<BatchProgress>? progress = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // The counter would wrap to a negative round (and its seeds to another round's).
+        if (Round == int.MaxValue)
+            throw new InvalidOperationException($"the swarm has completed {int.MaxValue} rounds, the most its round counter holds; no further round can run.");
         int k = _agents.Length;
         _set.ObserveAll(_atStart);
         ulong seedBase = SwarmRules.RoundSeedBase(Options.Seed, Round, k);
@@ -167,9 +171,13 @@ public sealed class SwarmSimulation : IDisposable
     /// <param name="rounds">How many rounds, ≥ 0.</param>
     /// <param name="cancellationToken">Checked inside every round; rounds already completed stay applied.</param>
     /// <param name="progress">Told after every tile of empathies and every round.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rounds"/> is negative, or <see cref="Round"/> + <paramref name="rounds"/> would pass <see cref="int.MaxValue"/>.</exception>
     public IReadOnlyList<SwarmRoundStats> Run(int rounds, CancellationToken cancellationToken = default, IProgress<SwarmProgress>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rounds);
+        if (rounds > int.MaxValue - Round)
+            throw new ArgumentOutOfRangeException(nameof(rounds), rounds,
+                $"rounds: {rounds} more rounds after {Round} would pass the round counter's {int.MaxValue}; run at most {int.MaxValue - Round}.");
         var stats = new List<SwarmRoundStats>(rounds);
         long edges = Graph.EdgeCount;
         for (int r = 0; r < rounds; r++)
