@@ -16,9 +16,13 @@ public class NativeBackendTests
     {
         Assert.That(NativeErrors.Create(IsnStatus.InvalidArgument, BackendKind.NativeCpu, "f: argument 'x' = 3"),
             Is.TypeOf<ArgumentException>().With.Message.EqualTo("f: argument 'x' = 3"));
-        var unavailable = NativeErrors.Create(IsnStatus.DeviceUnavailable, BackendKind.Gpu, "no GPU");
-        Assert.That(unavailable, Is.TypeOf<BackendUnavailableException>().With.Message.EqualTo("no GPU"));
-        Assert.That(((BackendUnavailableException)unavailable).Backend, Is.EqualTo(BackendKind.Gpu));
+        // The reason without the C function's name; the message says what a .NET caller can do.
+        var unavailable = NativeErrors.Create(IsnStatus.DeviceUnavailable, BackendKind.Gpu, "isn_context_create_gpu: no GPU");
+        Assert.That(unavailable, Is.TypeOf<BackendUnavailableException>());
+        var u = (BackendUnavailableException)unavailable;
+        Assert.That(u.Backend, Is.EqualTo(BackendKind.Gpu));
+        Assert.That(u.Reason, Is.EqualTo("no GPU"));
+        Assert.That(u.Message, Does.StartWith("backend gpu is unavailable: no GPU.").And.Contain("BackendKind.Auto").And.Not.Contain("isn_"));
         foreach (IsnStatus s in new[] { IsnStatus.DeviceError, IsnStatus.OutOfMemory, IsnStatus.Internal, IsnStatus.InvalidHandle })
         {
             var e = NativeErrors.Create(s, BackendKind.Gpu, "hipErrorLaunchFailure");

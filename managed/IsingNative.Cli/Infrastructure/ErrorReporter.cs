@@ -28,6 +28,10 @@ internal static partial class ErrorReporter
             CliInputException => (ExitCodes.BadInput, OneLine(ex.Message)),
             IsingInputException => (ExitCodes.BadInput, OneLine(ex.Message)),
             // The library's advice speaks .NET (BackendKind, packages); the command line's speaks options.
+            // A GPU's reason already says what the machine lacks (a device, a runtime, a code object
+            // and the command that builds one); the CPU backends are what runs meanwhile.
+            BackendUnavailableException { Reason: { } reason, Backend: BackendKind.Gpu } => (ExitCodes.BackendUnavailable, OneLine(
+                $"backend gpu is unavailable: {reason}. Meanwhile --backend auto or --backend native-cpu runs on the CPU (docs/GPU.md says what a GPU needs).")),
             BackendUnavailableException { Reason: { } reason } b => (ExitCodes.BackendUnavailable, OneLine(
                 $"backend {IsingEngine.NameOf(b.Backend)} is unavailable: {reason}. Set {IsingNative.Interop.NativeLibraryResolver.EnvironmentVariable} to the library " +
                 "file or its folder (./build.sh native builds it), or use --backend managed or --backend auto.")),

@@ -112,13 +112,26 @@ inline std::string isn_gpu_runtime_problem() {
 #endif
 }
 
+// What the plug-in's kernels were built for: "gfx1151, gfx1100, ..." (the
+// embedded bundle), "sm_80, sm_90, PTX for compute_90" (ISN_GPU_CODE_OBJECTS,
+// set by CMake) or the emulated device.
+inline std::string isn_gpu_code_objects_text() {
+#if defined(ISN_GPU_IS_HIP_MODULE)
+    return isn::hipdyn::carried_isas_text();
+#elif defined(ISN_GPU_CODE_OBJECTS)
+    return ISN_GPU_CODE_OBJECTS;
+#else
+    return "the host CPU";
+#endif
+}
+
 // The runtime as a device description shows it: "hip: libamdhip64.so.6, code
-// objects for gfx1151, ...", "cuda" or "hip-cpu".
+// objects for gfx1151, ...", "cuda, code objects for sm_80, ..." or "hip-cpu, ...".
 inline std::string isn_gpu_runtime_text() {
 #if defined(ISN_GPU_IS_HIP_MODULE)
-    return std::string(ISN_GPU_RUNTIME_NAME ": ") + isn::hipdyn::api()->library + ", code objects for " +
-           isn::hipdyn::carried_isas_text();
+    const std::string runtime = std::string(ISN_GPU_RUNTIME_NAME ": ") + isn::hipdyn::api()->library;
 #else
-    return ISN_GPU_RUNTIME_NAME;
+    const std::string runtime = ISN_GPU_RUNTIME_NAME;
 #endif
+    return runtime + ", code objects for " + isn_gpu_code_objects_text();
 }

@@ -111,7 +111,8 @@ public:
         if (e != hipSuccess || count == 0)
             fail(ISN_STATUS_DEVICE_UNAVAILABLE,
                  std::string("no GPU device is available (") + ISN_GPU_RUNTIME_NAME + "GetDeviceCount: " +
-                     (e == hipSuccess ? std::string("0 devices") : std::string(hipGetErrorString(e))) + ")");
+                     (e == hipSuccess ? std::string("0 devices") : std::string(hipGetErrorString(e))) +
+                     "; this plug-in carries code objects for " + isn_gpu_code_objects_text() + ")");
         if (device >= count)
             fail(ISN_STATUS_DEVICE_UNAVAILABLE, "argument 'device' = " + std::to_string(device) + " but only " +
                                                     std::to_string(count) + " GPU device(s) exist");

@@ -42,7 +42,8 @@ struct Module {
 struct State {
     std::mutex lock;
     std::string fault;  // "", "no-device", "load", "launch", "oom"
-    std::string isa = kDefaultIsa;
+    // The device's ISA: ISN_HIP_STUB_ISA (for a whole process, e.g. the CLI's tests) or the variant's.
+    std::string isa = std::getenv("ISN_HIP_STUB_ISA") != nullptr ? std::getenv("ISN_HIP_STUB_ISA") : kDefaultIsa;
     long buffers = 0, streams = 0, modules = 0, launches = 0;
     std::string last_kernel;
     unsigned last_grid = 0, last_block = 0;

@@ -8,7 +8,7 @@ namespace IsingNative.Backends.Native;
 /// message (<c>isn_last_error_message</c>, which is per thread, so it is read right after
 /// the failing call on the same thread).
 /// </summary>
-internal static class NativeErrors
+internal static partial class NativeErrors
 {
     /// <summary>Returns when <paramref name="status"/> is OK, else throws the matching exception.</summary>
     /// <param name="status">What the native function returned.</param>
@@ -28,10 +28,25 @@ internal static class NativeErrors
         return status switch
         {
             IsnStatus.InvalidArgument => new ArgumentException(text),
-            IsnStatus.DeviceUnavailable => new BackendUnavailableException(backend, text),
+            IsnStatus.DeviceUnavailable => Unavailable(backend, text),
             _ => new NativeBackendException((int)status, $"{text} (native status {(int)status} {status})"),
         };
     }
+
+    /// <summary>
+    /// A backend that cannot run here: the reason is the library's message without the C function's
+    /// name it starts with ("isn_context_create_gpu: "), which tells a user nothing they can act on.
+    /// </summary>
+    private static BackendUnavailableException Unavailable(BackendKind backend, string text)
+    {
+        string reason = FunctionPrefix().Replace(text, "", 1);
+        return new BackendUnavailableException(backend,
+            $"backend {IsingEngine.NameOf(backend)} is unavailable: {reason}. BackendKind.Auto runs on the fastest backend present.",
+            reason);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^isn_[a-z0-9_]+: ")]
+    private static partial System.Text.RegularExpressions.Regex FunctionPrefix();
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void Throw(IsnStatus status, BackendKind backend) => throw Create(status, backend, LastMessage());

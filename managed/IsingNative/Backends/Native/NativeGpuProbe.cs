@@ -6,9 +6,10 @@ namespace IsingNative.Backends.Native;
 /// Whether a GPU context can be created here, decided once per process: the library is
 /// usable, <c>isn_gpu_device_count</c> is positive and <c>isn_context_create_gpu(0)</c>
 /// succeeds (a throwaway context, destroyed at once). The detail is the device description
-/// or the reason (e.g. the library's "no GPU device is available (hipGetDeviceCount: ...)", or
-/// "no GPU support: the GPU plug-in '.../libisingnative_gpu.so' could not be loaded: &lt;the loader's
-/// message&gt;" where the plug-in or its runtime is missing).
+/// or the reason, as the plug-ins give it (e.g. "no GPU device is available (hipGetDeviceCount: ...;
+/// this plug-in carries code objects for gfx1151, ...)", a GPU whose ISA the plug-in does not carry,
+/// the HIP runtime missing or too old, or "no GPU support: the GPU plug-in '.../libisingnative_gpu.so'
+/// could not be loaded: &lt;the loader's message&gt;").
 /// </summary>
 internal static class NativeGpuProbe
 {
@@ -36,7 +37,11 @@ internal static class NativeGpuProbe
                 ? (true, $"{description}; {count} device(s); {lib.Detail}")
                 : (false, $"isn_gpu_device_count reports 0 devices although a context opened ({description})");
         }
-        catch (Exception e) when (e is BackendUnavailableException or NativeBackendException)
+        catch (BackendUnavailableException e)
+        {
+            return (false, $"{e.Reason ?? e.Message} ({count} device(s); library {lib.VersionString})");
+        }
+        catch (NativeBackendException e)
         {
             return (false, $"{e.Message} ({count} device(s); library {lib.VersionString})");
         }
