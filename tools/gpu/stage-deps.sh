@@ -13,6 +13,12 @@
 #                         measure-*.sh unpack it and run `ising validate` and
 #                         `ising bench` on the GPU (the device machine has no
 #                         .NET SDK). ISN_STAGE_CLI=0 skips it (no dotnet here).
+#   .gpu-deps/prebuilt-linux-x64.tar.xz
+#                         the native library with its CUDA plug-in (sm_80, sm_90,
+#                         PTX), the API tests and isn_bench_gpu, built here with
+#                         Debian's nvcc (build/gpu-prebuilt): measure-nvidia.sh
+#                         runs them as they are, compiling nothing on the GPU
+#                         machine. ISN_STAGE_PREBUILT=0 skips it (no nvcc here).
 # Run on the (x86-64 Debian/Ubuntu) build machine:  tools/gpu/stage-deps.sh
 # The whole folder stays well under the device tool's 64 MiB carry limit.
 set -euo pipefail
@@ -47,6 +53,17 @@ if [ "${ISN_STAGE_CLI:-1}" != 0 ]; then
     -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:PackAsTool=false -nologo -v q -o "$src/out/ising"
   "$src/out/ising/ising" --help >/dev/null  # it runs here (same x86-64 Linux)
   tar -C "$src/out" -cJf "$DEST/ising-linux-x64.tar.xz" ising
+fi
+
+# The prebuilt CUDA side: one build folder, so the plug-in is of the library's build (its build id).
+if [ "${ISN_STAGE_PREBUILT:-1}" != 0 ]; then
+  command -v nvcc >/dev/null || { echo "stage-deps: nvcc not found (./build.sh deps; or ISN_STAGE_PREBUILT=0)" >&2; exit 1; }
+  pre="$ROOT/build/gpu-prebuilt"
+  cmake -S "$ROOT" -B "$pre" -DCMAKE_BUILD_TYPE=Release -DISN_ENABLE_HIP=OFF -DISN_ENABLE_CUDA=ON \
+    -DISN_ENABLE_VALGRIND_TEST=OFF >/dev/null
+  cmake --build "$pre" -j"$(nproc)" --target isingnative isingnative_gpu_cuda isn_api_tests isn_bench_gpu >/dev/null
+  tar -C "$pre" -cJf "$DEST/prebuilt-linux-x64.tar.xz" \
+    $(cd "$pre" && ls native/libisingnative.so* native/libisingnative_gpu_cuda.so native/tests/isn_api_tests native/bench/isn_bench_gpu)
 fi
 
 # Keep it out of git (the device tool carries ignored paths named in `carry`).

@@ -51,10 +51,16 @@ zipcat() { python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipF
 package_contents() {
   local list; list="$(zipls "$NUPKG")" || return 1
   grep -q "runtimes/$RID/native/libisingnative.so" <<<"$list" || { echo "no runtimes/$RID/native/libisingnative.so in $NUPKG"; echo "$list"; return 1; }
-  # The GPU plug-in travels beside the CPU library wherever this build made one (docs/GPU.md §7).
-  if [ -f "$LIBDIR/libisingnative_gpu.so" ]; then
-    grep -q "runtimes/$RID/native/libisingnative_gpu.so" <<<"$list" || { echo "the GPU plug-in was built but is not packed"; return 1; }
-  fi
+  # The GPU plug-ins (AMD and NVIDIA) travel beside the CPU library wherever this build made them (docs/GPU.md §7),
+  # and neither links a GPU runtime: each opens what the machine has, so both load anywhere.
+  local plugin
+  for plugin in libisingnative_gpu.so libisingnative_gpu_cuda.so; do
+    [ -f "$LIBDIR/$plugin" ] || continue
+    grep -q "runtimes/$RID/native/$plugin" <<<"$list" || { echo "the GPU plug-in $plugin was built but is not packed"; return 1; }
+    zipcat "$NUPKG" "runtimes/$RID/native/$plugin" > "$WORK/$plugin" && cmp -s "$WORK/$plugin" "$LIBDIR/$plugin" ||
+      { echo "the packed $plugin is not $LIBDIR/$plugin"; return 1; }
+    ! readelf -d "$WORK/$plugin" | grep -E 'NEEDED.*(amdhip|cudart|libcuda)' || { echo "the plug-in $plugin links a GPU runtime"; return 1; }
+  done
   grep -q "PACKAGE.md" <<<"$list" || { echo "no readme in $NUPKG"; return 1; }
   local spec; spec="$(zipcat "$NUPKG" IsingNative.nuspec)"
   grep -q '<license type="expression">MIT</license>' <<<"$spec" || { echo "no licence in the nuspec"; echo "$spec"; return 1; }
