@@ -26,6 +26,6 @@ public class SwarmEmpathyBatcherTests
 
         Assert.That(log.Entries.Where(e => e.Event == "BackendChosen").Select(e => (e.Level, e.Message)).ToArray(),
             Has.Length.EqualTo(1).And.All.Matches<(LogLevel Level, string Message)>(e => e.Level == LogLevel.Information
-                && e.Message.StartsWith($"IsingNative engine on {batcher.Engine.BackendName} (1 threads), as requested", StringComparison.Ordinal)));
+                && e.Message.StartsWith($"IsingNative engine on {batcher.Engine.BackendName} (threads: 1), as requested", StringComparison.Ordinal)));
     }
 }

@@ -115,7 +115,7 @@ public class EmulatedGpuFaultTests
             Assert.That(telemetry.Sum(IsingTelemetry.Empathies.Name, ("backend", auto.BackendName)), Is.EqualTo(1));
             Assert.That(logger.Entries.Select(e => (e.Level, e.Id.Name)),
                 Is.EqualTo(new[] { (LogLevel.Information, "BackendChosen"), (LogLevel.Warning, "Fallback") }));
-            Assert.That(logger.Entries[0].Message, Does.StartWith("IsingNative engine on gpu (2 threads), Auto's choice on this machine"));
+            Assert.That(logger.Entries[0].Message, Does.StartWith("IsingNative engine on gpu (threads: 2), Auto's choice on this machine"));
             Assert.That(logger.Entries[1].Message, Does.Contain(auto.FallbackReason!));
         });
     }

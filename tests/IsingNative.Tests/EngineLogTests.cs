@@ -17,7 +17,7 @@ public class EngineLogTests
         string message = entries.Single(e => e.Id.Name == "BackendChosen").Message;
         Assert.Multiple(() =>
         {
-            Assert.That(message, Does.StartWith($"IsingNative engine on {engine.BackendName} (1 threads), Auto's choice"));
+            Assert.That(message, Does.StartWith($"IsingNative engine on {engine.BackendName} (threads: 1), Auto's choice"));
             foreach (BackendInfo b in IsingEngine.DescribeBackends())
                 Assert.That(message, Does.Contain($"{b.Name} {(b.Available ? "available" : "unavailable")} ({b.Detail})"));
         });
@@ -31,6 +31,6 @@ public class EngineLogTests
 
         Assert.That(logger.Entries.Select(e => (e.Level, e.Message)).ToArray(), Has.Length.EqualTo(1)
             .And.Exactly(1).Matches<(LogLevel Level, string Message)>(e =>
-                e.Level == LogLevel.Information && e.Message.StartsWith("IsingNative engine on managed (2 threads), as requested;", StringComparison.Ordinal)));
+                e.Level == LogLevel.Information && e.Message.StartsWith("IsingNative engine on managed (threads: 2), as requested;", StringComparison.Ordinal)));
     }
 }

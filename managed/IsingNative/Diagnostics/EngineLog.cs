@@ -10,7 +10,7 @@ namespace IsingNative.Diagnostics;
 internal static partial class EngineLog
 {
     [LoggerMessage(EventId = 1, EventName = "BackendChosen", Level = LogLevel.Information,
-        Message = "IsingNative engine on {Backend} ({Threads} threads), {Why}; backends here: {Backends}")]
+        Message = "IsingNative engine on {Backend} (threads: {Threads}), {Why}; backends here: {Backends}")]
     public static partial void BackendChosen(ILogger logger, string backend, int threads, string why, string backends);
 
     [LoggerMessage(EventId = 2, EventName = "AutoSkipped", Level = LogLevel.Warning,
