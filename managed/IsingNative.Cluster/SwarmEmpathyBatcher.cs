@@ -21,14 +21,15 @@ public sealed class SwarmEmpathyBatcher : IDisposable
 
     /// <summary>Creates the batcher and its engine.</summary>
     /// <param name="options">The silo's swarm options (backend, batch window).</param>
-    /// <param name="log">Where the engine choice is logged; may be null.</param>
+    /// <param name="log">Where the engine choice is logged, and the engine's own messages (the backend it
+    /// runs on and why, a GPU fault that moved it to the CPU) go; may be null.</param>
     public SwarmEmpathyBatcher(IOptions<SwarmSiloOptions> options, ILogger<SwarmEmpathyBatcher>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         SwarmSiloOptions o = options.Value;
         if (o.BatchWindow < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), o.BatchWindow, $"BatchWindow must be >= 0, got {o.BatchWindow}.");
-        Engine = IsingEngine.Create(o.Backend, o.Threads);
+        Engine = IsingEngine.Create(o.Backend, o.Threads, log);
         _window = o.BatchWindow;
         _log = log;
         _log?.LogInformation("swarm engine: {Backend} ({Threads} threads), batch window {Window} ms", Engine.BackendName,

@@ -3,6 +3,7 @@ using System.Net;
 using IsingNative;
 using IsingNative.Cluster;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -83,6 +84,10 @@ var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddFilter("ising-silo", LogLevel.Information);
 builder.Logging.AddFilter("IsingNative", LogLevel.Information);
+// The engine's meter for the host's metrics pipeline: a listener registered in DI (OpenTelemetry's
+// WithMetrics, an IMetricsListener) sees IsingNative's instruments without naming them again.
+// dotnet-counters and OpenTelemetry's AddMeter/AddSource subscribe by the same name (docs/CLUSTER.md §5).
+builder.Metrics.EnableMetrics(IsingEngine.TelemetryName);
 builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 builder.UseOrleans(silo =>
 {

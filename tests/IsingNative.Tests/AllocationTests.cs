@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using IsingNative.Diagnostics;
 
 namespace IsingNative.Tests;
 
@@ -64,6 +66,57 @@ public class AllocationTests
         }
         Assert.That(sink, Is.Not.NaN.And.Not.EqualTo(0.0));
         Assert.That(allocated, Is.EqualTo(0), "bytes allocated by 100 AgentSet.Empathy + Observe + Quick calls");
+    }
+
+    [Test]
+    public void EmpathyBatchAllocatesNothingInSteadyStateWithNoTelemetryListener()
+    {
+        Assert.That((IsingTelemetry.Source.HasListeners(), IsingTelemetry.Duration.Enabled, IsingTelemetry.Empathies.Enabled),
+            Is.EqualTo((false, false, false)), "nothing listens to the IsingNative meter or activity source");
+        using var engine = IsingEngine.Create(BackendKind.Managed, 1);
+        var pairs = Enumerable.Range(0, 7)
+            .Select(k => new EmpathyPair(IsingSystem.SeedPattern(20, (ulong)k), IsingSystem.SpinGlass(20, (ulong)(k + 10)), (ulong)k))
+            .ToArray();
+        var results = new EmpathyResult[7];
+        var options = new EmpathyOptions { Anneal = new AnnealOptions { Steps = 50 } };
+        long allocated = -1;
+        for (int round = 0; round < Rounds; round++) allocated = AllocatedBy20Batches(engine, pairs, results, options);
+
+        Assert.That(results.Sum(r => r.Trials), Is.GreaterThan(0));
+        Assert.That(allocated, Is.EqualTo(0), "bytes allocated by 20 EmpathyBatch calls of 7 pairs");
+    }
+
+    [Test]
+    public void EmpathyAllocatesNothingInSteadyStateWhileMetricsAreCollected()
+    {
+        using var engine = IsingEngine.Create(BackendKind.Managed, 1);
+        var self = IsingSystem.SeedPattern(20, 1);
+        var other = IsingSystem.SeedPattern(20, 2);
+        var options = new EmpathyOptions { Anneal = new AnnealOptions { Steps = 50 } };
+        double sink = 0;
+        long measured = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == IsingEngine.TelemetryName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) => measured++);
+        listener.SetMeasurementEventCallback<double>((_, _, _, _) => measured++);
+        listener.Start();
+        long allocated = -1;
+        for (int round = 0; round < Rounds; round++) allocated = AllocatedBy100Empathies(engine, self, other, options, ref sink);
+
+        // 3 measurements per call (empathies, trials, duration), every round.
+        Assert.That(measured, Is.EqualTo(3 * 100 * Rounds));
+        Assert.That(allocated, Is.EqualTo(0), "bytes allocated by 100 Empathy calls with a meter listener attached");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long AllocatedBy20Batches(IsingEngine engine, EmpathyPair[] pairs, EmpathyResult[] results, EmpathyOptions options)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 20; k++) engine.EmpathyBatch(pairs, results, options);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -11,8 +11,8 @@ namespace IsingNative.Tests;
 /// </summary>
 public class AutoFallbackTests
 {
-    /// <summary>A managed backend posing as a GPU that faults once armed.</summary>
-    private sealed class FaultingGpu(Exception fault) : IComputeBackend
+    /// <summary>A managed backend posing as a GPU that faults once armed (IsingTelemetryTests uses it too).</summary>
+    internal sealed class FaultingGpu(Exception fault) : IComputeBackend
     {
         private readonly ManagedBackend _inner = new(1);
         public bool Armed;

@@ -1,7 +1,9 @@
 using IsingNative.Backends;
 using IsingNative.Backends.Native;
+using IsingNative.Diagnostics;
 using IsingNative.Interop;
 using IsingNative.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace IsingNative.Tests;
 
@@ -91,6 +93,31 @@ public class EmulatedGpuFaultTests
         managed.EmpathyBatch(batch, expected, ShortEmpathy);
         gpu.EmpathyBatch(batch, results, ShortEmpathy);
         for (int k = 0; k < batch.Length; k++) Bits.Same(expected[k], results[k], $"results[{k}]");
+    }
+
+    [Test]
+    public void AutoCountsItsFallbackInTheMeterAndLogsTheReason()
+    {
+        var logger = new CollectingLogger();
+        using var auto = IsingEngine.Create(BackendKind.Auto, 2, logger);
+        var (self, other) = Pairs()[1];
+        using var telemetry = new TelemetryCollector();
+        auto.Empathy(self, other, 5, ShortEmpathy);
+
+        Fail(FaultLaunch);
+        auto.Empathy(self, other, 6, ShortEmpathy);   // faults on the device, completes on the CPU
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(telemetry.Of(IsingTelemetry.Fallbacks.Name).Select(m => (m.Value, m.Tags["backend"], m.Tags["to"])),
+                Is.EqualTo(new[] { (1.0, (object?)"gpu", (object?)auto.BackendName) }));
+            Assert.That(telemetry.Sum(IsingTelemetry.Empathies.Name, ("backend", "gpu")), Is.EqualTo(1));
+            Assert.That(telemetry.Sum(IsingTelemetry.Empathies.Name, ("backend", auto.BackendName)), Is.EqualTo(1));
+            Assert.That(logger.Entries.Select(e => (e.Level, e.Id.Name)),
+                Is.EqualTo(new[] { (LogLevel.Information, "BackendChosen"), (LogLevel.Warning, "Fallback") }));
+            Assert.That(logger.Entries[0].Message, Does.StartWith("IsingNative engine on gpu (threads: 2), Auto's choice on this machine"));
+            Assert.That(logger.Entries[1].Message, Does.Contain(auto.FallbackReason!));
+        });
     }
 
     [TestCase(FaultLaunch, "hipErrorLaunchOutOfResources")]

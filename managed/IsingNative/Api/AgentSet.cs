@@ -1,6 +1,7 @@
 using System.Buffers;
 using IsingNative.Backends;
 using IsingNative.Core;
+using IsingNative.Diagnostics;
 
 namespace IsingNative;
 
@@ -151,6 +152,7 @@ public sealed class AgentSet : IDisposable
             throw new ArgumentException($"spinsOut: expected {n} elements (member {member}'s n), got {spinsOut.Length}.", nameof(spinsOut));
         AnnealParams p = AnnealParams.From(options);
         AnnealStats stats = default;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.Anneal", "anneal", 1, n);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(Anneal));
@@ -162,6 +164,7 @@ public sealed class AgentSet : IDisposable
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
+            operation.Complete(_engine.ComputeBackend, new ReadOnlySpan<AnnealStats>(in stats), 0);
         }
         return stats;
     }
@@ -194,6 +197,8 @@ public sealed class AgentSet : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (members.IsEmpty) return;
         AnnealParams p = AnnealParams.From(options);
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.AnnealBatch", "anneal-batch", members.Length,
+            _members[members[0]].Size);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(AnnealBatch));
@@ -203,6 +208,7 @@ public sealed class AgentSet : IDisposable
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
             Verify();
+            operation.Complete(_engine.ComputeBackend, stats[..members.Length], members.Length);
         }
     }
 
@@ -264,6 +270,7 @@ public sealed class AgentSet : IDisposable
         (AnnealParams p, ScoreWeights w) = Parameters(options);
         var pair = new AgentPair(self, other, seed);
         EmpathyResult result = default;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.Empathy", "empathy", 1, _members[self].Size);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(Empathy));
@@ -275,6 +282,7 @@ public sealed class AgentSet : IDisposable
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
+            operation.Complete(_engine.ComputeBackend, new ReadOnlySpan<EmpathyResult>(in result), 0);
         }
         return result;
     }
@@ -294,6 +302,8 @@ public sealed class AgentSet : IDisposable
         (AnnealParams p, ScoreWeights w) = Parameters(options);
         cancellationToken.ThrowIfCancellationRequested();
         if (pairs.IsEmpty) return;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.EmpathyBatch", "batch", pairs.Length,
+            _members[pairs[0].Self].Size);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(EmpathyBatch));
@@ -303,6 +313,7 @@ public sealed class AgentSet : IDisposable
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
             Verify();
+            operation.Complete(_engine.ComputeBackend, results[..pairs.Length], pairs.Length);
         }
     }
 
@@ -357,6 +368,7 @@ public sealed class AgentSet : IDisposable
         var results = new EmpathyResult[count];
         int best;
         EmotionVector collective;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.SocialAttention", "social", count, _members[self].Size);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(SocialAttention));
@@ -369,6 +381,7 @@ public sealed class AgentSet : IDisposable
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
+            operation.Complete(_engine.ComputeBackend, results, count);
         }
         var scores = new double[count];
         for (int k = 0; k < count; k++) scores[k] = results[k].Score;
@@ -448,6 +461,8 @@ public sealed class AgentSet : IDisposable
         (AnnealParams p, ScoreWeights w) = Parameters(options);
         preFilter?.Validate(nameof(preFilter));
         cancellationToken.ThrowIfCancellationRequested();
+        long cells = (long)Count * Count;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.EmpathyMatrix", "matrix", cells, _members[0].Size);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(EmpathyMatrix));
@@ -461,6 +476,8 @@ public sealed class AgentSet : IDisposable
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
             Verify();
+            if (results.IsEmpty) operation.Complete(_engine.ComputeBackend, IsingEngine.MatrixEmpathies(Count, preFilter), 0, cells);
+            else operation.Complete(_engine.ComputeBackend, results, cells);
         }
     }
 
@@ -545,6 +562,8 @@ public sealed class AgentSet : IDisposable
         preFilter?.Validate(nameof(preFilter));
         cancellationToken.ThrowIfCancellationRequested();
         if (edges.IsEmpty) return;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.EmpathyEdges", "edges", edges.Length,
+            _members[edges[0].Self].Size);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(EmpathyEdges));
@@ -560,6 +579,9 @@ public sealed class AgentSet : IDisposable
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             finally { _running = false; }
             Verify();
+            // A scores-only pre-filtered call keeps no record of which edges it ran: it counts none.
+            if (!results.IsEmpty) operation.Complete(_engine.ComputeBackend, results, edges.Length);
+            else operation.Complete(_engine.ComputeBackend, preFilter is null ? edges.Length : 0, 0, edges.Length);
         }
     }
 
@@ -628,6 +650,8 @@ public sealed class AgentSet : IDisposable
         for (int k = 0; k < pairs.Length; k++) CheckPair(pairs[k].Self, pairs[k].Other, nameof(pairs), k);
         QuickParams p = QuickParams.From(method, options, scale);
         if (pairs.IsEmpty) return;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.AgentSet.QuickBatch", "quick-batch", pairs.Length,
+            _members[pairs[0].Self].Size);
         lock (_lock)
         {
             Enter("AgentSet." + nameof(QuickBatch));
@@ -638,6 +662,7 @@ public sealed class AgentSet : IDisposable
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();
+            operation.Complete(_engine.ComputeBackend, 0, 0, pairs.Length);
         }
     }
 

@@ -2,6 +2,8 @@ using System.Buffers;
 using IsingNative.Backends;
 using IsingNative.Backends.Native;
 using IsingNative.Core;
+using IsingNative.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace IsingNative;
 
@@ -35,19 +37,41 @@ public sealed partial class IsingEngine : IDisposable
         Threads = threads;
     }
 
+    /// <summary>
+    /// The name of the library's <see cref="System.Diagnostics.Metrics.Meter"/> and
+    /// <see cref="System.Diagnostics.ActivitySource"/> ("IsingNative"): subscribe with
+    /// <c>AddMeter(IsingEngine.TelemetryName)</c> and <c>AddSource(IsingEngine.TelemetryName)</c>
+    /// (docs/MANAGED-API.md, "Observability").
+    /// </summary>
+    public const string TelemetryName = "IsingNative";
+
     /// <summary>Creates an engine.</summary>
     /// <param name="backend">The backend; <see cref="BackendKind.Auto"/> picks <see cref="AutoChoice"/>.</param>
     /// <param name="threads">Worker threads for batches (≥ 1); null uses every core.</param>
+    /// <param name="logger">Told which backend the engine runs on and why (information), of a backend Auto
+    /// could not create (warning) and of a later switch from the GPU to the CPU (warning); null logs nothing.</param>
     /// <exception cref="BackendUnavailableException">The requested backend is not available here.</exception>
-    public static IsingEngine Create(BackendKind backend = BackendKind.Auto, int? threads = null)
+    public static IsingEngine Create(BackendKind backend = BackendKind.Auto, int? threads = null, ILogger? logger = null)
     {
         if (!Enum.IsDefined(backend))
             throw new ArgumentOutOfRangeException(nameof(backend), backend, $"backend has an unknown value {(int)backend}.");
         int t = threads ?? Environment.ProcessorCount;
         if (t < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, $"threads must be >= 1, got {t}.");
-        return new IsingEngine(backend == BackendKind.Auto ? CreateAuto(t) : CreateBackend(backend, t), t);
+        IComputeBackend created = backend == BackendKind.Auto ? CreateAuto(t, logger) : CreateBackend(backend, t);
+        if (logger is not null && logger.IsEnabled(LogLevel.Information))
+        {
+            string why = backend != BackendKind.Auto ? "as requested"
+                : created.Kind == AutoChoice ? "Auto's choice on this machine"
+                : $"Auto's choice {NameOf(AutoChoice)} could not be created";
+            EngineLog.BackendChosen(logger, created.Name, t, why, DescribeBackendsLine());
+        }
+        return new IsingEngine(created, t);
     }
+
+    /// <summary><see cref="DescribeBackends"/> on one line, for the log.</summary>
+    private static string DescribeBackendsLine() => string.Join("; ",
+        DescribeBackends().Select(b => $"{b.Name} {(b.Available ? "available" : "unavailable")} ({b.Detail})"));
 
     /// <summary>An engine over a given backend (tests use it to inject faults).</summary>
     internal static IsingEngine CreateWith(IComputeBackend backend, int threads) => new(backend, threads);
@@ -65,17 +89,19 @@ public sealed partial class IsingEngine : IDisposable
     /// CPU path; a GPU it gets is wrapped so that a later device fault replays the request
     /// on the CPU (<see cref="FallbackBackend"/>).
     /// </summary>
-    private static IComputeBackend CreateAuto(int threads)
+    private static IComputeBackend CreateAuto(int threads, ILogger? logger)
     {
         if (AutoChoice == BackendKind.Gpu)
         {
-            try { return new FallbackBackend(CreateBackend(BackendKind.Gpu, threads), () => new ManagedBackend(threads)); }
-            catch (Exception e) when (e is BackendUnavailableException or NativeBackendException) { /* CPU below */ }
+            try { return new FallbackBackend(CreateBackend(BackendKind.Gpu, threads), () => new ManagedBackend(threads), logger); }
+            catch (Exception e) when (e is BackendUnavailableException or NativeBackendException)
+            { if (logger is not null) EngineLog.AutoSkipped(logger, NameOf(BackendKind.Gpu), e.Message); }
         }
         if (NativeLibraryState.Current.Usable)
         {
             try { return CreateBackend(BackendKind.NativeCpu, threads); }
-            catch (Exception e) when (e is BackendUnavailableException or NativeBackendException) { /* managed below */ }
+            catch (Exception e) when (e is BackendUnavailableException or NativeBackendException)
+            { if (logger is not null) EngineLog.AutoSkipped(logger, NameOf(BackendKind.NativeCpu), e.Message); }
         }
         return new ManagedBackend(threads);
     }
@@ -175,6 +201,7 @@ public sealed partial class IsingEngine : IDisposable
             throw new ArgumentException($"spinsOut: expected {system.Size} elements (n), got {spinsOut.Length}.", nameof(spinsOut));
         AnnealParams p = AnnealParams.From(options);
         AnnealStats stats = default;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.Anneal", "anneal", 1, system.Size);
         long sequence = system.BeginRead();
         fixed (sbyte* output = spinsOut)
         {
@@ -184,6 +211,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         GC.KeepAlive(system);
         Verify(system, sequence, nameof(system), nameof(Anneal));
+        operation.Complete(_backend, new ReadOnlySpan<AnnealStats>(in stats), 0);
         return stats;
     }
 
@@ -206,6 +234,7 @@ public sealed partial class IsingEngine : IDisposable
         options.Validate();
         AnnealParams p = AnnealParams.From(options.Anneal);
         ScoreWeights w = ScoreWeights.From(options.Weights);
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.Empathy", "empathy", 1, self.Size);
         long ss = self.BeginRead(), so = other.BeginRead();
         EmpathyResult result = default;
         try
@@ -219,6 +248,7 @@ public sealed partial class IsingEngine : IDisposable
         GC.KeepAlive(self);
         GC.KeepAlive(other);
         Verify(self, ss, nameof(self), other, so, nameof(other), nameof(Empathy));
+        operation.Complete(_backend, new ReadOnlySpan<EmpathyResult>(in result), 0);
         return result;
     }
 
@@ -254,6 +284,7 @@ public sealed partial class IsingEngine : IDisposable
         options.Validate();
         CheckPairs(pairs);
         if (pairs.IsEmpty) return;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.EmpathyBatch", "batch", pairs.Length, pairs[0].Self.Size);
         EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
         long[] sequences = ArrayPool<long>.Shared.Rent(2 * pairs.Length);
         try
@@ -283,6 +314,7 @@ public sealed partial class IsingEngine : IDisposable
             { throw new SystemModifiedException(FirstChangedPair(pairs, sequences) ?? "pairs", nameof(EmpathyBatch), e); }
             for (int k = 0; k < pairs.Length; k++) { GC.KeepAlive(pairs[k].Self); GC.KeepAlive(pairs[k].Other); }
             if (FirstChangedPair(pairs, sequences) is { } changed) throw new SystemModifiedException(changed, nameof(EmpathyBatch));
+            operation.Complete(_backend, results[..pairs.Length], pairs.Length);
         }
         finally
         {
@@ -405,6 +437,7 @@ public sealed partial class IsingEngine : IDisposable
         var results = new EmpathyResult[count];
         int best;
         EmotionVector collective;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.SocialAttention", "social", count, self.Size);
         var sequences = new long[count + 1];
         for (int a = 0; a <= count; a++) sequences[a] = members[a].BeginRead();
         try
@@ -420,6 +453,7 @@ public sealed partial class IsingEngine : IDisposable
         { throw new SystemModifiedException(SocialName(FirstChanged(members, sequences)), nameof(SocialAttention), e); }
         if (FirstChanged(members, sequences) is int changed and >= 0)
             throw new SystemModifiedException(SocialName(changed), nameof(SocialAttention));
+        operation.Complete(_backend, results, count);
         var scores = new double[count];
         for (int k = 0; k < count; k++) scores[k] = results[k].Score;
         return new SocialAttentionResult(weights, scores, collective, best, results);
@@ -494,6 +528,7 @@ public sealed partial class IsingEngine : IDisposable
         options.Validate();
         preFilter?.Validate(nameof(preFilter));
         cancellationToken.ThrowIfCancellationRequested();
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.EmpathyMatrix", "matrix", cells, agents[0].Size);
         long[] sequences = ArrayPool<long>.Shared.Rent(k);
         try
         {
@@ -511,9 +546,17 @@ public sealed partial class IsingEngine : IDisposable
             for (int a = 0; a < k; a++) GC.KeepAlive(agents[a]);
             if (FirstChanged(agents, sequences) is int changed and >= 0)
                 throw new SystemModifiedException($"agents[{changed}]", nameof(EmpathyMatrix));
+            operation.Complete(_backend, MatrixEmpathies(k, preFilter), 0, cells);
         }
         finally { ArrayPool<long>.Shared.Return(sequences); }
     }
+
+    /// <summary>
+    /// The full empathies of a K×K matrix, for a scores-only call that has no result to count:
+    /// every entry, or with a pre-filter the TopK kept of each row's K − 1 candidates.
+    /// </summary>
+    internal static long MatrixEmpathies(int k, PreFilter? preFilter)
+        => preFilter is null ? (long)k * k : (long)k * Math.Min(preFilter.TopK, k - 1);
 
     /// <summary>Most members of an agent set (the C API's ISN_MAX_AGENTS).</summary>
     public const int MaxAgents = Interop.IsingNativeApi.ISN_MAX_AGENTS;
@@ -679,6 +722,7 @@ public sealed partial class IsingEngine : IDisposable
         QuickParams p = QuickParams.From(method, options, scale);
         CheckPairs(pairs);
         if (pairs.IsEmpty) return;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.QuickBatch", "quick-batch", pairs.Length, pairs[0].Self.Size);
         EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(pairs.Length);
         long[] sequences = ArrayPool<long>.Shared.Rent(2 * pairs.Length);
         try
@@ -693,6 +737,7 @@ public sealed partial class IsingEngine : IDisposable
             { throw new SystemModifiedException(FirstChangedPair(pairs, sequences) ?? "pairs", nameof(QuickBatch), e); }
             for (int k = 0; k < pairs.Length; k++) { GC.KeepAlive(pairs[k].Self); GC.KeepAlive(pairs[k].Other); }
             if (FirstChangedPair(pairs, sequences) is { } changed) throw new SystemModifiedException(changed, nameof(QuickBatch));
+            operation.Complete(_backend, 0, 0, pairs.Length);
         }
         finally
         {
@@ -805,6 +850,7 @@ public sealed partial class IsingEngine : IDisposable
         var flat = new sbyte[stored];
         var energies = new double[samples];
         TrialCounts counts;
+        using OperationScope operation = IsingTelemetry.Start("IsingNative.Sample", "sample", samples, n);
         long sequence = system.BeginRead();
         fixed (sbyte* states = flat)
         fixed (double* e = energies)
@@ -819,6 +865,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         GC.KeepAlive(system);
         Verify(system, sequence, nameof(system), nameof(Sample));
+        operation.Complete(_backend, 0, counts.Trials, 0);
         var result = new sbyte[samples][];
         for (int r = 0; r < samples; r++) result[r] = flat.AsSpan(r * n, n).ToArray();
         double rate = counts.Trials == 0 ? 0.0 : (double)counts.Accepted / counts.Trials;

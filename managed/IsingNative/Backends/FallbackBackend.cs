@@ -1,5 +1,7 @@
 using IsingNative.Core;
+using IsingNative.Diagnostics;
 using IsingNative.Interop;
+using Microsoft.Extensions.Logging;
 
 namespace IsingNative.Backends;
 
@@ -20,14 +22,17 @@ internal sealed class FallbackBackend : IComputeBackend
 {
     private readonly IComputeBackend _primary;
     private readonly Func<IComputeBackend> _createFallback;
+    private readonly ILogger? _logger;
     private readonly object _gate = new();
     private IComputeBackend? _fallback;
     private volatile IComputeBackend _current;
 
     /// <param name="primary">The backend to use while it works (the GPU).</param>
     /// <param name="createFallback">Makes the CPU backend on the first device fault.</param>
-    public FallbackBackend(IComputeBackend primary, Func<IComputeBackend> createFallback)
+    /// <param name="logger">Told of the switch (a warning with the reason); may be null.</param>
+    public FallbackBackend(IComputeBackend primary, Func<IComputeBackend> createFallback, ILogger? logger = null)
     {
+        _logger = logger;
         _primary = primary;
         _current = primary;
         _createFallback = createFallback;
@@ -53,6 +58,10 @@ internal sealed class FallbackBackend : IComputeBackend
                 _fallback = _createFallback();
                 FallbackReason = $"{failed.Name} failed ({fault.Message}); continuing on {_fallback.Name}";
                 _current = _fallback;
+                // Here, not in the engine: the switch happens once, under the gate, whichever
+                // call (engine or agent set) hit the fault.
+                IsingTelemetry.RecordFallback(failed.Name, _fallback.Name);
+                if (_logger is not null) EngineLog.Fallback(_logger, failed.Name, _fallback.Name, FallbackReason);
             }
             return _current;
         }
