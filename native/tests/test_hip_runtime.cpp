@@ -170,34 +170,37 @@ TEST(HipStub, ACodeObjectTheRuntimeCannotLoadIsDeviceUnavailable) {
     EXPECT_EQ(s.outstanding(), 0);
 }
 
+// A fault injected into an empathy call on an open context: the call's status
+// and message, a clean call after it (the context goes on), and nothing held
+// once the context is gone.
+std::pair<isn_status, std::string> fault_in_a_call(const Stub& s, const char* fault) {
+    isn_context* ctx = nullptr;
+    EXPECT_EQ(create(&ctx).first, ISN_STATUS_OK);
+    if (ctx == nullptr) return {ISN_STATUS_INTERNAL, "no context"};
+    s.set_fault(fault);
+    const auto result = empathy(ctx, 20);
+    s.set_fault("");
+    EXPECT_EQ(empathy(ctx, 20).first, ISN_STATUS_OK) << "after the " << fault << " fault";
+    EXPECT_EQ(isn_context_destroy(ctx), ISN_STATUS_OK);
+    EXPECT_EQ(s.outstanding(), 0);
+    return result;
+}
+
 TEST(HipStub, AFailedLaunchIsADeviceErrorAndTheContextGoesOn) {
     const Stub s = stub();
     ASSERT_NE(s.set_fault, nullptr);
-    isn_context* ctx = nullptr;
-    ASSERT_EQ(create(&ctx).first, ISN_STATUS_OK);
-    s.set_fault("launch");
-    const auto [st, msg] = empathy(ctx, 20);
-    s.set_fault("");
+    const auto [st, msg] = fault_in_a_call(s, "launch");
     EXPECT_EQ(st, ISN_STATUS_DEVICE_ERROR);
     EXPECT_TRUE(has(msg, "anneal_threads launch")) << msg;
     EXPECT_TRUE(has(msg, "hipErrorLaunchFailure")) << msg;
-    EXPECT_EQ(empathy(ctx, 20).first, ISN_STATUS_OK);
-    ASSERT_EQ(isn_context_destroy(ctx), ISN_STATUS_OK);
-    EXPECT_EQ(s.outstanding(), 0);
 }
 
 TEST(HipStub, DeviceMemoryRunningOutIsOutOfMemory) {
     const Stub s = stub();
     ASSERT_NE(s.set_fault, nullptr);
-    isn_context* ctx = nullptr;
-    ASSERT_EQ(create(&ctx).first, ISN_STATUS_OK);
-    s.set_fault("oom");
-    const auto [st, msg] = empathy(ctx, 20);
-    s.set_fault("");
+    const auto [st, msg] = fault_in_a_call(s, "oom");
     EXPECT_EQ(st, ISN_STATUS_OUT_OF_MEMORY);
     EXPECT_TRUE(has(msg, "hipMalloc")) << msg;
-    ASSERT_EQ(isn_context_destroy(ctx), ISN_STATUS_OK);
-    EXPECT_EQ(s.outstanding(), 0);
 }
 
 // ROCm 5's runtime: the legacy hipGetDeviceProperties and its struct layout.

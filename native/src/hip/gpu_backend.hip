@@ -27,6 +27,9 @@ constexpr int32_t kThreadsPerBlockLarge = 256;
 
 void check(hipError_t e, const char* what) {
     if (e == hipSuccess) return;
+    // The runtime also keeps e as this thread's last error, which the next
+    // call's launch check (hipGetLastError) would report as its own: take it.
+    (void)hipGetLastError();
     const isn_status status = e == hipErrorOutOfMemory ? ISN_STATUS_OUT_OF_MEMORY : ISN_STATUS_DEVICE_ERROR;
     fail(status, std::string(what) + " failed: " + hipGetErrorName(e) + ": " + hipGetErrorString(e));
 }
