@@ -1,21 +1,11 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using IsingNative.Cli;
-using IsingNative.Cli.Commands;
 using IsingNative.Cli.Infrastructure;
 
 // The `ising` command line (docs/CLI.md). Parsing and every exception end in
 // ErrorReporter, so the exit codes 0/1/2/3 and the one-line messages live in one place.
-var root = new RootCommand("ising: physics-grounded empathy between agents modelled as Ising spin systems");
-foreach (var command in new[]
-         {
-             InfoCommand.Build(), EnergyCommand.Build(), EmpathyCommand.Build(), QuickCommand.Build(),
-             SocialCommand.Build(), SwarmCommand.Build(), SimulateCommand.Build(), AnnealCommand.Build(), SampleCommand.Build(),
-             ValidateCommand.Build(), BenchCommand.Build(),
-         })
-{
-    root.Subcommands.Add(command);
-}
+var root = CliRoot.Build();
 
 try
 {
