@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IsingNative.Cli.Commands;
+using IsingNative.Cli.Infrastructure;
 
 namespace IsingNative.Cli;
 
@@ -22,6 +23,7 @@ internal static class CliRoot
         {
             root.Subcommands.Add(command);
         }
+        OptionConventions.Apply(root);
         return root;
     }
 }

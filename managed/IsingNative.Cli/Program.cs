@@ -14,11 +14,7 @@ try
     // complaint) is bad input: one line naming the argument, exit code 2, no help dump.
     if (parsed.Action is ParseErrorAction && parsed.Errors.Count > 0)
     {
-        // "Required command was not provided" also accompanies an unknown command; the
-        // specific complaint is the more useful single line.
-        var error = parsed.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal))
-                    ?? parsed.Errors[0];
-        Console.Error.WriteLine($"ising: {ErrorReporter.OneLine(error.Message)}");
+        Console.Error.WriteLine($"ising: {ParseErrors.Describe(parsed)}");
         return ExitCodes.BadInput;
     }
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

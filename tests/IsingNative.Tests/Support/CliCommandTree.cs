@@ -19,22 +19,36 @@ internal static class CliCommandTree
         public IEnumerable<Command> SelfAndDescendants() => Subcommands.SelectMany(c => c.SelfAndDescendants()).Prepend(this);
     }
 
-    /// <summary>One option: its name, its aliases and whether it applies to the subcommands too.</summary>
-    internal sealed record Option(string Name, IReadOnlyList<string> Aliases, bool Recursive);
+    /// <summary>One option: its name, its aliases, whether it applies to the subcommands too, its value type, whether it must be given.</summary>
+    internal sealed record Option(string Name, IReadOnlyList<string> Aliases, bool Recursive, Type? ValueType = null, bool Required = false);
 
-    private static readonly Lazy<Command> s_root = new(Load);
+    private static readonly Lazy<Assembly> s_cli = new(() => new CliLoadContext(IsingProcess.CliDll).LoadFromAssemblyPath(IsingProcess.CliDll));
+    private static readonly Lazy<Command> s_root = new(() => Describe(BuildRoot()));
 
     /// <summary>The root command.</summary>
     public static Command Root => s_root.Value;
 
-    private static Command Load()
+    /// <summary>
+    /// The line <c>ising ARGS</c> prints after "ising: " when ARGS do not parse (ParseErrors.Describe, in
+    /// process), or null when they parse.
+    /// </summary>
+    public static string? ParseError(params string[] args)
     {
-        var context = new CliLoadContext(IsingProcess.CliDll);
-        var cli = context.LoadFromAssemblyPath(IsingProcess.CliDll);
-        var build = cli.GetType("IsingNative.Cli.CliRoot", throwOnError: true)!
+        object root = BuildRoot();
+        var parse = root.GetType().GetMethods().Single(m => m.Name == "Parse" && m.GetParameters() is [{ ParameterType: var p }, _] && p == typeof(IReadOnlyList<string>));
+        object parsed = parse.Invoke(root, [args, null])!;
+        if (((ICollection)Property(parsed, "Errors")).Count == 0) return null;
+        var describe = s_cli.Value.GetType("IsingNative.Cli.Infrastructure.ParseErrors", throwOnError: true)!
+            .GetMethod("Describe", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
+        return (string)describe.Invoke(null, [parsed])!;
+    }
+
+    private static object BuildRoot()
+    {
+        var build = s_cli.Value.GetType("IsingNative.Cli.CliRoot", throwOnError: true)!
             .GetMethod("Build", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
             ?? throw new MissingMethodException("IsingNative.Cli.CliRoot", "Build");
-        return Describe(build.Invoke(null, null)!);
+        return build.Invoke(null, null)!;
     }
 
     private static Command Describe(object command) => new(
@@ -42,7 +56,9 @@ internal static class CliCommandTree
         Items(command, "Options").Select(o => new Option(
             (string)Property(o, "Name"),
             ((IEnumerable)Property(o, "Aliases")).Cast<string>().ToArray(),
-            (bool)Property(o, "Recursive"))).ToArray(),
+            (bool)Property(o, "Recursive"),
+            (Type)Property(o, "ValueType"),
+            (bool)Property(o, "Required"))).ToArray(),
         Items(command, "Subcommands").Select(Describe).ToArray());
 
     private static IEnumerable<object> Items(object target, string property) => ((IEnumerable)Property(target, property)).Cast<object>();
