@@ -43,6 +43,20 @@ internal static class CliCommandTree
         return (string)describe.Invoke(null, [parsed])!;
     }
 
+    /// <summary>Calls the static method <paramref name="method"/> of the CLI's type <paramref name="type"/> (internal ones too).</summary>
+    public static object? CallStatic(string type, string method, params object?[] args)
+    {
+        var target = s_cli.Value.GetType(type, throwOnError: true)!
+            .GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+            ?? throw new MissingMethodException(type, method);
+        return target.Invoke(null, args);
+    }
+
+    /// <summary>A public property of an object of the CLI's.</summary>
+    public static object Property(object target, string name) =>
+        target.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(target)
+        ?? throw new MissingMemberException(target.GetType().FullName, name);
+
     private static object BuildRoot()
     {
         var build = s_cli.Value.GetType("IsingNative.Cli.CliRoot", throwOnError: true)!
@@ -63,9 +77,6 @@ internal static class CliCommandTree
 
     private static IEnumerable<object> Items(object target, string property) => ((IEnumerable)Property(target, property)).Cast<object>();
 
-    private static object Property(object target, string name) =>
-        target.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(target)
-        ?? throw new MissingMemberException(target.GetType().FullName, name);
 
     private sealed class CliLoadContext(string mainAssembly) : AssemblyLoadContext("ising", isCollectible: false)
     {
