@@ -42,7 +42,22 @@ internal static class CliOptions
         [("seed", QuickMethod.Seed), ("quench", QuickMethod.Quench)];
 
     /// <summary>The command-line name of a quick-estimate method (<c>seed</c>, <c>quench</c>).</summary>
-    public static string NameOf(QuickMethod method) => Array.Find(QuickMethodChoices, c => c.Value == method).Name;
+    public static string NameOf(QuickMethod method) => NameIn(QuickMethodChoices, method);
+
+    /// <summary>The command-line name of any choice value (<c>native-cpu</c>, <c>seed-compatible</c>), for help and messages.</summary>
+    public static string NameOf(Enum value) => value switch
+    {
+        BackendKind v => NameOf(v),
+        GeneratorPattern v => NameIn(PatternChoices, v),
+        AcceptanceRule v => NameIn(AcceptanceChoices, v),
+        Precision v => NameIn(PrecisionChoices, v),
+        SweepOrder v => NameIn(SweepChoices, v),
+        QuickMethod v => NameOf(v),
+        _ => value.ToString().ToLowerInvariant(),
+    };
+
+    private static string NameIn<T>((string Name, T Value)[] choices, T value) =>
+        Array.Find(choices, c => EqualityComparer<T>.Default.Equals(c.Value, value)).Name ?? value!.ToString()!.ToLowerInvariant();
 
     /// <summary>The seed used when <c>--seed</c> is not given.</summary>
     public const ulong DefaultSeed = 1;
@@ -333,7 +348,10 @@ internal static class CliOptions
         var text = r.Tokens[^1].Value;
         foreach (var (name, value) in choices)
             if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase)) return value;
-        r.AddError($"{option}: '{text}' is not one of {string.Join('|', choices.Select(c => c.Name))}");
+        var names = choices.Select(c => c.Name).ToArray();
+        var nearest = Suggestions.Nearest(text.ToLowerInvariant(), names);
+        r.AddError($"{option}: '{text}' is not one of {string.Join('|', names)}; " +
+                   (nearest is null ? $"give one of them, e.g. {option} {names[0]}" : $"did you mean {option} {nearest}?"));
         return fallback;
     }
 

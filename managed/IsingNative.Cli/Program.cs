@@ -1,21 +1,11 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using IsingNative.Cli;
-using IsingNative.Cli.Commands;
 using IsingNative.Cli.Infrastructure;
 
 // The `ising` command line (docs/CLI.md). Parsing and every exception end in
 // ErrorReporter, so the exit codes 0/1/2/3 and the one-line messages live in one place.
-var root = new RootCommand("ising: physics-grounded empathy between agents modelled as Ising spin systems");
-foreach (var command in new[]
-         {
-             InfoCommand.Build(), EnergyCommand.Build(), EmpathyCommand.Build(), QuickCommand.Build(),
-             SocialCommand.Build(), SwarmCommand.Build(), SimulateCommand.Build(), AnnealCommand.Build(), SampleCommand.Build(),
-             ValidateCommand.Build(), BenchCommand.Build(),
-         })
-{
-    root.Subcommands.Add(command);
-}
+var root = CliRoot.Build();
 
 try
 {
@@ -24,11 +14,7 @@ try
     // complaint) is bad input: one line naming the argument, exit code 2, no help dump.
     if (parsed.Action is ParseErrorAction && parsed.Errors.Count > 0)
     {
-        // "Required command was not provided" also accompanies an unknown command; the
-        // specific complaint is the more useful single line.
-        var error = parsed.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal))
-                    ?? parsed.Errors[0];
-        Console.Error.WriteLine($"ising: {ErrorReporter.OneLine(error.Message)}");
+        Console.Error.WriteLine($"ising: {ParseErrors.Describe(parsed)}");
         return ExitCodes.BadInput;
     }
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -21,7 +21,7 @@ EmpathyResult e01 = swarm.Empathy(0, 1, seed: 7);                 // == engine.E
 var scores = new double[swarm.Count * swarm.Count];
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
 swarm.EmpathyMatrix(seedBase: 1000, scores, options, cts.Token,     // one call, tiled inside; cancellable
-    new Progress<BatchProgress>(p => Console.Error.Write($"\r{p.Done}/{p.Total}")));
+    new SynchronousProgress<BatchProgress>(p => Console.Error.Write($"\r{p.Done}/{p.Total}")));   // below
 var neighbours = new AgentEdge[] { new(0, 2), new(2, 3) };        // sparse: each edge = its matrix entry
 var sparse = new double[neighbours.Length];
 swarm.EmpathyEdges(neighbours, seedBase: 1000, sparse, options);

@@ -14,6 +14,16 @@ internal sealed record OriginalFigure(double Value, string Text, bool HigherIsBe
 /// <param name="Note">How it was measured.</param>
 internal sealed record BenchRow(string Metric, string Unit, Measurement Value, OriginalFigure? Original, string Note)
 {
+    /// <summary>Whether a larger value is better (rates, speed-ups, accuracy) or worse (times, bytes, deviations).</summary>
+    public bool HigherIsBetter => HigherIsBetterFor(Unit);
+
+    /// <summary>
+    /// The direction of a metric from its unit: rates ("/s"), speed-ups ("×"), rank correlations ("ρ")
+    /// and recalls ("fraction") are better higher; times, bytes, costs ("× full"), score deviations and
+    /// the early stop's trial ratio are better lower.
+    /// </summary>
+    public static bool HigherIsBetterFor(string unit) => unit.EndsWith("/s", StringComparison.Ordinal) || unit is "×" or "ρ" or "fraction";
+
     /// <summary>How many times faster than the original (null without an original figure).</summary>
     public double? Speedup => Original is null ? null
         : Original.HigherIsBetter ? Value.Median / Original.Value : Original.Value / Value.Median;

@@ -13,12 +13,14 @@ internal static class SampleCommand
     {
         Description = "Inverse temperature of the chain",
         Required = true,
+        HelpName = "B",
     };
 
     private static readonly Option<int> Samples = new("--samples")
     {
         Description = "Number of states to record",
         Required = true,
+        HelpName = "M",
     };
 
     private static readonly Option<int> Thin = new("--thin")
