@@ -387,7 +387,41 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
         EmpathyOptions? options = null)
-        => Social(self, others, seedBase, options, null);
+        => Social(self, others, seedBase, options, null, RunControl.None);
+
+    /// <summary>
+    /// <see cref="SocialAttention(IsingSystem, ReadOnlySpan{IsingSystem}, ulong, EmpathyOptions?)"/> with
+    /// cancellation and progress: the empathies run in tiles (sized by time, so a cancellation is seen within
+    /// tens of milliseconds); results are the uncancellable call's, bit for bit.
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles (<see cref="OperationCanceledException"/>; nothing is
+    /// returned and no system is changed: the aggregate needs every other).</param>
+    /// <param name="progress">Told the empathies finished after each tile, on the calling thread.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+        => Social(self, others, seedBase, options, null, new RunControl(cancellationToken, progress));
+
+    /// <summary>
+    /// <see cref="SocialAttention(IsingSystem, ReadOnlySpan{IsingSystem}, ulong, EmpathyOptions?, PreFilter)"/> with
+    /// cancellation and progress (of the kept others' empathies).
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of others to keep.</param>
+    /// <param name="cancellationToken">Checked between tiles (<see cref="OperationCanceledException"/>; nothing is returned).</param>
+    /// <param name="progress">Told the full empathies finished after each tile, on the calling thread.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter preFilter, CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        return Social(self, others, seedBase, options, preFilter, new RunControl(cancellationToken, progress));
+    }
 
     /// <summary>
     /// Social attention with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every other is
@@ -407,11 +441,11 @@ public sealed partial class IsingEngine : IDisposable
         EmpathyOptions? options, PreFilter preFilter)
     {
         ArgumentNullException.ThrowIfNull(preFilter);
-        return Social(self, others, seedBase, options, preFilter);
+        return Social(self, others, seedBase, options, preFilter, RunControl.None);
     }
 
     private SocialAttentionResult Social(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
-        EmpathyOptions? options, PreFilter? preFilter)
+        EmpathyOptions? options, PreFilter? preFilter, in RunControl control)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(self);
@@ -425,6 +459,7 @@ public sealed partial class IsingEngine : IDisposable
         options ??= EmpathyOptions.Default;
         options.Validate();
         preFilter?.Validate(nameof(preFilter));
+        control.Token.ThrowIfCancellationRequested();
         int count = others.Length;
         // Member 0 is self, members 1..count the others: the backend's set does the
         // empathies, the emotions and the §7 aggregation (written once per backend).
@@ -445,8 +480,8 @@ public sealed partial class IsingEngine : IDisposable
             using IBackendAgentSet set = CreateBackendSet(members, sequences);
             AnnealParams p = AnnealParams.From(options.Anneal);
             ScoreWeights w = ScoreWeights.From(options.Weights);
-            best = preFilter is null ? set.SocialAttention(0, indices, seedBase, p, w, weights, results, out collective)
-                : PreFiltering.SocialAttention(set, 0, indices, seedBase, p, w, preFilter, weights, results, out collective);
+            best = preFilter is null ? set.SocialAttention(0, indices, seedBase, p, w, weights, results, out collective, control)
+                : PreFiltering.SocialAttention(set, 0, indices, seedBase, p, w, preFilter, weights, results, out collective, control);
             GC.KeepAlive(members);
         }
         catch (Exception e) when (IsFailure(e) && FirstChanged(members, sequences) >= 0)
