@@ -87,7 +87,9 @@ public sealed partial class IsingEngine : IDisposable
     /// <summary>
     /// Auto never fails for want of a device: it tries <see cref="AutoChoice"/>, then the
     /// CPU path; a GPU it gets is wrapped so that a later device fault replays the request
-    /// on the CPU (<see cref="FallbackBackend"/>).
+    /// on the CPU (<see cref="FallbackBackend"/>); the native CPU engine it gets is wrapped so
+    /// that each operation family runs on the faster of the two CPU engines
+    /// (<see cref="AutoRoutedBackend.Table"/>).
     /// </summary>
     private static IComputeBackend CreateAuto(int threads, ILogger? logger)
     {
@@ -99,7 +101,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         if (NativeLibraryState.Current.Usable)
         {
-            try { return CreateBackend(BackendKind.NativeCpu, threads); }
+            try { return new AutoRoutedBackend(CreateBackend(BackendKind.NativeCpu, threads), new ManagedBackend(threads)); }
             catch (Exception e) when (e is BackendUnavailableException or NativeBackendException)
             { if (logger is not null) EngineLog.AutoSkipped(logger, NameOf(BackendKind.NativeCpu), e.Message); }
         }
@@ -170,6 +172,9 @@ public sealed partial class IsingEngine : IDisposable
     /// dominates every real workload, so Auto takes the native CPU engine. Both are
     /// bit-identical, so the choice only changes speed; <see cref="BackendKind.Managed"/> stays
     /// available on request (docs/PERFORMANCE.md; re-measure when either engine is tuned).
+    /// Since 2026-12-07 the exception is honoured per operation: an Auto engine on the native CPU
+    /// runs borrowed observe batches on the managed engine (<see cref="AutoRoutedBackend.Table"/>;
+    /// docs/PERFORMANCE.md, "Auto, per operation"). Explicit backends are never routed.
     /// </remarks>
     private static BackendKind ResolveAuto() => NativeGpuProbe.Available ? BackendKind.Gpu
         : NativeLibraryState.Current.Usable ? BackendKind.NativeCpu : BackendKind.Managed;
