@@ -142,4 +142,27 @@ public class PromptCancellationTests
             Bits.Same(set.Empathy(a, b, 3 + (ulong)entry, Heavy).Score, scores[entry], $"entry {entry}");
         }
     }
+
+    [TestCaseSource(nameof(Backends))]
+    public void TimeSizedAnnealTilesGiveTheUncontrolledBits(BackendKind kind)
+    {
+        using IsingEngine engine = Engine(kind);
+        IsingSystem[] agents = Agents(9, 12);   // mixed n would not matter; one n keeps the offsets simple
+        using AgentSet set = engine.CreateAgentSet(agents);
+        int[] members = Enumerable.Range(0, 5000).Select(k => k % 9).ToArray();
+        ulong[] seeds = Enumerable.Range(0, 5000).Select(k => (ulong)(k * 31 + 7)).ToArray();
+        var plainSpins = new sbyte[5000 * 12];
+        var plainStats = new AnnealStats[5000];
+        set.AnnealBatch(members, seeds, plainSpins, plainStats, Short.Anneal);
+        var spins = new sbyte[5000 * 12];
+        var stats = new AnnealStats[5000];
+        var reports = new List<BatchProgress>();
+        using var cts = new CancellationTokenSource();
+        set.AnnealBatch(members, seeds, spins, stats, Short.Anneal, cts.Token, new SyncProgress(reports.Add));
+        Assert.That(reports.Count, Is.GreaterThan(1), "several tiles");
+        Assert.That(reports[0].Done, Is.EqualTo(64), "the first tile of a controlled call is small");
+        Assert.That(reports[^1], Is.EqualTo(new BatchProgress(5000, 5000)));
+        Assert.That(spins, Is.EqualTo(plainSpins), "the same final spins");
+        for (int k = 0; k < stats.Length; k++) Bits.Same(plainStats[k], stats[k], $"anneal {k}");
+    }
 }

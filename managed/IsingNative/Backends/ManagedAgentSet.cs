@@ -71,13 +71,16 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
                 _backend.Anneal(new ReadOnlySpan<AnnealTask>(in task), parameters, stats[..1]);
                 return;
             }
-            AnnealTask[] tasks = ArrayPool<AnnealTask>.Shared.Rent(Math.Min(count, TileJobs));
+            int maxTile = Math.Min(count, TileJobs);
+            int tile = control.IsNone ? maxTile : Math.Min(FirstTileJobs, maxTile);   // sized by time, as RunTiled's
+            AnnealTask[] tasks = ArrayPool<AnnealTask>.Shared.Rent(maxTile);
             try
             {
                 long offset = 0;
-                for (int start = 0; start < count; start += TileJobs)
+                for (int start = 0; start < count;)
                 {
-                    int len = Math.Min(TileJobs, count - start);
+                    long began = System.Diagnostics.Stopwatch.GetTimestamp();
+                    int len = Math.Min(tile, count - start);
                     for (int q = 0; q < len; q++)
                     {
                         SystemView v = _views[members[start + q]];
@@ -85,7 +88,9 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
                         offset += v.N;
                     }
                     _backend.Anneal(tasks.AsSpan(0, len), parameters, stats.Slice(start, len));
-                    Between(control, start + len, count);
+                    if (!control.IsNone) tile = NextTile(len, System.Diagnostics.Stopwatch.GetTimestamp() - began, maxTile);
+                    start += len;
+                    Between(control, start, count);
                 }
             }
             finally { ArrayPool<AnnealTask>.Shared.Return(tasks); }
