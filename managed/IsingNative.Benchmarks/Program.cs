@@ -6,7 +6,7 @@ namespace IsingNative.Benchmarks;
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher over every benchmark in this assembly, so the usual
 /// BenchmarkDotNet command line works (<c>--filter</c>, <c>--job</c>, <c>--list</c>, exporters),
-/// plus <c>--smoke</c> for CI (see <see cref="SmokeMode"/>).
+/// plus <c>--smoke</c> for CI (see <see cref="SmokeMode"/>) and <c>--stopwatch</c> (see <see cref="StopwatchMode"/>).
 /// </summary>
 public static class Program
 {
@@ -15,6 +15,7 @@ public static class Program
     /// <returns>0 when every selected benchmark ran; 1 when any failed to build, validate or run.</returns>
     public static int Main(string[] args)
     {
+        if (StopwatchMode.IsRequested(args)) return StopwatchMode.Run();
         bool smoke = SmokeMode.IsRequested(args);
         string[] effective = smoke ? SmokeMode.Arguments(args) : args;
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(effective).ToArray();

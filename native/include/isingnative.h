@@ -58,10 +58,10 @@ extern "C" {
 
 /* ---- version ----------------------------------------------------------- */
 #define ISN_VERSION_MAJOR 1
-#define ISN_VERSION_MINOR 3
+#define ISN_VERSION_MINOR 4
 #define ISN_VERSION_PATCH 0
 /* isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH */
-#define ISN_VERSION 10300
+#define ISN_VERSION 10400
 
 /* ---- limits (docs/ALGORITHM.md section 12) ----------------------------- */
 #define ISN_MAX_SPINS 16384
@@ -267,7 +267,10 @@ typedef struct isn_edge {
 typedef void (*isn_progress_fn)(void* user_data, int64_t done, int64_t total);
 
 /* Optional controls of a long set call (pass NULL for none). Work is cut into
- * tiles (2^16 jobs, fewer for large n); before every tile the library reads
+ * tiles (at most 2^16 jobs, fewer for large n; with a control, sized by time
+ * since 1.4: the first is small and each next aims at ~30 ms from the measured
+ * rate, so a cancel is seen within about that; where the tiles are cut never
+ * changes a result, and `done` values are not fixed); before every tile the library reads
  * *cancel (when not NULL; an int32_t the caller may set to nonzero from any
  * thread), after every tile, the last one included (done == total), it calls
  * progress (when not NULL). A call that sees the flag set returns
@@ -450,8 +453,9 @@ ISN_API isn_status isn_sample(isn_context* context, const isn_system_view* syste
  * or update time ("no spins"); calls that need them (the other of an empathy,
  * both members of a quick estimate, observe) then fail naming the member.
  * Results are bit-identical to the borrowed-view calls on the same systems
- * and seeds, on every backend. Long calls (anneal, empathy, matrix, edges)
- * are tiled inside the engine and take an optional isn_run_control. */
+ * and seeds, on every backend. Long calls (anneal, empathy, matrix, edges,
+ * social attention via isn_set_social_attention_run) are tiled inside the
+ * engine and take an optional isn_run_control. */
 typedef struct isn_agent_set isn_agent_set;
 
 /* Copies systems[0..count) into a new set on `context` (1 <= count <= ISN_MAX_AGENTS).
@@ -492,6 +496,15 @@ ISN_API isn_status isn_set_social_attention(isn_context* context, isn_agent_set*
     const int32_t* others, int32_t count, uint64_t seed_base, const isn_empathy_options* options,
     double* weights_out, isn_empathy_result* results_out, isn_emotion* collective_out,
     int32_t* most_empathic_out);
+
+/* isn_set_social_attention with run control (since 1.4; control may be NULL):
+ * the empathies run in tiles, progress counts them (total = count); a cancel
+ * returns ISN_STATUS_CANCELLED with NOTHING written (the aggregate needs every
+ * other). Uncancelled results are isn_set_social_attention's, bit for bit. */
+ISN_API isn_status isn_set_social_attention_run(isn_context* context, isn_agent_set* set, int32_t self_index,
+    const int32_t* others, int32_t count, uint64_t seed_base, const isn_empathy_options* options,
+    double* weights_out, isn_empathy_result* results_out, isn_emotion* collective_out,
+    int32_t* most_empathic_out, const isn_run_control* control);
 
 /* The K x K matrix of the whole set (as isn_empathy_matrix: seed
  * seed_base + a*K + b). scores_out: K*K; results_out: K*K or NULL. */

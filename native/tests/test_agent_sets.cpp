@@ -678,7 +678,8 @@ TEST_P(AgentSets, DestroyingTheContextInvalidatesItsSets) {
     EXPECT_EQ(isn_agent_set_destroy(b), ISN_STATUS_OK);
 }
 
-// Progress and cancellation between tiles (2^16 jobs each for small n).
+// Progress and cancellation between tiles (sized by time since 1.4: the first
+// is small, so the boundaries are read from the reports, never assumed).
 struct Recorder {
     std::vector<int64_t> done;
     int64_t total = -1;
@@ -701,8 +702,7 @@ isn_empathy_options cheap_options() {
 }
 
 TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
-    constexpr int64_t kTile = int64_t{1} << 16;
-    const int32_t K = 300;  // 90 000 matrix jobs: two tiles
+    const int32_t K = 300;  // 90 000 matrix jobs: several tiles
     const int64_t KK = int64_t{K} * K;
     const Swarm w = make_swarm(K, {3}, 5);
     const std::vector<isn_system_view> views = w.views();
@@ -714,10 +714,20 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     Recorder all;
     isn_run_control c = all.control();
     ASSERT_EQ(isn_set_empathy_matrix(ctx(), set.get(), 3, &eo, full.data(), nullptr, &c), ISN_STATUS_OK) << last_error();
-    ASSERT_EQ(all.done.size(), 2u);
-    EXPECT_EQ(all.done[0], kTile);
-    EXPECT_EQ(all.done[1], KK);
+    ASSERT_GE(all.done.size(), 2u);
+    EXPECT_EQ(all.done[0], 64) << "the first tile of a controlled call is small (a cancel is seen early)";
+    for (size_t k = 1; k < all.done.size(); ++k) {
+        ASSERT_GT(all.done[k], all.done[k - 1]);
+        ASSERT_LE(all.done[k] - all.done[k - 1], 4 * (k == 1 ? all.done[0] : all.done[k - 1] - all.done[k - 2]))
+            << "a tile grows at most 4x";
+    }
+    EXPECT_EQ(all.done.back(), KK);
     EXPECT_EQ(all.total, KK);
+    // Without controls the call is one 2^16 tile then the rest: the same bits.
+    std::vector<double> plain(static_cast<size_t>(KK));
+    ASSERT_EQ(isn_set_empathy_matrix(ctx(), set.get(), 3, &eo, plain.data(), nullptr, nullptr), ISN_STATUS_OK);
+    for (int64_t e = 0; e < KK; ++e)
+        ASSERT_EQ(bits(plain[static_cast<size_t>(e)]), bits(full[static_cast<size_t>(e)])) << e;
 
     // Cancelled from the callback after the first tile: that tile is written, the rest untouched.
     std::vector<double> part(static_cast<size_t>(KK));
@@ -727,7 +737,8 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     c = one.control();
     EXPECT_EQ(isn_set_empathy_matrix(ctx(), set.get(), 3, &eo, part.data(), nullptr, &c), ISN_STATUS_CANCELLED);
     EXPECT_NE(last_error().find("cancelled"), std::string::npos) << last_error();
-    EXPECT_EQ(one.done.size(), 1u);
+    ASSERT_EQ(one.done.size(), 1u);
+    const int64_t kTile = one.done[0];  // the first tile, the only one finished
     for (int64_t e = 0; e < KK; ++e) {
         if (e < kTile)
             ASSERT_EQ(bits(part[static_cast<size_t>(e)]), bits(full[static_cast<size_t>(e)])) << e;
@@ -736,7 +747,7 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     }
 
     // Edges, pairs and anneals: the same discipline.
-    std::vector<isn_edge> edges(static_cast<size_t>(kTile) + 10);
+    std::vector<isn_edge> edges(size_t{1} << 16);
     std::vector<isn_pair> pairs(edges.size());
     std::vector<int32_t> members(edges.size());
     std::vector<uint64_t> seeds(edges.size());
@@ -754,6 +765,8 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     c = re.control();
     EXPECT_EQ(isn_set_empathy_edges(ctx(), set.get(), edges.data(), E, 3, &eo, es.data(), nullptr, &c),
               ISN_STATUS_CANCELLED);
+    ASSERT_EQ(re.done.size(), 1u);
+    ASSERT_LT(re.done[0], E);
     for (int32_t k = 0; k < E; ++k) {
         const size_t e = static_cast<size_t>(edges[static_cast<size_t>(k)].self_index) * K +
                          static_cast<size_t>(edges[static_cast<size_t>(k)].other_index);
@@ -768,6 +781,7 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     rp.cancel_after = 1;
     c = rp.control();
     EXPECT_EQ(isn_set_empathy(ctx(), set.get(), pairs.data(), E, &eo, pr.data(), &c), ISN_STATUS_CANCELLED);
+    ASSERT_EQ(rp.done, (std::vector<int64_t>{kTile}));
     EXPECT_FALSE(is_sentinel(pr[static_cast<size_t>(kTile) - 1]));
     EXPECT_TRUE(is_sentinel(pr[static_cast<size_t>(kTile)]));
     std::vector<int8_t> spins(edges.size() * 3);
@@ -778,7 +792,9 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     c = ra.control();
     ASSERT_EQ(isn_set_anneal(ctx(), set.get(), members.data(), E, seeds.data(), &eo.anneal, spins.data(), stats.data(), &c),
               ISN_STATUS_OK);
-    EXPECT_EQ(ra.done, (std::vector<int64_t>{kTile, E}));
+    ASSERT_GE(ra.done.size(), 2u);
+    EXPECT_EQ(ra.done.front(), kTile);
+    EXPECT_EQ(ra.done.back(), E);
     EXPECT_FALSE(all_sentinel(stats));
     fill_sentinel(spins);
     fill_sentinel(stats);
@@ -787,6 +803,7 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     c = ra.control();
     EXPECT_EQ(isn_set_anneal(ctx(), set.get(), members.data(), E, seeds.data(), &eo.anneal, spins.data(), stats.data(), &c),
               ISN_STATUS_CANCELLED);
+    ASSERT_EQ(ra.done, (std::vector<int64_t>{kTile}));
     EXPECT_FALSE(is_sentinel(stats[static_cast<size_t>(kTile) - 1]));
     EXPECT_TRUE(is_sentinel(stats[static_cast<size_t>(kTile)]));
     EXPECT_FALSE(is_sentinel(spins[static_cast<size_t>(kTile) * 3 - 1]));
@@ -800,6 +817,68 @@ TEST_P(AgentSets, ProgressIsMonotoneAndCancelStopsBetweenTiles) {
     EXPECT_EQ(isn_set_empathy_matrix(ctx(), set.get(), 3, &eo, part.data(), nullptr, &c), ISN_STATUS_CANCELLED);
     EXPECT_TRUE(all_sentinel(part));
     EXPECT_TRUE(pre.done.empty());
+}
+
+// isn_set_social_attention_run (1.4): uncancelled, the same bits as
+// isn_set_social_attention with progress over the empathies; cancelled after
+// a tile or before the call, ISN_STATUS_CANCELLED with every output untouched.
+TEST_P(AgentSets, SocialAttentionRunIsCancellableAndWritesNothingWhenCancelled) {
+    const int32_t K = 40, O = 5000;  // 5000 others (repeats allowed): several tiles
+    const Swarm w = make_swarm(K, {6}, 21);
+    Set set(ctx(), w.views());
+    const isn_empathy_options eo = cheap_options();
+    std::vector<int32_t> others(static_cast<size_t>(O));
+    for (int32_t k = 0; k < O; ++k) others[static_cast<size_t>(k)] = (k * 7 + 1) % K;
+    std::vector<double> w0(static_cast<size_t>(O)), w1(static_cast<size_t>(O));
+    std::vector<isn_empathy_result> r0(static_cast<size_t>(O)), r1(static_cast<size_t>(O));
+    isn_emotion c0{}, c1{};
+    int32_t b0 = -1, b1 = -1;
+    ASSERT_EQ(isn_set_social_attention(ctx(), set.get(), 3, others.data(), O, 11, &eo, w0.data(), r0.data(), &c0, &b0),
+              ISN_STATUS_OK) << last_error();
+    Recorder all;
+    isn_run_control c = all.control();
+    ASSERT_EQ(isn_set_social_attention_run(ctx(), set.get(), 3, others.data(), O, 11, &eo, w1.data(), r1.data(), &c1,
+                                           &b1, &c), ISN_STATUS_OK) << last_error();
+    ASSERT_GE(all.done.size(), 2u);
+    EXPECT_EQ(all.done.back(), O);
+    EXPECT_EQ(all.total, O);
+    EXPECT_EQ(b1, b0);
+    EXPECT_EQ(bits(c1.valence), bits(c0.valence));
+    EXPECT_EQ(bits(c1.coherence), bits(c0.coherence));
+    for (int32_t k = 0; k < O; ++k) {
+        ASSERT_EQ(bits(w1[static_cast<size_t>(k)]), bits(w0[static_cast<size_t>(k)])) << k;
+        ASSERT_EQ(bits(r1[static_cast<size_t>(k)].score), bits(r0[static_cast<size_t>(k)].score)) << k;
+    }
+    // A NULL control is the plain call.
+    ASSERT_EQ(isn_set_social_attention_run(ctx(), set.get(), 3, others.data(), O, 11, &eo, w1.data(), r1.data(), &c1,
+                                           &b1, nullptr), ISN_STATUS_OK);
+    EXPECT_EQ(bits(w1[0]), bits(w0[0]));
+
+    for (int32_t before : {0, 1}) {
+        std::vector<double> ws(static_cast<size_t>(O));
+        std::vector<isn_empathy_result> rs(static_cast<size_t>(O));
+        fill_sentinel(ws);
+        fill_sentinel(rs);
+        isn_emotion cs;
+        std::memset(static_cast<void*>(&cs), 0xA5, sizeof cs);
+        int32_t bs = -7;
+        Recorder one;
+        if (before) one.cancel = 1; else one.cancel_after = 1;
+        c = one.control();
+        EXPECT_EQ(isn_set_social_attention_run(ctx(), set.get(), 3, others.data(), O, 11, &eo, ws.data(), rs.data(), &cs,
+                                               &bs, &c), ISN_STATUS_CANCELLED) << before;
+        EXPECT_NE(last_error().find("isn_set_social_attention_run"), std::string::npos) << last_error();
+        EXPECT_EQ(one.done.size(), before ? 0u : 1u);
+        EXPECT_TRUE(all_sentinel(ws)) << "a cancelled social attention writes no weight";
+        EXPECT_TRUE(all_sentinel(rs)) << "nor any result";
+        EXPECT_TRUE(is_sentinel(cs)) << "nor the collective emotion";
+        EXPECT_EQ(bs, -7) << "nor the most empathic index";
+    }
+    // Bad input is still named (the run variant validates as the plain one).
+    EXPECT_EQ(isn_set_social_attention_run(ctx(), set.get(), K, others.data(), 1, 1, &eo, w1.data(), nullptr, &c1, &b1,
+                                           nullptr), ISN_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(last_error().find("isn_set_social_attention_run"), std::string::npos) << last_error();
+    EXPECT_NE(last_error().find("self_index"), std::string::npos) << last_error();
 }
 
 // isn_agent_set_destroy on another thread waits for the call in progress

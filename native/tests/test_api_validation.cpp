@@ -267,7 +267,7 @@ TEST(Handles, NullDestroyedAndForeignHandlesAreDetected) {
 
 TEST(Abi, LayoutIsIntrospectable) {
     EXPECT_EQ(isn_version(), ISN_VERSION);
-    EXPECT_EQ(std::string(isn_version_string()).rfind("1.3.0+cpu", 0), 0u);
+    EXPECT_EQ(std::string(isn_version_string()).rfind("1.4.0+cpu", 0), 0u);
     EXPECT_EQ(isn_struct_size(ISN_STRUCT_SYSTEM_VIEW), 32);
     EXPECT_EQ(isn_struct_offset(ISN_STRUCT_SYSTEM_VIEW, 2), 8);
     EXPECT_EQ(isn_struct_offset(ISN_STRUCT_SYSTEM_VIEW, 4), 24);

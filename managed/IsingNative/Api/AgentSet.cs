@@ -327,7 +327,7 @@ public sealed class AgentSet : IDisposable
     /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public SocialAttentionResult SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options = null)
-        => Social(self, others, seedBase, options, null);
+        => Social(self, others, seedBase, options, null, RunControl.None);
 
     /// <summary>
     /// Social attention with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every other is
@@ -348,10 +348,44 @@ public sealed class AgentSet : IDisposable
         PreFilter preFilter)
     {
         ArgumentNullException.ThrowIfNull(preFilter);
-        return Social(self, others, seedBase, options, preFilter);
+        return Social(self, others, seedBase, options, preFilter, RunControl.None);
     }
 
-    private SocialAttentionResult Social(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options, PreFilter? preFilter)
+    /// <summary>
+    /// <see cref="SocialAttention(int, ReadOnlySpan{int}, ulong, EmpathyOptions?)"/> with cancellation and
+    /// progress: the empathies run in tiles; results are the uncancellable call's, bit for bit.
+    /// </summary>
+    /// <param name="self">The attending member.</param>
+    /// <param name="others">At least one member, each with self's n (repeats and self allowed).</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles (<see cref="OperationCanceledException"/>; nothing is
+    /// returned and the set is unchanged: the aggregate needs every other).</param>
+    /// <param name="progress">Told the empathies finished after each tile, on the calling thread.</param>
+    public SocialAttentionResult SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options,
+        CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+        => Social(self, others, seedBase, options, null, new RunControl(cancellationToken, progress));
+
+    /// <summary>
+    /// <see cref="SocialAttention(int, ReadOnlySpan{int}, ulong, EmpathyOptions?, PreFilter)"/> with cancellation
+    /// and progress (of the kept others' empathies).
+    /// </summary>
+    /// <param name="self">The attending member.</param>
+    /// <param name="others">At least one member, each with self's n (repeats and self allowed).</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of others to keep.</param>
+    /// <param name="cancellationToken">Checked between tiles (<see cref="OperationCanceledException"/>; nothing is returned).</param>
+    /// <param name="progress">Told the full empathies finished after each tile, on the calling thread.</param>
+    public SocialAttentionResult SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options,
+        PreFilter preFilter, CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        return Social(self, others, seedBase, options, preFilter, new RunControl(cancellationToken, progress));
+    }
+
+    private SocialAttentionResult Social(int self, ReadOnlySpan<int> others, ulong seedBase, EmpathyOptions? options, PreFilter? preFilter,
+        in RunControl control)
     {
         CheckIndex(self, nameof(self));
         if (others.IsEmpty) throw new ArgumentException("others: at least one other member is required, got 0.", nameof(others));
@@ -363,6 +397,7 @@ public sealed class AgentSet : IDisposable
         }
         (AnnealParams p, ScoreWeights w) = Parameters(options);
         preFilter?.Validate(nameof(preFilter));
+        control.Token.ThrowIfCancellationRequested();
         int count = others.Length;
         var weights = new double[count];
         var results = new EmpathyResult[count];
@@ -376,8 +411,8 @@ public sealed class AgentSet : IDisposable
             for (int k = 0; k < count; k++) Sync(others[k]);
             try
             {
-                best = preFilter is null ? _set.SocialAttention(self, others, seedBase, p, w, weights, results, out collective)
-                    : PreFiltering.SocialAttention(_set, self, others, seedBase, p, w, preFilter, weights, results, out collective);
+                best = preFilter is null ? _set.SocialAttention(self, others, seedBase, p, w, weights, results, out collective, control)
+                    : PreFiltering.SocialAttention(_set, self, others, seedBase, p, w, preFilter, weights, results, out collective, control);
             }
             catch (Exception e) when (Torn(e)) { throw Modified(e); }
             Verify();

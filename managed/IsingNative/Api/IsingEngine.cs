@@ -87,7 +87,9 @@ public sealed partial class IsingEngine : IDisposable
     /// <summary>
     /// Auto never fails for want of a device: it tries <see cref="AutoChoice"/>, then the
     /// CPU path; a GPU it gets is wrapped so that a later device fault replays the request
-    /// on the CPU (<see cref="FallbackBackend"/>).
+    /// on the CPU (<see cref="FallbackBackend"/>); the native CPU engine it gets is wrapped so
+    /// that each operation family runs on the faster of the two CPU engines
+    /// (<see cref="AutoRoutedBackend.Table"/>).
     /// </summary>
     private static IComputeBackend CreateAuto(int threads, ILogger? logger)
     {
@@ -99,7 +101,7 @@ public sealed partial class IsingEngine : IDisposable
         }
         if (NativeLibraryState.Current.Usable)
         {
-            try { return CreateBackend(BackendKind.NativeCpu, threads); }
+            try { return new AutoRoutedBackend(CreateBackend(BackendKind.NativeCpu, threads), new ManagedBackend(threads)); }
             catch (Exception e) when (e is BackendUnavailableException or NativeBackendException)
             { if (logger is not null) EngineLog.AutoSkipped(logger, NameOf(BackendKind.NativeCpu), e.Message); }
         }
@@ -170,6 +172,9 @@ public sealed partial class IsingEngine : IDisposable
     /// dominates every real workload, so Auto takes the native CPU engine. Both are
     /// bit-identical, so the choice only changes speed; <see cref="BackendKind.Managed"/> stays
     /// available on request (docs/PERFORMANCE.md; re-measure when either engine is tuned).
+    /// Since 2026-12-07 the exception is honoured per operation: an Auto engine on the native CPU
+    /// runs borrowed observe batches on the managed engine (<see cref="AutoRoutedBackend.Table"/>;
+    /// docs/PERFORMANCE.md, "Auto, per operation"). Explicit backends are never routed.
     /// </remarks>
     private static BackendKind ResolveAuto() => NativeGpuProbe.Available ? BackendKind.Gpu
         : NativeLibraryState.Current.Usable ? BackendKind.NativeCpu : BackendKind.Managed;
@@ -387,7 +392,41 @@ public sealed partial class IsingEngine : IDisposable
     /// <param name="options">Schedule and weights; null for the defaults.</param>
     public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
         EmpathyOptions? options = null)
-        => Social(self, others, seedBase, options, null);
+        => Social(self, others, seedBase, options, null, RunControl.None);
+
+    /// <summary>
+    /// <see cref="SocialAttention(IsingSystem, ReadOnlySpan{IsingSystem}, ulong, EmpathyOptions?)"/> with
+    /// cancellation and progress: the empathies run in tiles (sized by time, so a cancellation is seen within
+    /// tens of milliseconds); results are the uncancellable call's, bit for bit.
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between tiles (<see cref="OperationCanceledException"/>; nothing is
+    /// returned and no system is changed: the aggregate needs every other).</param>
+    /// <param name="progress">Told the empathies finished after each tile, on the calling thread.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+        => Social(self, others, seedBase, options, null, new RunControl(cancellationToken, progress));
+
+    /// <summary>
+    /// <see cref="SocialAttention(IsingSystem, ReadOnlySpan{IsingSystem}, ulong, EmpathyOptions?, PreFilter)"/> with
+    /// cancellation and progress (of the kept others' empathies).
+    /// </summary>
+    /// <param name="self">The attending system.</param>
+    /// <param name="others">At least one system, each with self's n.</param>
+    /// <param name="seedBase">Seed of the first anneal (64-bit wrap-around after).</param>
+    /// <param name="options">Schedule and weights; null for the defaults.</param>
+    /// <param name="preFilter">The estimate and the number of others to keep.</param>
+    /// <param name="cancellationToken">Checked between tiles (<see cref="OperationCanceledException"/>; nothing is returned).</param>
+    /// <param name="progress">Told the full empathies finished after each tile, on the calling thread.</param>
+    public SocialAttentionResult SocialAttention(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
+        EmpathyOptions? options, PreFilter preFilter, CancellationToken cancellationToken, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(preFilter);
+        return Social(self, others, seedBase, options, preFilter, new RunControl(cancellationToken, progress));
+    }
 
     /// <summary>
     /// Social attention with a <see cref="PreFilter"/> (MODEL.md §7, "Pre-filtering"): every other is
@@ -407,11 +446,11 @@ public sealed partial class IsingEngine : IDisposable
         EmpathyOptions? options, PreFilter preFilter)
     {
         ArgumentNullException.ThrowIfNull(preFilter);
-        return Social(self, others, seedBase, options, preFilter);
+        return Social(self, others, seedBase, options, preFilter, RunControl.None);
     }
 
     private SocialAttentionResult Social(IsingSystem self, ReadOnlySpan<IsingSystem> others, ulong seedBase,
-        EmpathyOptions? options, PreFilter? preFilter)
+        EmpathyOptions? options, PreFilter? preFilter, in RunControl control)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(self);
@@ -425,6 +464,7 @@ public sealed partial class IsingEngine : IDisposable
         options ??= EmpathyOptions.Default;
         options.Validate();
         preFilter?.Validate(nameof(preFilter));
+        control.Token.ThrowIfCancellationRequested();
         int count = others.Length;
         // Member 0 is self, members 1..count the others: the backend's set does the
         // empathies, the emotions and the §7 aggregation (written once per backend).
@@ -445,8 +485,8 @@ public sealed partial class IsingEngine : IDisposable
             using IBackendAgentSet set = CreateBackendSet(members, sequences);
             AnnealParams p = AnnealParams.From(options.Anneal);
             ScoreWeights w = ScoreWeights.From(options.Weights);
-            best = preFilter is null ? set.SocialAttention(0, indices, seedBase, p, w, weights, results, out collective)
-                : PreFiltering.SocialAttention(set, 0, indices, seedBase, p, w, preFilter, weights, results, out collective);
+            best = preFilter is null ? set.SocialAttention(0, indices, seedBase, p, w, weights, results, out collective, control)
+                : PreFiltering.SocialAttention(set, 0, indices, seedBase, p, w, preFilter, weights, results, out collective, control);
             GC.KeepAlive(members);
         }
         catch (Exception e) when (IsFailure(e) && FirstChanged(members, sequences) >= 0)

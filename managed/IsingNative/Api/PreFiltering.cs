@@ -35,11 +35,11 @@ internal static class PreFiltering
     /// </summary>
     public static int SocialAttention(IBackendAgentSet set, int self, ReadOnlySpan<int> others, ulong seedBase,
         in AnnealParams parameters, in ScoreWeights weights, PreFilter filter,
-        Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective)
+        Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective, in RunControl control)
     {
         int count = others.Length;
         if (filter.TopK >= count)
-            return set.SocialAttention(self, others, seedBase, parameters, weights, weightsOut, results, out collective);
+            return set.SocialAttention(self, others, seedBase, parameters, weights, weightsOut, results, out collective, control);
         int keep = filter.TopK;
         var pairs = new AgentPair[count];
         for (int k = 0; k < count; k++) pairs[k] = new AgentPair(self, others[k], seedBase + (ulong)k);
@@ -54,7 +54,8 @@ internal static class PreFiltering
         var members = new int[keep];
         for (int j = 0; j < keep; j++) { kept[j] = pairs[top[j]]; members[j] = others[top[j]]; }
         var keptResults = new EmpathyResult[keep];
-        set.Empathy(kept, parameters, weights, keptResults, RunControl.None);
+        // Cancellable between the empathies' tiles; the outputs below are written only after.
+        set.Empathy(kept, parameters, weights, keptResults, control);
         var emotions = new Observables[keep];
         set.Observe(members, emotions);
         var keptWeights = new double[keep];

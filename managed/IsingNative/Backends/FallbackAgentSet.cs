@@ -140,8 +140,9 @@ internal sealed class FallbackAgentSet : IBackendAgentSet
     }
 
     private ref struct SocialState(int self, ReadOnlySpan<int> others, ulong seedBase, AnnealParams p, ScoreWeights w,
-        Span<double> weights, Span<EmpathyResult> results)
+        Span<double> weights, Span<EmpathyResult> results, RunControl control)
     {
+        public RunControl Control = control;
         public int Self = self;
         public ReadOnlySpan<int> Others = others;
         public ulong SeedBase = seedBase;
@@ -154,11 +155,12 @@ internal sealed class FallbackAgentSet : IBackendAgentSet
     }
 
     public int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams parameters,
-        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective)
+        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective,
+        in RunControl control)
     {
-        var st = new SocialState(self, others, seedBase, parameters, weights, weightsOut, results);
+        var st = new SocialState(self, others, seedBase, parameters, weights, weightsOut, results, control);
         Run(ref st, static (IBackendAgentSet s, ref SocialState a) =>
-            a.Best = s.SocialAttention(a.Self, a.Others, a.SeedBase, a.P, a.W, a.Weights, a.Results, out a.Collective));
+            a.Best = s.SocialAttention(a.Self, a.Others, a.SeedBase, a.P, a.W, a.Weights, a.Results, out a.Collective, a.Control));
         collective = st.Collective;
         return st.Best;
     }

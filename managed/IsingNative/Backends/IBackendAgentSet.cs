@@ -62,9 +62,14 @@ internal interface IBackendAgentSet : IDisposable
     void Empathy(ReadOnlySpan<AgentPair> pairs, in AnnealParams parameters, in ScoreWeights weights,
         Span<EmpathyResult> results, in RunControl control);
 
-    /// <summary>§7 social attention of self over others (seeds seedBase + k); returns the first argmax.</summary>
+    /// <summary>
+    /// §7 social attention of self over others (seeds seedBase + k); returns the first argmax.
+    /// The empathies run in tiles under <paramref name="control"/> (progress counts them); a
+    /// cancellation throws with NOTHING written (the aggregate needs every other).
+    /// </summary>
     int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams parameters,
-        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective);
+        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective,
+        in RunControl control);
 
     /// <summary>The K×K matrix (seed seedBase + a·K + b); scores K·K or empty, results K·K or empty (not both empty).</summary>
     void EmpathyMatrix(ulong seedBase, in AnnealParams parameters, in ScoreWeights weights,

@@ -71,13 +71,16 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
                 _backend.Anneal(new ReadOnlySpan<AnnealTask>(in task), parameters, stats[..1]);
                 return;
             }
-            AnnealTask[] tasks = ArrayPool<AnnealTask>.Shared.Rent(Math.Min(count, TileJobs));
+            int maxTile = Math.Min(count, TileJobs);
+            int tile = control.IsNone ? maxTile : Math.Min(FirstTileJobs, maxTile);   // sized by time, as RunTiled's
+            AnnealTask[] tasks = ArrayPool<AnnealTask>.Shared.Rent(maxTile);
             try
             {
                 long offset = 0;
-                for (int start = 0; start < count; start += TileJobs)
+                for (int start = 0; start < count;)
                 {
-                    int len = Math.Min(TileJobs, count - start);
+                    long began = System.Diagnostics.Stopwatch.GetTimestamp();
+                    int len = Math.Min(tile, count - start);
                     for (int q = 0; q < len; q++)
                     {
                         SystemView v = _views[members[start + q]];
@@ -85,7 +88,9 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
                         offset += v.N;
                     }
                     _backend.Anneal(tasks.AsSpan(0, len), parameters, stats.Slice(start, len));
-                    Between(control, start + len, count);
+                    if (!control.IsNone) tile = NextTile(len, System.Diagnostics.Stopwatch.GetTimestamp() - began, maxTile);
+                    start += len;
+                    Between(control, start, count);
                 }
             }
             finally { ArrayPool<AnnealTask>.Shared.Return(tasks); }
@@ -113,24 +118,39 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
     }
 
     public int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams parameters,
-        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective)
+        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective,
+        in RunControl control)
     {
         int count = others.Length;
-        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(count);
         Observables[] emotions = ArrayPool<Observables>.Shared.Rent(count);
+        // Without controls: one batch, as before. With them: the pair loop's tiles write into a
+        // buffer of our own, copied to results only when every tile finished, so a cancelled
+        // call leaves results (and weights) untouched.
+        EmpathyResult[]? buffer = control.IsNone ? null : ArrayPool<EmpathyResult>.Shared.Rent(count);
+        AgentPair[]? pairs = control.IsNone ? null : ArrayPool<AgentPair>.Shared.Rent(count);
+        EmpathyTask[]? tasks = control.IsNone ? ArrayPool<EmpathyTask>.Shared.Rent(count) : null;
         try
         {
-            for (int k = 0; k < count; k++)
+            for (int k = 0; k < count; k++) emotions[k] = _observed[others[k]];
+            if (tasks is not null)
             {
-                tasks[k] = Task(self, others[k], unchecked(seedBase + (ulong)k));
-                emotions[k] = _observed[others[k]];
+                for (int k = 0; k < count; k++) tasks[k] = Task(self, others[k], unchecked(seedBase + (ulong)k));
+                _backend.Empathy(tasks.AsSpan(0, count), parameters, weights, results[..count]);
             }
-            _backend.Empathy(tasks.AsSpan(0, count), parameters, weights, results[..count]);
+            else
+            {
+                for (int k = 0; k < count; k++) pairs![k] = new AgentPair(self, others[k], unchecked(seedBase + (ulong)k));
+                fixed (AgentPair* p = pairs)
+                    RunTiled(new PairJobs(p), count, parameters, weights, default, buffer.AsSpan(0, count), control);
+                buffer.AsSpan(0, count).CopyTo(results);
+            }
             return SocialAttentionCore.Aggregate(results[..count], emotions.AsSpan(0, count), weightsOut, out collective);
         }
         finally
         {
-            ArrayPool<EmpathyTask>.Shared.Return(tasks);
+            if (tasks is not null) ArrayPool<EmpathyTask>.Shared.Return(tasks);
+            if (buffer is not null) ArrayPool<EmpathyResult>.Shared.Return(buffer);
+            if (pairs is not null) ArrayPool<AgentPair>.Shared.Return(pairs);
             ArrayPool<Observables>.Shared.Return(emotions);
         }
     }
@@ -233,23 +253,34 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
         }
     }
 
+    /// <summary>The first tile of a call with controls (then sized by time, as the native library's).</summary>
+    internal const int FirstTileJobs = 64;
+
+    /// <summary>What a tile of a call with controls aims to take, so a cancellation is seen within about that.</summary>
+    private static readonly long TileTargetTicks = System.Diagnostics.Stopwatch.Frequency * 30 / 1000;
+
     /// <summary>
     /// The one tile loop of the managed engine: builds up to <see cref="TileJobs"/> tasks,
     /// runs them as one batch, writes scores and/or results, then reports progress and
     /// checks for cancellation (finished tiles stay written, like the native library's).
+    /// With controls the tiles are sized by time (first <see cref="FirstTileJobs"/>, then aiming
+    /// at ~30 ms from the measured rate, growing at most 4× a step), as the native library's:
+    /// every job has its own seed, so where tiles are cut never changes a result.
     /// </summary>
     private void RunTiled<TJobs>(TJobs jobs, long total, in AnnealParams parameters, in ScoreWeights weights,
         Span<double> scores, Span<EmpathyResult> results, in RunControl control, ulong seedBase = 0)
         where TJobs : struct, IJobs
     {
         if (total == 0) return;
-        int tile = (int)Math.Min(TileJobs, total);
-        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(tile);
-        EmpathyResult[]? buffer = results.IsEmpty ? ArrayPool<EmpathyResult>.Shared.Rent(tile) : null;
+        int maxTile = (int)Math.Min(TileJobs, total);
+        int tile = control.IsNone ? maxTile : Math.Min(FirstTileJobs, maxTile);
+        EmpathyTask[] tasks = ArrayPool<EmpathyTask>.Shared.Rent(maxTile);
+        EmpathyResult[]? buffer = results.IsEmpty ? ArrayPool<EmpathyResult>.Shared.Rent(maxTile) : null;
         try
         {
-            for (long start = 0; start < total; start += tile)
+            for (long start = 0; start < total;)
             {
+                long began = System.Diagnostics.Stopwatch.GetTimestamp();
                 int len = (int)Math.Min(tile, total - start);
                 for (int q = 0; q < len; q++)
                 {
@@ -260,7 +291,9 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
                 _backend.Empathy(tasks.AsSpan(0, len), parameters, weights, output);
                 if (!scores.IsEmpty)
                     for (int q = 0; q < len; q++) scores[(int)start + q] = output[q].Score;
-                Between(control, start + len, total);
+                if (!control.IsNone) tile = NextTile(len, System.Diagnostics.Stopwatch.GetTimestamp() - began, maxTile);
+                start += len;
+                Between(control, start, total);
             }
         }
         finally
@@ -268,6 +301,14 @@ internal sealed unsafe class ManagedAgentSet : IBackendAgentSet
             ArrayPool<EmpathyTask>.Shared.Return(tasks);
             if (buffer is not null) ArrayPool<EmpathyResult>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The next tile's jobs: aimed at the target from the last tile's rate, at most 4× it, within [1, maxTile].</summary>
+    private static int NextTile(int jobs, long tookTicks, int maxTile)
+    {
+        long grown = 4L * jobs;
+        long next = tookTicks <= 0 ? grown : Math.Min(grown, (long)((double)jobs * TileTargetTicks / tookTicks));
+        return (int)Math.Clamp(next, 1, maxTile);
     }
 
     /// <summary>After a tile: report progress, then stop if cancelled (unless this was the last tile).</summary>

@@ -440,7 +440,10 @@ internal unsafe partial struct IsnEdge
 
 /// <summary>
 /// Optional controls of a long set call (pass NULL for none). Work is cut into
-/// tiles (2^16 jobs, fewer for large n); before every tile the library reads
+/// tiles (at most 2^16 jobs, fewer for large n; with a control, sized by time
+/// since 1.4: the first is small and each next aims at ~30 ms from the measured
+/// rate, so a cancel is seen within about that; where the tiles are cut never
+/// changes a result, and <c>done</c> values are not fixed); before every tile the library reads
 /// *cancel (when not NULL; an int32_t the caller may set to nonzero from any
 /// thread), after every tile, the last one included (done == total), it calls
 /// progress (when not NULL). A call that sees the flag set returns
@@ -553,8 +556,9 @@ internal readonly partial struct IsnContextHandle : System.IEquatable<IsnContext
 /// or update time ("no spins"); calls that need them (the other of an empathy,
 /// both members of a quick estimate, observe) then fail naming the member.
 /// Results are bit-identical to the borrowed-view calls on the same systems
-/// and seeds, on every backend. Long calls (anneal, empathy, matrix, edges)
-/// are tiled inside the engine and take an optional isn_run_control.
+/// and seeds, on every backend. Long calls (anneal, empathy, matrix, edges,
+/// social attention via isn_set_social_attention_run) are tiled inside the
+/// engine and take an optional isn_run_control.
 ///
 /// Opaque handle wrapping the native pointer <c>isn_agent_set*</c>; only the native library looks behind it.
 /// </summary>
@@ -596,12 +600,12 @@ internal static unsafe partial class IsingNativeApi
 
     public const int ISN_VERSION_MAJOR = 1;
 
-    public const int ISN_VERSION_MINOR = 3;
+    public const int ISN_VERSION_MINOR = 4;
 
     public const int ISN_VERSION_PATCH = 0;
 
     /// <summary>isn_version() == ISN_VERSION_MAJOR * 10000 + ISN_VERSION_MINOR * 100 + ISN_VERSION_PATCH</summary>
-    public const int ISN_VERSION = 10300;
+    public const int ISN_VERSION = 10400;
 
     public const int ISN_MAX_SPINS = 16384;
 
@@ -908,6 +912,16 @@ internal static unsafe partial class IsingNativeApi
     [LibraryImport(LibraryName, EntryPoint = "isn_set_social_attention")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     public static partial IsnStatus isn_set_social_attention(IsnContextHandle context, IsnAgentSetHandle set, int self_index, int* others, int count, ulong seed_base, IsnEmpathyOptions* options, double* weights_out, IsnEmpathyResult* results_out, IsnEmotion* collective_out, int* most_empathic_out);
+
+    /// <summary>
+    /// isn_set_social_attention with run control (since 1.4; control may be NULL):
+    /// the empathies run in tiles, progress counts them (total = count); a cancel
+    /// returns ISN_STATUS_CANCELLED with NOTHING written (the aggregate needs every
+    /// other). Uncancelled results are isn_set_social_attention's, bit for bit.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "isn_set_social_attention_run")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    public static partial IsnStatus isn_set_social_attention_run(IsnContextHandle context, IsnAgentSetHandle set, int self_index, int* others, int count, ulong seed_base, IsnEmpathyOptions* options, double* weights_out, IsnEmpathyResult* results_out, IsnEmotion* collective_out, int* most_empathic_out, IsnRunControl* control);
 
     /// <summary>
     /// The K x K matrix of the whole set (as isn_empathy_matrix: seed

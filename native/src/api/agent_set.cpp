@@ -452,12 +452,19 @@ ISN_API isn_status isn_set_empathy(isn_context* context, isn_agent_set* set, con
     });
 }
 
-ISN_API isn_status isn_set_social_attention(isn_context* context, isn_agent_set* set, int32_t self_index,
-                                            const int32_t* others, int32_t count, uint64_t seed_base,
-                                            const isn_empathy_options* options, double* weights_out,
-                                            isn_empathy_result* results_out, isn_emotion* collective_out,
-                                            int32_t* most_empathic_out) {
-    return guard("isn_set_social_attention", [&] {
+}  // extern "C"
+
+namespace {
+
+// isn_set_social_attention(_run): the empathies run tiled into the thread's
+// scratch under `control`, and the outputs are written only once all of them
+// finished, so a cancelled call writes nothing (the aggregate of a part of
+// the others would be a different, wrong answer, not a partial one).
+void set_social_attention(isn_context* context, isn_agent_set* set, int32_t self_index, const int32_t* others,
+                          int32_t count, uint64_t seed_base, const isn_empathy_options* options, double* weights_out,
+                          isn_empathy_result* results_out, isn_emotion* collective_out, int32_t* most_empathic_out,
+                          const isn_run_control* control) {
+    {
         const TrimScratchOnExit trim_scratch;
         const SetRef ref = acquire_set(context, set);
         AgentSet& s = *ref.set;
@@ -486,16 +493,45 @@ ISN_API isn_status isn_set_social_attention(isn_context* context, isn_agent_set*
             jobs[static_cast<size_t>(k)] = Job{others[k], self_index, seed_base + static_cast<uint64_t>(k), 0};
         std::vector<isn_empathy_result>& results = result_scratch();
         results.resize(static_cast<size_t>(count));
-        JobRange range;
-        range.list = jobs.data();
-        range.count = count;
-        b.run_anneal(systems, range, options->anneal, &options->weights, nullptr, nullptr, results.data(), nullptr);
+        for_each_tile(count, tile_jobs(s.max_n), control, [&](int64_t begin, int64_t end) {
+            JobRange range;
+            range.list = jobs.data() + begin;
+            range.count = static_cast<int32_t>(end - begin);
+            b.run_anneal(systems, range, options->anneal, &options->weights, nullptr, nullptr, results.data() + begin,
+                         nullptr);
+        });
         // The outputs are written from here on (every check passed, the run finished).
         core::social_attention(
             count, results.data(),
             [&](int32_t k) { return s.members[static_cast<size_t>(others[k])].observables.emotion; }, weights_out,
             *collective_out, *most_empathic_out);
         if (results_out != nullptr) std::copy(results.begin(), results.end(), results_out);
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+ISN_API isn_status isn_set_social_attention(isn_context* context, isn_agent_set* set, int32_t self_index,
+                                            const int32_t* others, int32_t count, uint64_t seed_base,
+                                            const isn_empathy_options* options, double* weights_out,
+                                            isn_empathy_result* results_out, isn_emotion* collective_out,
+                                            int32_t* most_empathic_out) {
+    return guard("isn_set_social_attention", [&] {
+        set_social_attention(context, set, self_index, others, count, seed_base, options, weights_out, results_out,
+                             collective_out, most_empathic_out, nullptr);
+    });
+}
+
+ISN_API isn_status isn_set_social_attention_run(isn_context* context, isn_agent_set* set, int32_t self_index,
+                                                const int32_t* others, int32_t count, uint64_t seed_base,
+                                                const isn_empathy_options* options, double* weights_out,
+                                                isn_empathy_result* results_out, isn_emotion* collective_out,
+                                                int32_t* most_empathic_out, const isn_run_control* control) {
+    return guard("isn_set_social_attention_run", [&] {
+        set_social_attention(context, set, self_index, others, count, seed_base, options, weights_out, results_out,
+                             collective_out, most_empathic_out, control);
     });
 }
 

@@ -3,6 +3,7 @@
 // (progress + cancel) between tiles.
 #pragma once
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "../backend.h"
@@ -10,8 +11,8 @@
 
 namespace isn {
 
-// Jobs per tile: 2^16, fewer for big systems so a GPU tile's work buffers
-// (spins and phi per job) stay near 2^24 spins however big n is.
+// The most jobs one tile may hold: 2^16, fewer for big systems so a GPU tile's
+// work buffers (spins and phi per job) stay near 2^24 spins however big n is.
 inline int64_t tile_jobs(int32_t max_n) {
     constexpr int64_t kTile = int64_t{1} << 16, kSpinsPerTile = int64_t{1} << 24;
     return std::max<int64_t>(64, std::min<int64_t>(kTile, kSpinsPerTile / std::max<int32_t>(max_n, 1)));
@@ -26,17 +27,45 @@ inline bool cancel_requested(const isn_run_control* control) {
 #endif
 }
 
-// run(begin, end) for consecutive tiles of [0, total). Before each tile the
-// cancel flag is read (set: ISN_STATUS_CANCELLED, the finished tiles'
-// outputs stay written); after each, progress(done, total) is reported.
+// Tiles are sized by time, not by count: a fixed 2^16-job tile took ~600 ms on
+// a 2-core CPU (a cancel set 200 ms into a 300-agent matrix took effect after
+// 820 ms). The first tile is kFirstTileJobs; each next one aims at
+// kTileTarget from the rate the last one measured (growing at most 4x a step,
+// so one slow tile cannot follow a burst of fast ones with a huge one),
+// capped at max_tile. Every job carries its own seed (a matrix entry's is
+// seed_base + its index), so where the tiles are cut never changes a result.
+constexpr int64_t kFirstTileJobs = 64;
+constexpr std::chrono::nanoseconds kTileTarget = std::chrono::milliseconds(30);
+
+inline int64_t next_tile_jobs(int64_t jobs, std::chrono::nanoseconds took, int64_t max_tile) {
+    const int64_t grown = jobs * 4;
+    int64_t next = grown;
+    if (took.count() > 0) {
+        const double aim = static_cast<double>(jobs) * static_cast<double>(kTileTarget.count()) /
+                           static_cast<double>(took.count());
+        next = aim < static_cast<double>(grown) ? static_cast<int64_t>(aim) : grown;
+    }
+    return std::clamp<int64_t>(next, 1, max_tile);
+}
+
+// run(begin, end) for consecutive tiles of [0, total) (each at most max_tile
+// jobs, sized as above). Before each tile the cancel flag is read (set:
+// ISN_STATUS_CANCELLED, the finished tiles' outputs stay written); after each,
+// progress(done, total) is reported. A call without controls has nobody to
+// answer, so its tiles are max_tile from the start (fewer backend calls).
 template <class F>
-void for_each_tile(int64_t total, int64_t tile, const isn_run_control* control, F&& run) {
-    for (int64_t begin = 0; begin < total; begin += tile) {
+void for_each_tile(int64_t total, int64_t max_tile, const isn_run_control* control, F&& run) {
+    const bool timed = control != nullptr;
+    int64_t tile = timed ? std::min(kFirstTileJobs, max_tile) : max_tile;
+    for (int64_t begin = 0; begin < total;) {
         if (cancel_requested(control))
             fail(ISN_STATUS_CANCELLED, "cancelled by the caller's flag after " + std::to_string(begin) + " of " +
                                            std::to_string(total) + " jobs (the outputs of those are written)");
         const int64_t end = std::min(begin + tile, total);
+        const auto start = std::chrono::steady_clock::now();
         run(begin, end);
+        if (timed) tile = next_tile_jobs(end - begin, std::chrono::steady_clock::now() - start, max_tile);
+        begin = end;
         if (control != nullptr && control->progress != nullptr) control->progress(control->user_data, end, total);
     }
 }

@@ -23,8 +23,8 @@ internal sealed class InterceptingAgentSet(IBackendAgentSet inner, Action before
     public void Empathy(ReadOnlySpan<AgentPair> pairs, in AnnealParams p, in ScoreWeights w, Span<EmpathyResult> r, in RunControl c)
     { before(); inner.Empathy(pairs, p, w, r, c); }
     public int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams p, in ScoreWeights w,
-        Span<double> weights, Span<EmpathyResult> r, out EmotionVector collective)
-    { before(); return inner.SocialAttention(self, others, seedBase, p, w, weights, r, out collective); }
+        Span<double> weights, Span<EmpathyResult> r, out EmotionVector collective, in RunControl c)
+    { before(); return inner.SocialAttention(self, others, seedBase, p, w, weights, r, out collective, c); }
     public void EmpathyMatrix(ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores, Span<EmpathyResult> r, in RunControl c)
     { before(); inner.EmpathyMatrix(seedBase, p, w, scores, r, c); }
     public void EmpathyEdges(ReadOnlySpan<AgentEdge> edges, ulong seedBase, in AnnealParams p, in ScoreWeights w, Span<double> scores,

@@ -145,7 +145,8 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
     }
 
     public int SocialAttention(int self, ReadOnlySpan<int> others, ulong seedBase, in AnnealParams parameters,
-        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective)
+        in ScoreWeights weights, Span<double> weightsOut, Span<EmpathyResult> results, out EmotionVector collective,
+        in RunControl control)
     {
         IsnEmpathyOptions options = NativeConvert.Options(parameters, weights);
         IsnEmotion emotion;
@@ -154,9 +155,23 @@ internal sealed unsafe class NativeAgentSet : IBackendAgentSet
         fixed (double* w = weightsOut)
         fixed (EmpathyResult* r = results)
         {
-            using var l = new Leases(_set);
-            NativeErrors.Check(IsingNativeApi.isn_set_social_attention(l.Context, l.Set, self, o, others.Length, seedBase,
-                &options, w, (IsnEmpathyResult*)r, &emotion, &best), _kind);
+            if (control.IsNone)
+            {
+                using var l = new Leases(_set);
+                NativeErrors.Check(IsingNativeApi.isn_set_social_attention(l.Context, l.Set, self, o, others.Length, seedBase,
+                    &options, w, (IsnEmpathyResult*)r, &emotion, &best), _kind);
+            }
+            else
+            {
+                // C API 1.4: the same call with run control (a cancel writes nothing).
+                using var scope = new NativeRunScope(control, _set);
+                IsnRunControl rc = scope.Control;
+                IsnStatus status;
+                using (var l = new Leases(_set))
+                    status = IsingNativeApi.isn_set_social_attention_run(l.Context, l.Set, self, o, others.Length, seedBase,
+                        &options, w, (IsnEmpathyResult*)r, &emotion, &best, &rc);
+                scope.Check(status, _kind);
+            }
         }
         collective = new EmotionVector(emotion.valence, emotion.arousal, emotion.tension, emotion.coherence);
         return best;
