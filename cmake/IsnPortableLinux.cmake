@@ -5,7 +5,8 @@
 # ISN_PORTABLE_LINUX (default ON where it applies: Linux, GCC, glibc, x86_64 or
 # aarch64, no ISN_SANITIZE):
 #   - libstdc++ linked in statically, its symbols kept out of the library's
-#     exports (--exclude-libs): no GLIBCXX_/CXXABI_ requirement, and a host's own
+#     exports (--exclude-libs), and the library exporting the C API alone
+#     (isingnative.map): no GLIBCXX_/CXXABI_ requirement, and a host's own
 #     libstdc++ never meets ours;
 #   - libgcc's helpers static, its unwinder shared (libgcc_s.so.1, GCC_3.0-4.2
 #     symbols): the static unwinder needs _dl_find_object, GLIBC_2.35;
@@ -36,6 +37,7 @@ set(ISN_GLIBC_WRAPPED
   pthread_key_delete pthread_getspecific pthread_setspecific dlopen dlsym dlerror dladdr)
 
 set(_isn_portable_source "${CMAKE_CURRENT_LIST_DIR}/../native/src/portable/glibc_compat.cpp")
+set(_isn_portable_map "${CMAKE_CURRENT_LIST_DIR}/isingnative.map")
 function(isn_portable_linux target)
   if(NOT ISN_PORTABLE_LINUX)
     return()
@@ -52,6 +54,9 @@ function(isn_portable_linux target)
   if(NOT ISN_LIBPTHREAD_SO0 OR NOT ISN_LIBDL_SO2)
     message(FATAL_ERROR "ISN_PORTABLE_LINUX: libpthread.so.0 or libdl.so.2 not found; configure with -DISN_PORTABLE_LINUX=OFF")
   endif()
-  target_link_options(${target} PRIVATE -static-libstdc++ LINKER:--exclude-libs,ALL ${wraps})
+  # The C API alone exported (isingnative.map says why).
+  target_link_options(${target} PRIVATE -static-libstdc++ LINKER:--exclude-libs,ALL ${wraps}
+                      "LINKER:--version-script=${_isn_portable_map}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${_isn_portable_map}")
   target_link_libraries(${target} PRIVATE -Wl,--push-state,--no-as-needed "${ISN_LIBPTHREAD_SO0}" "${ISN_LIBDL_SO2}" -Wl,--pop-state)
 endfunction()
