@@ -4,6 +4,7 @@
 # checkout (so the library's walk up to the repository's build/ cannot stand in for the package):
 #   - the nupkg carries runtimes/<rid>/native/libisingnative.so (and the GPU plug-in where built), a licence, a readme, a real
 #     description, and a symbols package beside it; the packed library needs glibc <= 2.28 and no libstdc++;
+#   - the symbols package's PDB has a SourceLink map (where the checkout has an origin remote);
 #   - every package has the icon, the project and repository URLs and the release notes given to
 #     the pack, its own readme (the tool: TOOL.md); the tool carries figure natives for its
 #     platforms only and stays under ISING_TOOL_MAX_MB, and an installed `ising` draws a heatmap;
@@ -106,6 +107,19 @@ all_metadata() {
   package_metadata IsingNative PACKAGE.md && package_metadata IsingNative.Cli TOOL.md && package_metadata IsingNative.Cluster PACKAGE.md
 }
 check "package metadata: icon, project/repository URL, release notes, readme of each package" all_metadata
+
+# SourceLink (docs/PACKAGING.md, "Package metadata") maps the PDB's sources to the origin remote's
+# commit; a checkout without an origin remote packs without the map, so the check needs one.
+sourcelink() {
+  zipcat "$WORK/feed/IsingNative.$VERSION.snupkg" lib/net10.0/IsingNative.pdb > "$WORK/IsingNative.pdb" || return 1
+  grep -aq '"documents"' "$WORK/IsingNative.pdb" ||
+    { echo "no SourceLink map in the symbols package's IsingNative.pdb (origin: $(git remote get-url origin))"; return 1; }
+}
+if git remote get-url origin >/dev/null 2>&1; then
+  check "SourceLink: the symbols package's PDB maps its sources to the commit" sourcelink
+else
+  echo "skip SourceLink: this checkout has no origin remote"
+fi
 
 tool_size() {
   local bytes rids; bytes="$(stat -c %s "$WORK/feed/IsingNative.Cli.$VERSION.nupkg")" || return 1
