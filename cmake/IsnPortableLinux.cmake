@@ -10,8 +10,9 @@
 #     libstdc++ never meets ours;
 #   - libgcc's helpers static, its unwinder shared (libgcc_s.so.1, GCC_3.0-4.2
 #     symbols): the static unwinder needs _dl_find_object, GLIBC_2.35;
-#   - the glibc symbols a newer glibc versions past 2.28 pinned to their old
-#     versions (src/portable/glibc_compat.cpp says which and how).
+#   - the glibc symbols that a newer glibc binds to versions past 2.28 pinned
+#     to older ones or defined inside (src/portable/glibc_compat.cpp says which
+#     and how).
 # Sanitizer builds keep the defaults: their runtimes intercept pthread_create
 # and friends by name and expect the host's libstdc++.
 #
