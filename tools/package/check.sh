@@ -109,16 +109,19 @@ all_metadata() {
 check "package metadata: icon, project/repository URL, release notes, readme of each package" all_metadata
 
 # SourceLink (docs/PACKAGING.md, "Package metadata") maps the PDB's sources to the origin remote's
-# commit; a checkout without an origin remote packs without the map, so the check needs one.
+# commit. The SDK knows how to link sources only on the hosts it has providers for (GitHub, GitLab,
+# Azure Repos, Bitbucket); a checkout whose origin is elsewhere, or a local path (a clone of a
+# clone, as CI's is), packs without the map, so the check needs such an origin.
 sourcelink() {
   zipcat "$WORK/feed/IsingNative.$VERSION.snupkg" lib/net10.0/IsingNative.pdb > "$WORK/IsingNative.pdb" || return 1
   grep -aq '"documents"' "$WORK/IsingNative.pdb" ||
     { echo "no SourceLink map in the symbols package's IsingNative.pdb (origin: $(git remote get-url origin))"; return 1; }
 }
-if git remote get-url origin >/dev/null 2>&1; then
+origin="$(git remote get-url origin 2>/dev/null || true)"
+if grep -q -E '^(https?|ssh|git)://([^/@]*@)?(github\.com|gitlab\.com|bitbucket\.org|dev\.azure\.com|[^/]*\.visualstudio\.com)[:/]|^git@(github\.com|gitlab\.com|bitbucket\.org):' <<<"$origin"; then
   check "SourceLink: the symbols package's PDB maps its sources to the commit" sourcelink
 else
-  echo "skip SourceLink: this checkout has no origin remote"
+  echo "skip SourceLink: the origin remote (${origin:-none}) is not on a host SourceLink links to"
 fi
 
 tool_size() {
