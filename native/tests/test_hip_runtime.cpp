@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -128,18 +129,27 @@ TEST(HipStub, FindsTheRuntimeAndLaunchesTheGfx1151CodeObjectByName) {
     EXPECT_EQ(s.outstanding(), 0);
 }
 
-TEST(HipStub, AnIsaThePlugInDoesNotCarryIsRefusedWithWhatToDo) {
-    const Stub s = stub();
-    ASSERT_NE(s.set_isa, nullptr);
-    s.set_isa("gfx1036");
+// A context created under an injected fault, or on a device of another ISA:
+// refused as DEVICE_UNAVAILABLE with every part in the message, nothing held.
+void expect_refused_at_creation(const Stub& s, const char* fault, const char* isa,
+                                std::initializer_list<const char*> parts) {
+    s.set_fault(fault);
+    s.set_isa(isa);
     isn_context* ctx = nullptr;
     const auto [st, msg] = create(&ctx);
+    s.set_fault("");
     s.set_isa("gfx1151");
     EXPECT_EQ(st, ISN_STATUS_DEVICE_UNAVAILABLE);
     EXPECT_EQ(ctx, nullptr);
-    for (const char* part : {"AMD Radeon 8060S Graphics (test stub)", "gfx1036", "carries gfx", "gfx1151", "./build.sh native"})
-        EXPECT_TRUE(has(msg, part)) << "'" << part << "' not in: " << msg;
+    for (const char* part : parts) EXPECT_TRUE(has(msg, part)) << "'" << part << "' not in: " << msg;
     EXPECT_EQ(s.outstanding(), 0);
+}
+
+TEST(HipStub, AnIsaThePlugInDoesNotCarryIsRefusedWithWhatToDo) {
+    const Stub s = stub();
+    ASSERT_NE(s.set_isa, nullptr);
+    expect_refused_at_creation(s, "", "gfx1036",
+                               {"AMD Radeon 8060S Graphics (test stub)", "gfx1036", "carries gfx", "gfx1151", "./build.sh native"});
 }
 
 TEST(HipStub, NoDeviceIsDeviceUnavailable) {
@@ -149,25 +159,14 @@ TEST(HipStub, NoDeviceIsDeviceUnavailable) {
     int32_t count = -1;
     EXPECT_EQ(isn_gpu_device_count(&count), ISN_STATUS_OK);
     EXPECT_EQ(count, 0);
-    isn_context* ctx = nullptr;
-    const auto [st, msg] = create(&ctx);
-    s.set_fault("");
-    EXPECT_EQ(st, ISN_STATUS_DEVICE_UNAVAILABLE);
-    EXPECT_TRUE(has(msg, "no GPU device is available")) << msg;
-    EXPECT_EQ(s.outstanding(), 0);
+    expect_refused_at_creation(s, "no-device", "gfx1151", {"no GPU device is available"});
 }
 
 TEST(HipStub, ACodeObjectTheRuntimeCannotLoadIsDeviceUnavailable) {
     const Stub s = stub();
     ASSERT_NE(s.set_fault, nullptr);
-    s.set_fault("load");
-    isn_context* ctx = nullptr;
-    const auto [st, msg] = create(&ctx);
-    s.set_fault("");
-    EXPECT_EQ(st, ISN_STATUS_DEVICE_UNAVAILABLE);
-    for (const char* part : {"could not load the plug-in's code object", "gfx1151", "hipErrorInvalidImage", "ROCm"})
-        EXPECT_TRUE(has(msg, part)) << "'" << part << "' not in: " << msg;
-    EXPECT_EQ(s.outstanding(), 0);
+    expect_refused_at_creation(s, "load", "gfx1151",
+                               {"could not load the plug-in's code object", "gfx1151", "hipErrorInvalidImage", "ROCm"});
 }
 
 // A fault injected into an empathy call on an open context: the call's status
