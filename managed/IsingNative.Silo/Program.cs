@@ -72,6 +72,11 @@ try
         }
     }
     if (port == gateway) throw new ArgumentException($"--gateway: the gateway port must differ from --port ({port}).");
+    // Orleans' listeners reuse their ports (SO_REUSEPORT), so a silo started on ports another one
+    // holds would say it is ready and share them: the kernel would split connections between the two.
+    RefuseIfInUse("--port", port);
+    RefuseIfInUse("--gateway", gateway);
+    if (state is not null) RequireWritableDirectory(state);
 }
 catch (ArgumentException e)
 {
@@ -115,6 +120,41 @@ catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException
 return 0;
 
 static int Port(string name, string value) => Int(name, value, 1, 65535);
+
+// A TCP port some socket listens on (any address): a plain bind to it fails. SO_REUSEADDR alone
+// (no SO_REUSEPORT) lets the probe pass over connections a stopped silo left in TIME_WAIT.
+static void RefuseIfInUse(string option, int port)
+{
+    using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+        System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+    if (OperatingSystem.IsLinux())
+        probe.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
+    try
+    {
+        probe.Bind(new IPEndPoint(IPAddress.Any, port));
+    }
+    catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+    {
+        throw new ArgumentException($"{option}: port {port} is in use (another silo or program listens on it); give a free port.");
+    }
+}
+
+// The state directory exists (or can be made) and takes files, checked before the silo starts.
+static void RequireWritableDirectory(string dir)
+{
+    if (File.Exists(dir)) throw new ArgumentException($"--state: '{dir}' is a file, not a directory.");
+    try
+    {
+        Directory.CreateDirectory(dir);
+        string probe = Path.Combine(dir, $".ising-silo-probe-{Environment.ProcessId}");
+        File.WriteAllBytes(probe, []);
+        File.Delete(probe);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        throw new ArgumentException($"--state: the directory '{dir}' cannot hold the agents' states: {e.Message}");
+    }
+}
 
 static int Int(string name, string value, int min, int max) =>
     int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
