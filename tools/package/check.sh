@@ -84,7 +84,7 @@ package_contents() {
   ! readelf -d "$WORK/packed.so" | grep -E 'NEEDED.*(amdhip|cudart|tbb)' || { echo "the CPU library links a GPU runtime"; return 1; }
   # The glibc baseline of the shipped file (docs/PACKAGING.md, "Which Linux distributions"), as the CTest checks the build's.
   cmake -DREADELF=readelf -DOBJDUMP=objdump -DGLIBC_MAX=2.28 -DGLIBCXX_MAX=none -DFILES="$WORK/packed.so" \
-    -P native/tests/check_glibc.cmake || return 1
+    -P tests/native/check_glibc.cmake || return 1
   local tool; tool="$(zipls "$WORK/feed/IsingNative.Cli.$VERSION.nupkg")" || return 1
   grep -q "tools/net10.0/any/runtimes/$RID/native/libisingnative.so" <<<"$tool" || { echo "the tool package has no native engine"; echo "$tool"; return 1; }
 }

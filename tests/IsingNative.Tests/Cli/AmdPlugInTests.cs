@@ -6,7 +6,7 @@ namespace IsingNative.Tests.Cli;
 
 /// <summary>
 /// What a user of an AMD GPU meets, end to end through <c>ising</c>: the build's AMD plug-in
-/// against the test stand-in for libamdhip64 (native/tests/hip_stub, one device whose ISA
+/// against the test stand-in for libamdhip64 (tests/native/hip_stub, one device whose ISA
 /// ISN_HIP_STUB_ISA sets). A device the plug-in carries a code object for is the GPU that
 /// Auto picks; one it does not carry is unavailable with a line naming the device, its ISA,
 /// the ISAs carried and the command that builds for it, and <c>--backend gpu</c> exits 3

@@ -108,7 +108,7 @@ TEST(Golden, ManagedEngineVectorsReproduceBitForBit) {
     const std::vector<GoldenCase> cases = load_golden_dir(ISN_GOLDEN_DIR);
     if (cases.empty())
         GTEST_SKIP() << "no *.golden files in " << ISN_GOLDEN_DIR
-                     << " yet: generate them with the managed engine (see native/tests/golden/README.md)";
+                     << " yet: generate them with the managed engine (see tests/native/golden/README.md)";
     Context one(1), two(2);
     for (const auto& c : cases) {
         SCOPED_TRACE(c.file + " / " + c.name);

@@ -1,6 +1,6 @@
 // The GPU plug-in boundary (src/gpu_plugin_abi.h, src/plugin/gpu_plugin_loader.cpp).
 // The library loads its plug-in once per process, so each situation is a CTest
-// entry of its own (native/tests/CMakeLists.txt) running one suite of this
+// entry of its own (tests/native/CMakeLists.txt) running one suite of this
 // program with its environment:
 //   GpuPluginDefault  no ISN_GPU_PLUGIN: the plug-in beside the library (or none);
 //   GpuPluginEntry    the real plug-in's entry, called directly: it refuses
