@@ -8,7 +8,7 @@
 # Any report fails its test: the runtimes stop at the first one (halt_on_error, abort_on_error), UBSan
 # does not recover (-fno-sanitize-recover=all), LeakSanitizer runs at every test's exit. No
 # suppression file: every report is a bug to fix. CTest's own summary line ("100% tests passed, 0
-# tests failed out of N") is printed, so build.sh's counters pick it up; the exit status is nonzero
+# tests failed out of N") is printed, so the build driver's counters pick it up; the exit status is nonzero
 # on any failure (configure, build or test).
 # Environment: CC/CXX pick the compiler on the first configure (default: the system's, g++);
 # JOBS (default: nproc) for the build and for CTest.
