@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// <c>ising simulate</c> end to end (docs/CLI.md): the built CLI as a child process

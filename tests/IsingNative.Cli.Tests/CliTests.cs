@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// End-to-end checks of the <c>ising</c> command line against shared/spec/CLI.md, each one a child
@@ -18,7 +18,7 @@ namespace IsingNative.Tests.Cli;
 [TestFixture, Category("Cli"), Parallelizable(ParallelScope.All)]
 public class CliTests
 {
-    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Cli", "fixtures");
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "fixtures");
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(5);   // validate and bench --quick take ~20 s on a loaded 2-core machine
     private static readonly TimeSpan RefusalLimit = TimeSpan.FromSeconds(60);   // a refusal comes from metadata and options: at once
     private static readonly Regex StackTraceLine = new(@"^\s+at ", RegexOptions.Multiline);
