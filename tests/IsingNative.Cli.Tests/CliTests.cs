@@ -151,7 +151,7 @@ public class CliTests
         static TestCaseData C(string name, Needs needs, string texts, params string[] args) => new TestCaseData(needs, texts, args).SetName(name);
         // Inputs that cannot hang or flood (issue 12): refused from metadata and options, at once.
         yield return C("duplicate key", Needs.None, "--system|duplicate-key.json|duplicate key \"couplings\"", "energy", "--system", "{fix}/duplicate-key.json");
-        // Issue 22: a misspelt key was ignored (every spin +1); it is refused naming the file, the key and the nearest key.
+        // A misspelt key is refused naming the file, the key and the nearest key (ignored, it would leave every spin +1).
         yield return C("unknown key", Needs.None, "--system|misspelt-spins.json|unknown key \"spin\" at line 4, column 3|did you mean \"spins\"?|--lenient",
             "energy", "--system", "{fix}/misspelt-spins.json");
         yield return C("unknown key in --others", Needs.None, "--others|misspelt-spins.json|unknown key \"spin\"",
