@@ -10,8 +10,8 @@ namespace IsingNative.Cli.Tests;
 /// process of the built CLI (<see cref="IsingProcess"/>): every command's JSON keys, exit code 2 with
 /// one line on stderr for bad input and 3 for an unavailable backend, never a stack trace, and file
 /// handling (FIFOs, devices, directories, oversized files refused from their metadata at once).
-/// One test case per check, category "Cli" (build.sh and build.ps1 run them as the "command line"
-/// stage). The cases are separate processes with their own scratch folders, so they run in parallel
+/// One test case per check (category "Cli", like every fixture of this project, which the build runs
+/// as its "command line" stage). The cases are separate processes with their own scratch folders, so they run in parallel
 /// with each other (only with each other: NUnit runs the non-parallel fixtures in a shift of their own),
 /// as many at once as NUnit's default level, the number of cores: each child is a CPU-bound dotnet start.
 /// </summary>
