@@ -1,5 +1,5 @@
 using System.Text.Json;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 using Orleans.TestingHost;
 
 namespace IsingNative.Cluster.Tests;

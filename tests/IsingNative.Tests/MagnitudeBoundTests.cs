@@ -96,7 +96,7 @@ public class MagnitudeBoundTests(BackendKind backend)
         Assert.That(ex.Message, Does.Contain("J[1,2]").And.Contain("-1.0000000000000002E+30").And.Contain("bound"));
         long version = sys.Version;
         Assert.Throws<ArgumentException>(() => sys.SetCouplings(j));
-        j[1 * n + 2] = j[2 * n + 1] = 1e154;   // the size that used to overflow silently
+        j[1 * n + 2] = j[2 * n + 1] = 1e154;   // sums of its squares overflow to infinity without the bound
         Assert.That(Assert.Throws<ArgumentException>(() => sys.SetCouplings(j))!.Message, Does.Contain("1E+154"));
 
         h[0] = Above;

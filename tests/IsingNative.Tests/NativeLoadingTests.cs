@@ -116,7 +116,7 @@ public class NativeLoadingTests
         NativeLibraryState lib = NativeLibraryState.Current;
         if (lib.Usable)
         {
-            // Auto is the GPU when a device answers, else the (measured faster) native CPU engine.
+            // Auto is the GPU when a device answers, else the native CPU engine (the faster, docs/PERFORMANCE.md).
             Assert.That(IsingEngine.AutoChoice, Is.EqualTo(NativeGpuProbe.Available ? BackendKind.Gpu : BackendKind.NativeCpu));
             if (!NativeGpuProbe.Available)
                 using (var auto = IsingEngine.Create()) Assert.That(auto.BackendName, Is.EqualTo("native-cpu"));

@@ -8,7 +8,7 @@ namespace IsingNative.Benchmarks.Infrastructure;
 /// pilot and warm-up; two busy cores make that minutes per case). Each round times every variant
 /// once, in turn, so machine noise hits all of them alike; the median round is reported.
 /// Measures (docs/PERFORMANCE.md, "Auto, per operation" and "The sequence lock"):
-/// ObserveBatch of 100 systems (n = 20) on managed, native-cpu (Auto's choice before issue 22)
+/// ObserveBatch of 100 systems (n = 20) on managed, native-cpu (Auto's engine for the other families)
 /// and Auto (routed per operation); one empathy (a family Auto keeps native) on the same three;
 /// and one BeginRead/Unchanged bracket of the sequence lock.
 /// </summary>

@@ -159,22 +159,14 @@ public sealed partial class IsingEngine : IDisposable
     /// engine when the library is usable; otherwise the managed engine.
     /// </summary>
     /// <remarks>
-    /// Native CPU over managed is a measurement, not a preference (it was managed from the
-    /// managed engine's tuning of 2026-11-27 until the native anneal loop and agent sets of
-    /// 2026-12-02). BenchmarkDotNet 0.15.8, <c>--job short</c>, n = 20, default schedule (1000
-    /// trials), 2-core AMD EPYC (Zen 5) VM, 2026-12-02, mean managed / native-cpu: single
-    /// empathy 4.16 / 2.86 µs (on an agent set 4.01 / 2.31 µs); batch throughput 1.88 / 1.44 µs
-    /// per empathy; social attention over 5 on a set 14.9 / 12.1 µs (borrowed 15.5 / 17.6 µs);
-    /// 1000-agent matrix on a set 1.92 / 1.27 µs per pair; quick estimate 136 / 131 ns. The
-    /// emotion batch is the exception (100 systems: borrowed 8.1 / 25.4 µs, on a set 0.19 /
-    /// 0.40 µs): a borrowed native call validates every J at the C boundary, and on a set both
-    /// are a copy of cached values, where one native call's fixed cost shows. Annealing
-    /// dominates every real workload, so Auto takes the native CPU engine. Both are
-    /// bit-identical, so the choice only changes speed; <see cref="BackendKind.Managed"/> stays
-    /// available on request (docs/PERFORMANCE.md; re-measure when either engine is tuned).
-    /// Since 2026-12-07 the exception is honoured per operation: an Auto engine on the native CPU
-    /// runs borrowed observe batches on the managed engine (<see cref="AutoRoutedBackend.Table"/>;
-    /// docs/PERFORMANCE.md, "Auto, per operation"). Explicit backends are never routed.
+    /// Native CPU over managed is a measurement, not a preference: the native CPU engine is the
+    /// faster at every annealing workload (docs/PERFORMANCE.md, "Round 3"), and annealing
+    /// dominates every real workload. Both are bit-identical, so the choice only changes speed;
+    /// <see cref="BackendKind.Managed"/> stays available on request (re-measure when either
+    /// engine is tuned). The exception is the borrowed observe batch, where a native call
+    /// validates every J at the C boundary: an Auto engine on the native CPU runs that family on
+    /// the managed engine (<see cref="AutoRoutedBackend.Table"/>; docs/PERFORMANCE.md, "Auto, per
+    /// operation"). Explicit backends are never routed.
     /// </remarks>
     private static BackendKind ResolveAuto() => NativeGpuProbe.Available ? BackendKind.Gpu
         : NativeLibraryState.Current.Usable ? BackendKind.NativeCpu : BackendKind.Managed;

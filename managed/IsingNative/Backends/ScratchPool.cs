@@ -13,8 +13,8 @@ namespace IsingNative.Backends;
 /// of padding. The workers of a batch each hold a <see cref="Scratch"/>, and φ and the spins
 /// are written on every accepted flip: small arrays allocated one after the other on the
 /// pinned heap would otherwise share cache lines between the two workers' scratch (false
-/// sharing), and every flip on one core would evict the other's line (measured before the
-/// padding: ~1.3× the CPU time per empathy with two workers as with one).
+/// sharing), and every flip on one core would evict the other's line (docs/PERFORMANCE.md,
+/// "Managed scaling").
 /// </remarks>
 internal sealed unsafe class Scratch
 {

@@ -65,8 +65,8 @@ internal static unsafe class PhiloxBlock
     /// <summary>
     /// Thirty-two draws as four interleaved 8-lane chains: a round is a chain of dependent
     /// multiply, shift and xor steps, and more independent chains in one loop give the
-    /// processor more to overlap (measured: ~12 % more draws per second than
-    /// <see cref="Fill16"/> alone, AVX-512 Xeon, 128-draw blocks).
+    /// processor more to overlap than <see cref="Fill16"/>'s two (docs/PERFORMANCE.md has
+    /// the gain).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Fill32(Vector512<ulong>* keys, uint domain, ulong g0, int n, int* site, double* u)

@@ -10,6 +10,11 @@ namespace IsingNative;
 /// <c>MemAvailable</c> (Linux), the container's limit less its usage (cgroup v2), and the
 /// runtime's total less this process's working set.
 /// </summary>
+/// <remarks>
+/// In the library, not the command line, because <see cref="IsingSystemFile.Load"/> refuses a
+/// file whose parse would not fit before reading it (docs/MODEL.md §9, "System files"); the
+/// command line's budgets use the same answer.
+/// </remarks>
 internal static class AvailableMemory
 {
     /// <summary>The share of <see cref="Bytes"/> one request may take: the estimates leave out the runtime's own overhead.</summary>

@@ -36,6 +36,12 @@ internal enum FileKind
 /// lacks statx, <see cref="FileInfo"/> decides, which cannot tell the special kinds apart
 /// but reports them, like an empty file, as length 0.
 /// </summary>
+/// <remarks>
+/// In the library, not the command line, because <see cref="IsingSystemFile.Load"/> refuses a
+/// directory, FIFO, device or socket without opening it, and an oversized file without reading
+/// it (docs/MODEL.md §9, "System files"); the command line probes its other inputs and outputs
+/// with it too.
+/// </remarks>
 internal static unsafe class FileProbe
 {
     private const int AtFdCwd = -100;

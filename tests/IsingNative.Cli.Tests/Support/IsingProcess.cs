@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 
-namespace IsingNative.Tests.Support;
+namespace IsingNative.Cli.Tests.Support;
 
 /// <summary>
 /// Runs the built <c>ising</c> command line (managed/IsingNative.Cli) the way a user does:
@@ -25,7 +25,7 @@ internal static class IsingProcess
 
     /// <summary>
     /// ising.dll: ISING_CLI_DLL when set; otherwise the CLI built beside this assembly, found by
-    /// walking up to IsingNative.sln (the test project references the CLI project, so building the
+    /// walking up to IsingNative.sln (this project references the CLI project, so building the
     /// tests builds it in the same configuration).
     /// </summary>
     public static string CliDll => s_cliDll.Value;
@@ -84,7 +84,7 @@ internal static class IsingProcess
             return Path.GetFullPath(fromEnv);
         }
         var here = new DirectoryInfo(AppContext.BaseDirectory);
-        // tests/IsingNative.Tests/bin/<Configuration>/<tfm>/: the CLI is built in the same configuration and framework.
+        // tests/IsingNative.Cli.Tests/bin/<Configuration>/<tfm>/: the CLI is built in the same configuration and framework.
         string tfm = here.Name;
         string configuration = typeof(IsingProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         for (var dir = here; dir is not null; dir = dir.Parent)

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace IsingNative.Tests.Support;
+namespace IsingNative.Cli.Tests.Support;
 
 /// <summary>
 /// The command tree the built <c>ising</c> parses with (IsingNative.Cli.CliRoot.Build), read by

@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// <c>ising simulate</c> end to end (docs/CLI.md): the built CLI as a child process
@@ -251,17 +251,17 @@ public class SimulateTests
         // 1000 agents: more would pass the work cap first (every agent's round reads its n² couplings).
         yield return C("over memory", "--agents/--n|memory", "--agents", "1000", "--n", "16384", "--neighbours", "1", "--steps", "1", "--trials-per-step", "1", "--rounds", "1");
         yield return C("too many edges", "--agents|100,000 agents|1,073,741,823", "--agents", "100000", "--graph", "all", "--steps", "1", "--trials-per-step", "1");
-        // Issue 22: outputs found unwritable only after the run (with --out written and --plot lost).
+        // Outputs are proven writable before the run, so a run never ends with --out written and --plot lost.
         yield return C("an unwritable --plot beside a good --out", "--plot|/proc/ising-simulate.png", "--plot", "/proc/ising-simulate.png");
         yield return C("an unwritable --out", "--out|/proc/ising-simulate.csv", "--out", "/proc/ising-simulate.csv");
-        // Issue 22: an output onto the edge list overwrote the input.
+        // An output onto the edge list would overwrite the input.
         yield return C("--out onto the --graph file", "--out|{tmp}/edges.csv|--graph|overwrite", "--graph", "{tmp}/edges.csv", "--out", "{tmp}/edges.csv");
         yield return C("--plot onto the --graph file", "--plot|{tmp}/./edges.svg|--graph|overwrite", "--graph", "{tmp}/edges.svg", "--plot", "{tmp}/./edges.svg");
-        // Issue 22: the work and memory caps counted only anneals, so rounds of tiny or no anneals were accepted.
+        // The work and memory caps count rounds too, not only anneals: rounds of tiny or no anneals are work.
         yield return C("two billion rounds of tiny systems", "--rounds|2,000,000,000 rounds|single-spin trials",
             "--agents", "2", "--n", "1", "--neighbours", "1", "--rounds", "2000000000", "--steps", "1", "--trials-per-step", "1");
         yield return C("two billion rounds of an empty edge list", "--rounds|2,000,000,000 rounds", "--graph", "{tmp}/empty.txt", "--rounds", "2000000000");
-        // Issue 22: a repeated edge named no line; a bad line's control bytes reached the terminal raw.
+        // A repeated edge names both lines; a bad line's control bytes are escaped, never sent to the terminal raw.
         yield return C("a repeated edge", "--graph|{tmp}/twice.txt:3:|(0, 1) repeats line 1", "--graph", "{tmp}/twice.txt");
         yield return C("control bytes in a bad line", "--graph|{tmp}/ctrl.txt:1:|\\u001b[31m", "--graph", "{tmp}/ctrl.txt");
         yield return C("a NUL after an edge", "--graph|{tmp}/nul.txt:1:|0 1\\u0000", "--graph", "{tmp}/nul.txt");

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// docs/CLI.md against the command tree <c>ising</c> parses with (<see cref="CliCommandTree"/>). The page

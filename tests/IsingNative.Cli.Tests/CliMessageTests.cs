@@ -1,6 +1,6 @@
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// What <c>ising</c> says when a command line does not parse, and what its help shows: a bad value

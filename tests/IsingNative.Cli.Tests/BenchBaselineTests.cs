@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Text.Json.Nodes;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// <c>ising bench --baseline FILE</c>: this run against a saved <c>ising bench --json</c> output. One

@@ -1,24 +1,24 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// End-to-end checks of the <c>ising</c> command line against shared/spec/CLI.md, each one a child
 /// process of the built CLI (<see cref="IsingProcess"/>): every command's JSON keys, exit code 2 with
 /// one line on stderr for bad input and 3 for an unavailable backend, never a stack trace, and file
 /// handling (FIFOs, devices, directories, oversized files refused from their metadata at once).
-/// One test case per check, category "Cli" (build.sh and build.ps1 run them as the "command line"
-/// stage). The cases are separate processes with their own scratch folders, so they run in parallel
+/// One test case per check (category "Cli", like every fixture of this project, which the build runs
+/// as its "command line" stage). The cases are separate processes with their own scratch folders, so they run in parallel
 /// with each other (only with each other: NUnit runs the non-parallel fixtures in a shift of their own),
 /// as many at once as NUnit's default level, the number of cores: each child is a CPU-bound dotnet start.
 /// </summary>
 [TestFixture, Category("Cli"), Parallelizable(ParallelScope.All)]
 public class CliTests
 {
-    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Cli", "fixtures");
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "fixtures");
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(5);   // validate and bench --quick take ~20 s on a loaded 2-core machine
     private static readonly TimeSpan RefusalLimit = TimeSpan.FromSeconds(60);   // a refusal comes from metadata and options: at once
     private static readonly Regex StackTraceLine = new(@"^\s+at ", RegexOptions.Multiline);
@@ -151,7 +151,7 @@ public class CliTests
         static TestCaseData C(string name, Needs needs, string texts, params string[] args) => new TestCaseData(needs, texts, args).SetName(name);
         // Inputs that cannot hang or flood (issue 12): refused from metadata and options, at once.
         yield return C("duplicate key", Needs.None, "--system|duplicate-key.json|duplicate key \"couplings\"", "energy", "--system", "{fix}/duplicate-key.json");
-        // Issue 22: a misspelt key was ignored (every spin +1); it is refused naming the file, the key and the nearest key.
+        // A misspelt key is refused naming the file, the key and the nearest key (ignored, it would leave every spin +1).
         yield return C("unknown key", Needs.None, "--system|misspelt-spins.json|unknown key \"spin\" at line 4, column 3|did you mean \"spins\"?|--lenient",
             "energy", "--system", "{fix}/misspelt-spins.json");
         yield return C("unknown key in --others", Needs.None, "--others|misspelt-spins.json|unknown key \"spin\"",

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using IsingNative.Interop;
-using IsingNative.Tests.Support;
+using IsingNative.Cli.Tests.Support;
 
-namespace IsingNative.Tests.Cli;
+namespace IsingNative.Cli.Tests;
 
 /// <summary>
 /// What a user of an AMD GPU meets, end to end through <c>ising</c>: the build's AMD plug-in
