@@ -29,13 +29,13 @@ void run_anneals(Backend& b, const SystemSet& systems, const int32_t* members, i
 void run_empathy_pairs(Backend& b, const SystemSet& systems, const isn_pair* pairs, int32_t count,
                        const isn_empathy_options& options, isn_empathy_result* results,
                        const isn_run_control* control) {
-    // Pair ranges need an executor copy on a GPU (hip/gpu_backend.hip); without one the
-    // pairs go as a job list, the same jobs.
+    // Pair ranges need an executor copy on a GPU (hip/gpu_backend.hip): a
+    // borrowed set's pairs go as a job list, the same jobs.
     std::vector<Job>& jobs = plan_scratch().jobs;
     for_each_tile(count, max_tile(systems, count), control, [&](int64_t begin, int64_t end) {
         JobRange range;
         range.count = static_cast<int32_t>(end - begin);
-        if (systems.resident != nullptr) {
+        if (!is_borrowed(systems)) {
             range.pairs = pairs + begin;
         } else {
             jobs.resize(static_cast<size_t>(end - begin));

@@ -83,12 +83,15 @@ inline SystemSet borrowed_set(const isn_system_view* views, int32_t count) {
     return s;
 }
 
-// The most jobs of one backend call. A borrowed set (no executor copy, no
-// cached constants) runs a call without run control in one tile: an executor
-// without its own copy uploads the views at every backend call, so tiles
-// would upload them again and again.
+// A borrowed set has neither an executor copy nor cached constants; an agent
+// set always has its constants (and, on a GPU, its executor copy).
+inline bool is_borrowed(const SystemSet& s) { return s.resident == nullptr && s.norms == nullptr; }
+
+// The most jobs of one backend call. A borrowed set runs a call without run
+// control in one tile: an executor without its own copy uploads the views at
+// every backend call, so tiles would upload them again and again.
 inline int64_t max_tile(const SystemSet& s, int64_t count) {
-    return s.resident == nullptr && s.norms == nullptr ? std::max<int64_t>(count, 1) : tile_jobs(s.max_n);
+    return is_borrowed(s) ? std::max<int64_t>(count, 1) : tile_jobs(s.max_n);
 }
 
 // The energy of system k's spins and the coupling similarity of a pair: cached
