@@ -73,6 +73,25 @@ void BM_EmpathyLatencyN20(benchmark::State& state) {
 }
 BENCHMARK(BM_EmpathyLatencyN20)->Unit(benchmark::kMicrosecond);
 
+// The same empathy through an agent set of the two systems (isn_set_empathy).
+void BM_SetEmpathyLatencyN20(benchmark::State& state) {
+    const auto self = isn_test::seed_pattern(20, 1), other = isn_test::seed_pattern(20, 2);
+    const isn_system_view views[2] = {self.view(), other.view()};
+    const isn_empathy_options o = empathy_defaults();
+    isn_pair p{0, 1, 7};
+    isn_empathy_result r;
+    Ctx ctx(1);
+    isn_agent_set* set = nullptr;
+    isn_agent_set_create(ctx.c, views, 2, &set);
+    for (auto _ : state) {
+        isn_set_empathy(ctx.c, set, &p, 1, &o, &r, nullptr);
+        benchmark::DoNotOptimize(r.score);
+        ++p.seed;
+    }
+    isn_agent_set_destroy(set);
+}
+BENCHMARK(BM_SetEmpathyLatencyN20)->Unit(benchmark::kMicrosecond);
+
 // Empathies per second in batches of 4096 pairs (n = 20) on `threads` threads.
 void BM_EmpathyThroughputN20(benchmark::State& state) {
     const int32_t agents = 64, pairs_per_call = 4096;

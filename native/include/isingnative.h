@@ -395,20 +395,23 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context,
 ISN_API isn_status isn_observe_batch(isn_context* context,
     const isn_system_view* systems, int32_t count, isn_observables* results);
 
-/* The roadmap's quick estimate (Tier 3c, ISN_QUICK_SEED) for each pair (seeds
- * ignored); scale > 0, finite. It does not rank pairs like the empathy; the
- * quench of isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators").
- * Both systems of a pair need spins and equal n. Computed on the host. */
+/* Deprecated: a forward to isn_estimate_batch with method ISN_QUICK_SEED and
+ * options.scale = scale; use isn_estimate_batch with ISN_QUICK_SEED.
+ * The roadmap's quick estimate (Tier 3c) for each pair (seeds ignored);
+ * scale > 0, finite. It does not rank pairs like the empathy; the quench of
+ * isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators"). Both
+ * systems of a pair need spins and equal n. Computed on the host. */
 ISN_API isn_status isn_quick_estimate_batch(isn_context* context,
     const isn_system_view* systems, int32_t system_count,
     const isn_pair* pairs, int32_t pair_count, double scale, isn_quick_estimate* results);
 
 /* Quick estimate of either method (options->method) for each pair (seeds
- * ignored). ISN_QUICK_SEED gives isn_quick_estimate_batch's results with
- * scale = options->scale; ISN_QUICK_QUENCH quenches other's J, h from all +1
- * (ALGORITHM section 7.1, no random numbers) and scores the quenched state
- * against other's spins with options->weights, as the empathy scores its
- * anneal's state. Both systems of a pair need spins and equal n. Computed on
+ * ignored). ISN_QUICK_SEED: the roadmap's quick estimate (Tier 3c) with
+ * scale = options->scale (what the deprecated isn_quick_estimate_batch
+ * gives); ISN_QUICK_QUENCH quenches other's J, h from all +1 (ALGORITHM
+ * section 7.1, no random numbers) and scores the quenched state against
+ * other's spins with options->weights, as the empathy scores its anneal's
+ * state. Both systems of a pair need spins and equal n. Computed on
  * the host in every backend (bit-identical everywhere). */
 ISN_API isn_status isn_estimate_batch(isn_context* context,
     const isn_system_view* systems, int32_t system_count,
@@ -521,8 +524,10 @@ ISN_API isn_status isn_set_empathy_edges(isn_context* context, isn_agent_set* se
     int32_t edge_count, uint64_t seed_base, const isn_empathy_options* options, double* scores_out,
     isn_empathy_result* results_out, const isn_run_control* control);
 
-/* The roadmap's quick estimates (Tier 3c, ISN_QUICK_SEED) for pairs of
- * members (seeds ignored; as isn_quick_estimate_batch). */
+/* Deprecated: a forward to isn_set_estimate with method ISN_QUICK_SEED and
+ * options.scale = scale; use isn_set_estimate with ISN_QUICK_SEED.
+ * The roadmap's quick estimates (Tier 3c) for pairs of members (seeds
+ * ignored; as isn_quick_estimate_batch). */
 ISN_API isn_status isn_set_quick_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
     int32_t pair_count, double scale, isn_quick_estimate* results);
 

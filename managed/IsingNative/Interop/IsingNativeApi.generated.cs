@@ -804,10 +804,12 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_observe_batch(IsnContextHandle context, IsnSystemView* systems, int count, IsnObservables* results);
 
     /// <summary>
-    /// The roadmap's quick estimate (Tier 3c, ISN_QUICK_SEED) for each pair (seeds
-    /// ignored); scale &gt; 0, finite. It does not rank pairs like the empathy; the
-    /// quench of isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators").
-    /// Both systems of a pair need spins and equal n. Computed on the host.
+    /// Deprecated: a forward to isn_estimate_batch with method ISN_QUICK_SEED and
+    /// options.scale = scale; use isn_estimate_batch with ISN_QUICK_SEED.
+    /// The roadmap's quick estimate (Tier 3c) for each pair (seeds ignored);
+    /// scale &gt; 0, finite. It does not rank pairs like the empathy; the quench of
+    /// isn_estimate_batch does (docs/PERFORMANCE.md, "Quick estimators"). Both
+    /// systems of a pair need spins and equal n. Computed on the host.
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_quick_estimate_batch")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
@@ -815,11 +817,12 @@ internal static unsafe partial class IsingNativeApi
 
     /// <summary>
     /// Quick estimate of either method (options-&gt;method) for each pair (seeds
-    /// ignored). ISN_QUICK_SEED gives isn_quick_estimate_batch's results with
-    /// scale = options-&gt;scale; ISN_QUICK_QUENCH quenches other's J, h from all +1
-    /// (ALGORITHM section 7.1, no random numbers) and scores the quenched state
-    /// against other's spins with options-&gt;weights, as the empathy scores its
-    /// anneal's state. Both systems of a pair need spins and equal n. Computed on
+    /// ignored). ISN_QUICK_SEED: the roadmap's quick estimate (Tier 3c) with
+    /// scale = options-&gt;scale (what the deprecated isn_quick_estimate_batch
+    /// gives); ISN_QUICK_QUENCH quenches other's J, h from all +1 (ALGORITHM
+    /// section 7.1, no random numbers) and scores the quenched state against
+    /// other's spins with options-&gt;weights, as the empathy scores its anneal's
+    /// state. Both systems of a pair need spins and equal n. Computed on
     /// the host in every backend (bit-identical everywhere).
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_estimate_batch")]
@@ -943,8 +946,10 @@ internal static unsafe partial class IsingNativeApi
     public static partial IsnStatus isn_set_empathy_edges(IsnContextHandle context, IsnAgentSetHandle set, IsnEdge* edges, int edge_count, ulong seed_base, IsnEmpathyOptions* options, double* scores_out, IsnEmpathyResult* results_out, IsnRunControl* control);
 
     /// <summary>
-    /// The roadmap's quick estimates (Tier 3c, ISN_QUICK_SEED) for pairs of
-    /// members (seeds ignored; as isn_quick_estimate_batch).
+    /// Deprecated: a forward to isn_set_estimate with method ISN_QUICK_SEED and
+    /// options.scale = scale; use isn_set_estimate with ISN_QUICK_SEED.
+    /// The roadmap's quick estimates (Tier 3c) for pairs of members (seeds
+    /// ignored; as isn_quick_estimate_batch).
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "isn_set_quick_estimate")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]

@@ -11,9 +11,8 @@
 #include "../core/empathy.h"
 #include "../core/observables.h"
 #include "../core/social.h"
-#include "estimate.h"
 #include "handles.h"
-#include "runs.h"
+#include "operations.h"
 #include "validate.h"
 
 namespace isn {
@@ -65,18 +64,6 @@ SetRef acquire_set(isn_agent_set* set) {
 }
 
 std::string at(const char* name, int64_t k) { return std::string(name) + "[" + std::to_string(k) + "]"; }
-
-// Below this many coupling elements of work the calling thread does it alone
-// (waking the pool costs more); the batch entry points use the same figure.
-constexpr int64_t kInlineWork = int64_t{1} << 17;
-
-void for_members(Backend& b, int64_t count, int64_t work, const std::function<void(int64_t)>& fn) {
-    if (work < kInlineWork) {
-        for (int64_t k = 0; k < count; ++k) fn(k);
-    } else {
-        b.host_for(count, fn);
-    }
-}
 
 // The observables of a valid system with spins, bit for bit core::observe's:
 // the one-pass kernel where the CPU has it, else the core.
@@ -171,27 +158,11 @@ void require_spins(const AgentSet& s, int32_t index, const ArgName& arg) {
 template <class P>
 void validate_member_pairs(const AgentSet& s, const P* pairs, int32_t count, const char* name, bool self_spins,
                            bool other_spins) {
-    for (int32_t k = 0; k < count; ++k) {
-        const int32_t a = pairs[k].self_index, b = pairs[k].other_index;
-        require_member(s, a, ArgName{name, k, ".self_index"});
-        require_member(s, b, ArgName{name, k, ".other_index"});
-        const int32_t na = s.members[static_cast<size_t>(a)].n, nb = s.members[static_cast<size_t>(b)].n;
-        if (na != nb)
-            invalid("argument '" + at(name, k) + "' pairs members of different n: self " + std::to_string(a) +
-                    " has n = " + std::to_string(na) + ", other " + std::to_string(b) + " has n = " + std::to_string(nb));
-        if (self_spins) require_spins(s, a, ArgName{name, k, ".self_index"});
-        if (other_spins) require_spins(s, b, ArgName{name, k, ".other_index"});
-    }
+    validate_pairs(s.views.data(), s.count(), pairs, count, name,
+                   PairCheck{PairWording::members, self_spins, other_spins});
 }
 
 void require_count(int64_t count, int64_t hi, const char* name) { require_range(count, 1, hi, name); }
-
-// The coupling similarity of a validated pair of members, from the set's norms.
-double pair_similarity(const AgentSet& s, const isn_pair& pair) {
-    const size_t a = static_cast<size_t>(pair.self_index), o = static_cast<size_t>(pair.other_index);
-    return core::coupling_similarity_normed(s.views[a].n, s.views[a].couplings, s.views[o].couplings, s.norms[a],
-                                            s.norms[o]);
-}
 
 // Member `index` was changed in place (undo() puts the old data back): the
 // tables follow, then the executor copy (patched in place when the executor
@@ -220,31 +191,6 @@ void commit_member(Backend& b, AgentSet& s, int32_t index, bool spins_only, Undo
     }
 }
 
-// Scratch for the job lists of one tile (request data) and social
-// attention's results, kept per thread so steady calls allocate nothing.
-std::vector<Job>& job_scratch() {
-    thread_local std::vector<Job> jobs;
-    return jobs;
-}
-std::vector<isn_empathy_result>& result_scratch() {
-    thread_local std::vector<isn_empathy_result> results;
-    return results;
-}
-
-// Declared first in a call that uses the scratch: on the way out, a buffer
-// grown past one tile is released (a huge social attention does not pin its
-// results to the thread).
-struct TrimScratchOnExit {
-    TrimScratchOnExit() = default;
-    TrimScratchOnExit(const TrimScratchOnExit&) = delete;
-    TrimScratchOnExit& operator=(const TrimScratchOnExit&) = delete;
-    ~TrimScratchOnExit() {
-        constexpr size_t kKeep = size_t{1} << 16;
-        if (job_scratch().capacity() > kKeep) std::vector<Job>().swap(job_scratch());
-        if (result_scratch().capacity() > kKeep) std::vector<isn_empathy_result>().swap(result_scratch());
-    }
-};
-
 }  // namespace
 
 SystemSet AgentSet::systems(Backend& b) {
@@ -253,11 +199,16 @@ SystemSet AgentSet::systems(Backend& b) {
         resident = b.make_resident(views.data(), count(), norms.data(), energies.data());
         resident_valid = true;
     }
+    SystemSet s = host_tables();
+    s.resident = resident.get();
+    return s;
+}
+
+SystemSet AgentSet::host_tables() const {
     SystemSet s;
     s.views = views.data();
     s.count = count();
     s.max_n = max_n;
-    s.resident = resident.get();
     s.norms = norms.data();
     s.energies = energies.data();
     return s;
@@ -376,6 +327,7 @@ ISN_API isn_status isn_set_anneal(isn_context* context, isn_agent_set* set, cons
                                   const uint64_t* seeds, const isn_anneal_options* options, int8_t* spins_out,
                                   isn_anneal_stats* stats_out, const isn_run_control* control) {
     return guard("isn_set_anneal", [&] {
+        const TrimScratchOnExit trim_scratch;
         const SetRef ref = acquire_set(context, set);
         AgentSet& s = *ref.set;
         require_count(count, ISN_MAX_BATCH, "count");
@@ -386,21 +338,7 @@ ISN_API isn_status isn_set_anneal(isn_context* context, isn_agent_set* set, cons
         validate_anneal_options(*options, "options");
         for (int32_t k = 0; k < count; ++k) require_member(s, members[k], ArgName{"members", k});
         Backend& b = ref.backend();
-        const SystemSet systems = s.systems(b);
-        std::vector<Job>& jobs = job_scratch();
-        int64_t offset = 0;
-        for_each_tile(count, tile_jobs(s.max_n), control, [&](int64_t begin, int64_t end) {
-            jobs.resize(static_cast<size_t>(end - begin));
-            for (int64_t k = begin; k < end; ++k) {
-                jobs[static_cast<size_t>(k - begin)] = Job{members[k], -1, seeds[k], offset};
-                offset += s.members[static_cast<size_t>(members[k])].n;
-            }
-            JobRange range;
-            range.list = jobs.data();
-            range.count = static_cast<int32_t>(end - begin);
-            b.run_anneal(systems, range, *options, nullptr, spins_out, stats_out != nullptr ? stats_out + begin : nullptr,
-                         nullptr, nullptr);
-        });
+        run_anneals(b, s.systems(b), members, count, seeds, *options, spins_out, stats_out, control);
     });
 }
 
@@ -434,6 +372,7 @@ ISN_API isn_status isn_set_empathy(isn_context* context, isn_agent_set* set, con
                                    const isn_empathy_options* options, isn_empathy_result* results,
                                    const isn_run_control* control) {
     return guard("isn_set_empathy", [&] {
+        const TrimScratchOnExit trim_scratch;
         const SetRef ref = acquire_set(context, set);
         AgentSet& s = *ref.set;
         require_count(pair_count, ISN_MAX_BATCH, "pair_count");
@@ -442,13 +381,7 @@ ISN_API isn_status isn_set_empathy(isn_context* context, isn_agent_set* set, con
         validate_empathy_options(options);
         validate_member_pairs(s, pairs, pair_count, "pairs", false, true);
         Backend& b = ref.backend();
-        const SystemSet systems = s.systems(b);
-        for_each_tile(pair_count, tile_jobs(s.max_n), control, [&](int64_t begin, int64_t end) {
-            JobRange range;
-            range.pairs = pairs + begin;
-            range.count = static_cast<int32_t>(end - begin);
-            b.run_anneal(systems, range, options->anneal, &options->weights, nullptr, nullptr, results + begin, nullptr);
-        });
+        run_empathy_pairs(b, s.systems(b), pairs, pair_count, *options, results, control);
     });
 }
 
@@ -456,10 +389,8 @@ ISN_API isn_status isn_set_empathy(isn_context* context, isn_agent_set* set, con
 
 namespace {
 
-// isn_set_social_attention(_run): the empathies run tiled into the thread's
-// scratch under `control`, and the outputs are written only once all of them
-// finished, so a cancelled call writes nothing (the aggregate of a part of
-// the others would be a different, wrong answer, not a partial one).
+// isn_set_social_attention(_run): validation, then run_social_attention
+// (which writes the outputs only once every empathy finished).
 void set_social_attention(isn_context* context, isn_agent_set* set, int32_t self_index, const int32_t* others,
                           int32_t count, uint64_t seed_base, const isn_empathy_options* options, double* weights_out,
                           isn_empathy_result* results_out, isn_emotion* collective_out, int32_t* most_empathic_out,
@@ -486,27 +417,29 @@ void set_social_attention(isn_context* context, isn_agent_set* set, int32_t self
                         std::to_string(n));
         }
         Backend& b = ref.backend();
-        const SystemSet systems = s.systems(b);
-        std::vector<Job>& jobs = job_scratch();
-        jobs.resize(static_cast<size_t>(count));
-        for (int32_t k = 0; k < count; ++k)
-            jobs[static_cast<size_t>(k)] = Job{others[k], self_index, seed_base + static_cast<uint64_t>(k), 0};
-        std::vector<isn_empathy_result>& results = result_scratch();
-        results.resize(static_cast<size_t>(count));
-        for_each_tile(count, tile_jobs(s.max_n), control, [&](int64_t begin, int64_t end) {
-            JobRange range;
-            range.list = jobs.data() + begin;
-            range.count = static_cast<int32_t>(end - begin);
-            b.run_anneal(systems, range, options->anneal, &options->weights, nullptr, nullptr, results.data() + begin,
-                         nullptr);
-        });
-        // The outputs are written from here on (every check passed, the run finished).
-        core::social_attention(
-            count, results.data(),
+        run_social_attention(
+            b, s.systems(b), self_index, [&](int32_t k) { return others[k]; }, count, seed_base, *options,
             [&](int32_t k) { return s.members[static_cast<size_t>(others[k])].observables.emotion; }, weights_out,
-            *collective_out, *most_empathic_out);
-        if (results_out != nullptr) std::copy(results.begin(), results.end(), results_out);
+            results_out, collective_out, most_empathic_out, control);
     }
+}
+
+// isn_set_estimate and the deprecated isn_set_quick_estimate (method seed):
+// `entry` names the entry point in messages, `scale_name` the scale.
+isn_status set_estimate(const char* entry, isn_context* context, isn_agent_set* set, const isn_pair* pairs,
+                        int32_t pair_count, const isn_estimate_options* options, const char* scale_name,
+                        isn_quick_estimate* results) {
+    return guard(entry, [&] {
+        const SetRef ref = acquire_set(context, set);
+        AgentSet& s = *ref.set;
+        require_count(pair_count, ISN_MAX_BATCH, "pair_count");
+        require_not_null(pairs, "pairs");
+        require_not_null(results, "results");
+        validate_estimate_options(options, scale_name);
+        validate_member_pairs(s, pairs, pair_count, "pairs", true, true);
+        Backend& b = ref.backend();
+        run_estimates(b, s.host_tables(), pairs, pair_count, *options, results);
+    });
 }
 
 }  // namespace
@@ -587,70 +520,27 @@ ISN_API isn_status isn_set_empathy_edges(isn_context* context, isn_agent_set* se
 
 ISN_API isn_status isn_set_quick_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
                                           int32_t pair_count, double scale, isn_quick_estimate* results) {
-    return guard("isn_set_quick_estimate", [&] {
-        const SetRef ref = acquire_set(context, set);
-        const AgentSet& s = *ref.set;
-        require_count(pair_count, ISN_MAX_BATCH, "pair_count");
-        require_not_null(pairs, "pairs");
-        require_not_null(results, "results");
-        require_finite_positive(scale, "scale");
-        validate_member_pairs(s, pairs, pair_count, "pairs", true, true);
-        const int64_t n = s.max_n;
-        for_members(ref.backend(), pair_count, pair_count * (n * n / 2), [&](int64_t k) {
-            const double c = pair_similarity(s, pairs[k]);
-            results[k] = core::quick_estimate_from(s.energies[static_cast<size_t>(pairs[k].self_index)],
-                                                   s.energies[static_cast<size_t>(pairs[k].other_index)], c, scale);
-        });
-    });
+    const isn_estimate_options seed = seed_estimate(scale);
+    return set_estimate("isn_set_quick_estimate", context, set, pairs, pair_count, &seed, "scale", results);
 }
 
 ISN_API isn_status isn_set_estimate(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
                                     int32_t pair_count, const isn_estimate_options* options,
                                     isn_quick_estimate* results) {
-    return guard("isn_set_estimate", [&] {
-        const SetRef ref = acquire_set(context, set);
-        const AgentSet& s = *ref.set;
-        require_count(pair_count, ISN_MAX_BATCH, "pair_count");
-        require_not_null(pairs, "pairs");
-        require_not_null(results, "results");
-        validate_estimate_options(options);
-        validate_member_pairs(s, pairs, pair_count, "pairs", true, true);
-        const isn_estimate_options o = *options;
-        const int64_t n = s.max_n;
-        if (o.method == ISN_QUICK_SEED) {
-            for_members(ref.backend(), pair_count, pair_count * (n * n / 2), [&](int64_t k) {
-                const double c = pair_similarity(s, pairs[k]);
-                results[k] = core::quick_estimate_from(s.energies[static_cast<size_t>(pairs[k].self_index)],
-                                                       s.energies[static_cast<size_t>(pairs[k].other_index)], c, o.scale);
-            });
-            return;
-        }
-        const EstimateRun run = [&](int64_t count, int64_t per_item, const std::function<void(int64_t)>& body) {
-            for_members(ref.backend(), count, count * per_item, body);
-        };
-        quench_estimates(
-            pairs, pair_count, n, o.weights, results,
-            [&](int32_t other) {
-                const isn_system_view& v = s.views[static_cast<size_t>(other)];
-                return quench_parts_host(v.n, v.couplings, v.fields, v.spins, s.energies[static_cast<size_t>(other)]);
-            },
-            [&](int64_t k) { return pair_similarity(s, pairs[k]); }, run);
-    });
+    return set_estimate("isn_set_estimate", context, set, pairs, pair_count, options, "options.scale", results);
 }
 
 ISN_API isn_status isn_set_coupling_similarity(isn_context* context, isn_agent_set* set, const isn_pair* pairs,
                                                int32_t pair_count, double* results) {
     return guard("isn_set_coupling_similarity", [&] {
         const SetRef ref = acquire_set(context, set);
-        const AgentSet& s = *ref.set;
+        AgentSet& s = *ref.set;
         require_count(pair_count, ISN_MAX_BATCH, "pair_count");
         require_not_null(pairs, "pairs");
         require_not_null(results, "results");
         validate_member_pairs(s, pairs, pair_count, "pairs", false, false);
-        const int64_t n = s.max_n;
-        for_members(ref.backend(), pair_count, pair_count * (n * n / 2), [&](int64_t k) {
-            results[k] = pair_similarity(s, pairs[k]);
-        });
+        Backend& b = ref.backend();
+        run_similarities(b, s.host_tables(), pairs, pair_count, results);
     });
 }
 

@@ -46,6 +46,9 @@ public:
     int32_t count() const { return static_cast<int32_t>(members.size()); }
     // The systems of a run, with the executor copy made first if needed.
     SystemSet systems(Backend& b);
+    // The same without the executor copy, for the operations that run on the
+    // host (estimates, similarities): they never make one.
+    SystemSet host_tables() const;
 };
 
 // Frees the executor copy (the context is being destroyed: called with it locked).

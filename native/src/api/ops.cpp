@@ -1,5 +1,8 @@
-// The work entry points: validate everything, plan the jobs, hand them to the
-// context's backend. Outputs are written only after validation passed.
+// The borrowed-view entry points: each validates its arguments (the views as
+// isn_agent_set_create validates members, naming them "systems[k]"), sees the
+// views as a transient set (borrowed_set: no copy) and runs the operation's
+// one path (api/operations.h), the agent-set entry points' code. Outputs are
+// written only after validation passed.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -8,10 +11,9 @@
 #include "../core/observables.h"
 #include "../core/sample.h"
 #include "../core/social.h"
-#include "context.h"
-#include "estimate.h"
 #include "../common/errors.h"
-#include "runs.h"
+#include "context.h"
+#include "operations.h"
 #include "validate.h"
 
 using namespace isn;
@@ -19,47 +21,6 @@ using namespace isn;
 namespace {
 
 std::string item(const char* name, int64_t k) { return std::string(name) + "[" + std::to_string(k) + "]"; }
-
-// Per-thread planning buffers that keep their capacity between calls, so a
-// steady stream of calls allocates nothing (the single-call latency target is
-// a few microseconds; a malloc/free pair per vector was a visible part of it).
-struct PlanScratch {
-    std::vector<char> need_spins;
-    std::vector<Job> jobs;
-    std::vector<isn_system_view> systems;
-    std::vector<isn_empathy_result> results;
-    std::vector<isn_observables> observables;
-    std::vector<char> passed;
-};
-
-PlanScratch& plan_scratch() {
-    thread_local PlanScratch scratch;
-    return scratch;
-}
-
-// Declared first in a call that uses the scratch: on the way out (exceptions
-// included) buffers grown past kKeepEntries are released, so one huge batch
-// does not pin its planning memory to the thread (its own work dwarfs the
-// allocation anyway).
-struct TrimScratchOnExit {
-    static constexpr size_t kKeepEntries = size_t{1} << 16;
-    template <class T>
-    static void trim(std::vector<T>& v) {
-        if (v.capacity() > kKeepEntries) std::vector<T>().swap(v);
-    }
-    TrimScratchOnExit() = default;
-    TrimScratchOnExit(const TrimScratchOnExit&) = delete;
-    TrimScratchOnExit& operator=(const TrimScratchOnExit&) = delete;
-    ~TrimScratchOnExit() {
-        PlanScratch& s = plan_scratch();
-        trim(s.need_spins);
-        trim(s.jobs);
-        trim(s.systems);
-        trim(s.results);
-        trim(s.observables);
-        trim(s.passed);
-    }
-};
 
 // The shape every pair-batch entry point shares: counts in range, arrays present.
 void require_pair_batch(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
@@ -86,22 +47,6 @@ void validate_systems(const isn_system_view* systems, int32_t count, const char*
                       const std::vector<char>& need_spins) {
     for (int32_t k = 0; k < count; ++k) validate_system(systems[k], name, k, need_spins[static_cast<size_t>(k)] != 0);
 }
-
-// Runs pair jobs of borrowed views as empathy (scores into results).
-void run_empathy(Backend& b, const isn_system_view* systems, int32_t system_count, const std::vector<Job>& jobs,
-                 const isn_empathy_options& options, isn_empathy_result* results) {
-    SystemSet set;
-    set.views = systems;
-    set.count = system_count;
-    JobRange range;
-    range.list = jobs.data();
-    range.count = static_cast<int32_t>(jobs.size());
-    b.run_anneal(set, range, options.anneal, &options.weights, nullptr, nullptr, results, nullptr);
-}
-
-// Below this many coupling elements in a whole batch (the managed backend's
-// threshold too) the work is a few microseconds: waking the pool costs more.
-constexpr int64_t kInlineWork = int64_t{1} << 17;
 
 // isn_observe_batch on the host with AVX-512: validation and observables in
 // one pass per system (host/simd_observe.h) while its J is in cache, into
@@ -141,6 +86,22 @@ void observe_in_one_pass(Backend& b, const isn_system_view* systems, int32_t cou
     for (int32_t k = 0; k < count; ++k) results[k] = out[k];
 }
 
+// isn_estimate_batch and the deprecated isn_quick_estimate_batch (method
+// seed): `entry` names the entry point in messages, `scale_name` the scale.
+isn_status estimate_batch(const char* entry, isn_context* context, const isn_system_view* systems,
+                          int32_t system_count, const isn_pair* pairs, int32_t pair_count,
+                          const isn_estimate_options* options, const char* scale_name, isn_quick_estimate* results) {
+    return guard(entry, [&] {
+        const TrimScratchOnExit trim_scratch;
+        const ContextRef ref = acquire(context);
+        require_pair_batch(systems, system_count, pairs, pair_count, results);
+        validate_estimate_options(options, scale_name);
+        validate_pairs(systems, system_count, pairs, pair_count, "pairs");
+        validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
+        run_estimates(ref.backend(), borrowed_set(systems, system_count), pairs, pair_count, *options, results);
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -151,7 +112,6 @@ ISN_API isn_status isn_anneal_batch(isn_context* context, const isn_system_view*
     return guard("isn_anneal_batch", [&] {
         const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
-        Backend& b = ref.backend();
         require_range(count, 1, ISN_MAX_BATCH, "count");
         require_not_null(systems, "systems");
         require_not_null(seeds, "seeds");
@@ -159,20 +119,8 @@ ISN_API isn_status isn_anneal_batch(isn_context* context, const isn_system_view*
         require_not_null(spins_out, "spins_out");
         validate_anneal_options(*options, "options");
         for (int32_t k = 0; k < count; ++k) validate_system(systems[k], "systems", k, false);
-        std::vector<Job>& jobs = plan_scratch().jobs;
-        jobs.resize(static_cast<size_t>(count));
-        int64_t offset = 0;
-        for (int32_t k = 0; k < count; ++k) {
-            jobs[static_cast<size_t>(k)] = Job{k, -1, seeds[k], offset};
-            offset += systems[k].n;
-        }
-        SystemSet set;
-        set.views = systems;
-        set.count = count;
-        JobRange range;
-        range.list = jobs.data();
-        range.count = count;
-        b.run_anneal(set, range, *options, nullptr, spins_out, stats_out, nullptr, nullptr);
+        run_anneals(ref.backend(), borrowed_set(systems, count), nullptr, count, seeds, *options, spins_out, stats_out,
+                    nullptr);
     });
 }
 
@@ -182,16 +130,12 @@ ISN_API isn_status isn_empathy_batch(isn_context* context, const isn_system_view
     return guard("isn_empathy_batch", [&] {
         const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
-        Backend& b = ref.backend();
         require_pair_batch(systems, system_count, pairs, pair_count, results);
         validate_empathy_options(options);
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
         validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, false));
-        std::vector<Job>& jobs = plan_scratch().jobs;
-        jobs.resize(static_cast<size_t>(pair_count));
-        for (int32_t k = 0; k < pair_count; ++k)
-            jobs[static_cast<size_t>(k)] = Job{pairs[k].other_index, pairs[k].self_index, pairs[k].seed, 0};
-        run_empathy(b, systems, system_count, jobs, *options, results);
+        run_empathy_pairs(ref.backend(), borrowed_set(systems, system_count), pairs, pair_count, *options, results,
+                          nullptr);
     });
 }
 
@@ -203,7 +147,6 @@ ISN_API isn_status isn_social_attention(isn_context* context, const isn_system_v
     return guard("isn_social_attention", [&] {
         const TrimScratchOnExit trim_scratch;
         const ContextRef ref = acquire(context);
-        Backend& b = ref.backend();
         require_not_null(self_system, "self_system");
         require_range(count, 1, ISN_MAX_BATCH - 1, "count");
         require_not_null(others, "others");
@@ -218,27 +161,16 @@ ISN_API isn_status isn_social_attention(isn_context* context, const isn_system_v
                 invalid("argument '" + item("others", k) + ".n' = " + std::to_string(others[k].n) +
                         " differs from self_system.n = " + std::to_string(self_system->n));
         }
-        // systems[0] = self, systems[k+1] = others[k]; seeds seed_base + k (wrapping).
-        PlanScratch& scratch = plan_scratch();
-        std::vector<isn_system_view>& systems = scratch.systems;
+        // The transient set: member 0 = self, member k + 1 = others[k] (views only).
+        std::vector<isn_system_view>& systems = plan_scratch().systems;
         systems.resize(static_cast<size_t>(count) + 1);
         systems[0] = *self_system;
-        std::vector<Job>& jobs = scratch.jobs;
-        jobs.resize(static_cast<size_t>(count));
-        for (int32_t k = 0; k < count; ++k) {
-            systems[static_cast<size_t>(k) + 1] = others[k];
-            jobs[static_cast<size_t>(k)] = Job{k + 1, 0, seed_base + static_cast<uint64_t>(k), 0};
-        }
-        std::vector<isn_empathy_result>& results = scratch.results;
-        results.resize(static_cast<size_t>(count));
-        run_empathy(b, systems.data(), count + 1, jobs, *options, results.data());
-        // The outputs are written from here on (every check passed, the run finished).
-        core::social_attention(
-            count, results.data(),
+        std::copy(others, others + count, systems.begin() + 1);
+        run_social_attention(
+            ref.backend(), borrowed_set(systems.data(), count + 1), 0, [](int32_t k) { return k + 1; }, count,
+            seed_base, *options,
             [&](int32_t k) { return core::observe(others[k].n, others[k].couplings, others[k].fields, others[k].spins).emotion; },
-            weights_out, *collective_out, *most_empathic_out);
-        if (results_out != nullptr)
-            for (int32_t k = 0; k < count; ++k) results_out[k] = results[static_cast<size_t>(k)];
+            weights_out, results_out, collective_out, most_empathic_out, nullptr);
     });
 }
 
@@ -258,12 +190,9 @@ ISN_API isn_status isn_empathy_matrix(isn_context* context, const isn_system_vie
                 invalid("argument '" + item("agents", k) + ".n' = " + std::to_string(agents[k].n) +
                         " differs from agents[0].n = " + std::to_string(agents[0].n));
         }
-        // One executor copy for the whole matrix (on a GPU: one upload, then
-        // implicit jobs per tile), the agent-set path with borrowed systems.
-        SystemSet set;
-        set.views = agents;
-        set.count = count;
-        set.max_n = agents[0].n;
+        // The matrix runs as implicit jobs, which need an executor copy (on a
+        // GPU: one upload for the whole matrix, then nothing per tile).
+        SystemSet set = borrowed_set(agents, count);
         const std::unique_ptr<ResidentSet> resident = b.make_resident(agents, count, nullptr, nullptr);
         set.resident = resident.get();
         run_matrix(b, set, seed_base, *options, scores_out, results_out, nullptr);
@@ -291,66 +220,16 @@ ISN_API isn_status isn_observe_batch(isn_context* context, const isn_system_view
 ISN_API isn_status isn_quick_estimate_batch(isn_context* context, const isn_system_view* systems,
                                             int32_t system_count, const isn_pair* pairs, int32_t pair_count,
                                             double scale, isn_quick_estimate* results) {
-    return guard("isn_quick_estimate_batch", [&] {
-        const TrimScratchOnExit trim_scratch;
-        const ContextRef ref = acquire(context);
-        Backend& b = ref.backend();
-        require_pair_batch(systems, system_count, pairs, pair_count, results);
-        require_finite_positive(scale, "scale");
-        validate_pairs(systems, system_count, pairs, pair_count, "pairs");
-        validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
-        b.host_for(pair_count, [&](int64_t k) {
-            const isn_system_view& s = systems[pairs[k].self_index];
-            const isn_system_view& o = systems[pairs[k].other_index];
-            results[k] = core::quick_estimate(s.n, s.couplings, s.fields, s.spins, o.couplings, o.fields, o.spins, scale);
-        });
-    });
+    const isn_estimate_options seed = seed_estimate(scale);
+    return estimate_batch("isn_quick_estimate_batch", context, systems, system_count, pairs, pair_count, &seed,
+                          "scale", results);
 }
 
 ISN_API isn_status isn_estimate_batch(isn_context* context, const isn_system_view* systems, int32_t system_count,
                                       const isn_pair* pairs, int32_t pair_count, const isn_estimate_options* options,
                                       isn_quick_estimate* results) {
-    return guard("isn_estimate_batch", [&] {
-        const TrimScratchOnExit trim_scratch;
-        const ContextRef ref = acquire(context);
-        Backend& b = ref.backend();
-        require_pair_batch(systems, system_count, pairs, pair_count, results);
-        validate_estimate_options(options);
-        validate_pairs(systems, system_count, pairs, pair_count, "pairs");
-        validate_systems(systems, system_count, "systems", needed_spins(system_count, pairs, pair_count, true));
-        const isn_estimate_options o = *options;
-        int64_t max_n = 0;
-        for (int32_t k = 0; k < pair_count; ++k) max_n = std::max<int64_t>(max_n, systems[pairs[k].other_index].n);
-        // A small loop (a single Quick) runs on the calling thread: waking the pool costs more.
-        const EstimateRun run = [&](int64_t count, int64_t per_item, const std::function<void(int64_t)>& body) {
-            if (count * per_item < kInlineWork) {
-                for (int64_t k = 0; k < count; ++k) body(k);
-            } else {
-                b.host_for(count, body);
-            }
-        };
-        if (o.method == ISN_QUICK_SEED) {
-            run(pair_count, max_n * max_n * 3 / 2, [&](int64_t k) {
-                const isn_system_view& s = systems[pairs[k].self_index];
-                const isn_system_view& v = systems[pairs[k].other_index];
-                results[k] = core::quick_estimate(s.n, s.couplings, s.fields, s.spins, v.couplings, v.fields, v.spins,
-                                                  o.scale);
-            });
-            return;
-        }
-        quench_estimates(
-            pairs, pair_count, max_n, o.weights, results,
-            [&](int32_t other) {
-                const isn_system_view& v = systems[other];
-                return quench_parts_host(v.n, v.couplings, v.fields, v.spins,
-                                         core::energy(v.n, v.couplings, v.fields, v.spins));
-            },
-            [&](int64_t k) {
-                return core::coupling_similarity(systems[pairs[k].other_index].n, systems[pairs[k].self_index].couplings,
-                                                 systems[pairs[k].other_index].couplings);
-            },
-            run);
-    });
+    return estimate_batch("isn_estimate_batch", context, systems, system_count, pairs, pair_count, options,
+                          "options.scale", results);
 }
 
 ISN_API isn_status isn_coupling_similarity_batch(isn_context* context, const isn_system_view* systems,
@@ -358,14 +237,10 @@ ISN_API isn_status isn_coupling_similarity_batch(isn_context* context, const isn
                                                  double* results) {
     return guard("isn_coupling_similarity_batch", [&] {
         const ContextRef ref = acquire(context);
-        Backend& b = ref.backend();
         require_pair_batch(systems, system_count, pairs, pair_count, results);
         validate_pairs(systems, system_count, pairs, pair_count, "pairs");
         for (int32_t k = 0; k < system_count; ++k) validate_system(systems[k], "systems", k, false);
-        b.host_for(pair_count, [&](int64_t k) {
-            results[k] = core::coupling_similarity(systems[pairs[k].self_index].n, systems[pairs[k].self_index].couplings,
-                                                   systems[pairs[k].other_index].couplings);
-        });
+        run_similarities(ref.backend(), borrowed_set(systems, system_count), pairs, pair_count, results);
     });
 }
 

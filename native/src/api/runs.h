@@ -27,12 +27,13 @@ inline bool cancel_requested(const isn_run_control* control) {
 #endif
 }
 
-// Tiles are sized by time, not by count: a fixed 2^16-job tile took ~600 ms on
-// a 2-core CPU (a cancel set 200 ms into a 300-agent matrix took effect after
-// 820 ms). The first tile is kFirstTileJobs; each next one aims at
-// kTileTarget from the rate the last one measured (growing at most 4x a step,
-// so one slow tile cannot follow a burst of fast ones with a huge one),
-// capped at max_tile. Every job carries its own seed (a matrix entry's is
+// Tiles are sized by time, not by count, so a cancel or a progress report
+// comes within about kTileTarget however long a job takes (a fixed job count
+// can make a tile last most of a second on a small CPU: docs/PERFORMANCE.md,
+// "Decisions behind the native code"). The first tile is kFirstTileJobs;
+// each next one aims at kTileTarget from the rate the last one measured
+// (growing at most 4x a step, so one slow tile cannot follow a burst of fast
+// ones with a huge one), capped at max_tile. Every job carries its own seed (a matrix entry's is
 // seed_base + its index), so where the tiles are cut never changes a result.
 constexpr int64_t kFirstTileJobs = 64;
 constexpr std::chrono::nanoseconds kTileTarget = std::chrono::milliseconds(30);
@@ -62,7 +63,9 @@ void for_each_tile(int64_t total, int64_t max_tile, const isn_run_control* contr
             fail(ISN_STATUS_CANCELLED, "cancelled by the caller's flag after " + std::to_string(begin) + " of " +
                                            std::to_string(total) + " jobs (the outputs of those are written)");
         const int64_t end = std::min(begin + tile, total);
-        const auto start = std::chrono::steady_clock::now();
+        // Only a controlled call reads the clock: an uncontrolled one is often
+        // a single small tile, whose latency the clock reads would show.
+        const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
         run(begin, end);
         if (timed) tile = next_tile_jobs(end - begin, std::chrono::steady_clock::now() - start, max_tile);
         begin = end;

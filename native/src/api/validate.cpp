@@ -243,33 +243,52 @@ void validate_empathy_options(const isn_empathy_options* options) {
     validate_weights(options->weights, "options.weights");
 }
 
-void validate_estimate_options(const isn_estimate_options* options) {
+void validate_estimate_options(const isn_estimate_options* options, const char* scale_name) {
     require_not_null(options, "options");
     if (options->method != ISN_QUICK_SEED && options->method != ISN_QUICK_QUENCH)
         invalid("argument 'options.method' = " + std::to_string(options->method) +
                 " is not an isn_quick_method (0 = ISN_QUICK_SEED, 1 = ISN_QUICK_QUENCH)");
     if (options->reserved0 != 0)
         invalid("argument 'options.reserved0' = " + std::to_string(options->reserved0) + " must be 0");
-    require_finite_positive(options->scale, "options.scale");
+    require_finite_positive(options->scale, scale_name);
     validate_weights(options->weights, "options.weights");
 }
 
-void validate_pairs(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
-                    int32_t pair_count, const char* name) {
+template <class P>
+void validate_pairs(const isn_system_view* systems, int32_t system_count, const P* pairs, int32_t pair_count,
+                    const char* name, PairCheck check) {
+    const bool members = check.wording == PairWording::members;
+    // Strings are only built on a failure: a valid call allocates nothing.
+    const auto at = [&](int32_t k) { return std::string(name) + "[" + std::to_string(k) + "]"; };
+    const auto index_in_range = [&](int32_t k, int32_t index, const char* field) {
+        if (index < 0 || index >= system_count)
+            invalid("argument '" + at(k) + field + "' = " + std::to_string(index) + " is outside [0, " +
+                    std::to_string(system_count) + (members ? ") (members of the set)" : ")"));
+    };
+    const auto has_spins = [&](int32_t k, int32_t index, const char* field) {
+        if (systems[index].spins == nullptr)
+            invalid("argument '" + at(k) + field + "' = " + std::to_string(index) +
+                    " names a member without spins (spins are required here)");
+    };
     for (int32_t k = 0; k < pair_count; ++k) {
-        const isn_pair& p = pairs[k];
-        const auto at = [&] { return std::string(name) + "[" + std::to_string(k) + "]"; };  // only on failure
-        if (p.self_index < 0 || p.self_index >= system_count)
-            invalid("argument '" + at() + ".self_index' = " + std::to_string(p.self_index) + " is outside [0, " +
-                    std::to_string(system_count) + ")");
-        if (p.other_index < 0 || p.other_index >= system_count)
-            invalid("argument '" + at() + ".other_index' = " + std::to_string(p.other_index) + " is outside [0, " +
-                    std::to_string(system_count) + ")");
-        const int32_t ns = systems[p.self_index].n, no = systems[p.other_index].n;
-        if (ns != no)
-            invalid("argument '" + at() + "' pairs systems of different n: self n = " + std::to_string(ns) +
-                    ", other n = " + std::to_string(no));
+        const int32_t a = pairs[k].self_index, b = pairs[k].other_index;
+        index_in_range(k, a, ".self_index");
+        index_in_range(k, b, ".other_index");
+        const int32_t na = systems[a].n, nb = systems[b].n;
+        if (na != nb) {
+            if (members)
+                invalid("argument '" + at(k) + "' pairs members of different n: self " + std::to_string(a) +
+                        " has n = " + std::to_string(na) + ", other " + std::to_string(b) + " has n = " +
+                        std::to_string(nb));
+            invalid("argument '" + at(k) + "' pairs systems of different n: self n = " + std::to_string(na) +
+                    ", other n = " + std::to_string(nb));
+        }
+        if (check.self_spins) has_spins(k, a, ".self_index");
+        if (check.other_spins) has_spins(k, b, ".other_index");
     }
 }
+
+template void validate_pairs(const isn_system_view*, int32_t, const isn_pair*, int32_t, const char*, PairCheck);
+template void validate_pairs(const isn_system_view*, int32_t, const isn_edge*, int32_t, const char*, PairCheck);
 
 }  // namespace isn

@@ -41,9 +41,24 @@ void validate_weights(const isn_weights& w, const char* name);
 void validate_empathy_options(const isn_empathy_options* options);
 // Present, a known method, reserved0 == 0, scale finite and > 0, valid weights
 // (named "options.method", "options.scale", "options.weights..."), whichever method reads them.
-void validate_estimate_options(const isn_estimate_options* options);
-// Indices in range and equal n of the two systems of every pair.
-void validate_pairs(const isn_system_view* systems, int32_t system_count, const isn_pair* pairs,
-                    int32_t pair_count, const char* name);
+// The scale is named `scale_name`: "options.scale", or "scale" for the
+// deprecated entry points that take it as an argument.
+void validate_estimate_options(const isn_estimate_options* options, const char* scale_name = "options.scale");
+// How validate_pairs words its messages and what it checks beyond indices in
+// range and equal n: borrowed views ("systems"; their spins are checked with
+// the views, validate_system) or an agent set's members ("members of the
+// set", spins where the operation reads them).
+enum class PairWording { systems, members };
+struct PairCheck {
+    PairWording wording = PairWording::systems;
+    bool self_spins = false;
+    bool other_spins = false;
+};
+// The one check of the pairs (isn_pair) or edges (isn_edge) of every
+// operation: indices in range and equal n of the two systems, spins as `check`
+// asks. systems[k].spins == nullptr means "no spins" (a member's view).
+template <class P>
+void validate_pairs(const isn_system_view* systems, int32_t system_count, const P* pairs, int32_t pair_count,
+                    const char* name, PairCheck check = PairCheck{});
 
 }  // namespace isn

@@ -412,10 +412,10 @@ ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system(int32_t n, const double* J, 
 // The same anneal in sequential sweep order (section 4.1): trial g visits
 // site g mod n, and its Philox draw is made only when the decision reads u.
 // Late in a schedule nearly every proposal is rejected by the cut alone, so
-// most trials are a load, two multiplies and two predictable compares. (A
-// bulk scan over runs of such rejections was tried and measured slower at
-// n = 20 — 6.0 against 3.75 us per anchor anneal — and no faster at n = 1000:
-// the loop's state no longer fitted in registers.)
+// most trials are a load, two multiplies and two predictable compares. The
+// loop visits one site at a time rather than scanning runs of such rejections
+// in bulk: the scan's state does not fit in registers, which costs more than
+// it saves (docs/PERFORMANCE.md, "Decisions behind the native code").
 template <class Real, int32_t Rule, bool Stop, class Betas, class Proposer>
 ISN_HD ISN_ALWAYS_INLINE AnnealCounts anneal_system_sequential(int32_t n, const double* J, const double* h,
                                                                uint64_t seed, const AnnealPlan& p, const Betas& betas,

@@ -8,7 +8,7 @@ namespace isn::core {
 
 // A quench that still flips after this many sweeps stops there. Every flip
 // lowers the energy, so in exact arithmetic the quench ends on its own (the
-// measured systems need at most a few dozen sweeps); the cap bounds the cost
+// workloads' systems need at most a few dozen sweeps); the cap bounds the cost
 // even if rounding in the incremental fields made a flip undo another.
 constexpr int32_t kQuenchMaxSweeps = 100;
 

@@ -548,12 +548,12 @@ constexpr double kMaxFastBeta = 0x1p1000;
 // The whole anneal of one system: random start, local fields, the trials of
 // the plan's order, rule and early stop (Loops::run, see trials; Loops::kWide:
 // compiled for AVX-512, which also computes the local fields; Loops::core_loop:
-// core::anneal_system_dispatch, out of line as before this loop existed), the final
-// spins into s. ts and phi: n Reals of scratch each, E: wide_scratch(n) doubles.
-// The random order without the wide loop (no AVX-512, SeedCompatible, early
-// stop) is core::anneal_system's loop: measured, a branch-free index per trial
-// there costs more on the ~90 % of trials beyond the cut (n >= 100) than the
-// mispredictions it saves.
+// core::anneal_system_dispatch, out of line), the final spins into s. ts and
+// phi: n Reals of scratch each, E: wide_scratch(n) doubles. The random order
+// without the wide loop (no AVX-512, SeedCompatible, early stop) is
+// core::anneal_system's loop: a branch-free index per trial there costs more
+// on the ~90 % of trials beyond the cut (n >= 100) than the mispredictions it
+// saves (docs/PERFORMANCE.md, "Decisions behind the native code").
 template <class Real, class Loops>
 ISN_ALWAYS_INLINE core::AnnealCounts anneal(int32_t n, const double* J, const double* h, uint64_t seed,
                                             const core::AnnealPlan& p, const double* betas, int8_t* s, Real* ts,

@@ -78,8 +78,9 @@ isn_observables observe_one(const isn_system_view& v) {
 
 // Coupling elements per observe batch below which it runs without the pool.
 constexpr int64_t kInlineObserveWork = int64_t{1} << 17;
-// Trials per anneal batch below which it runs without the pool (about 20 us
-// at n = 20; waking a worker on a busy 2-core machine costs about as much).
+// Trials per anneal batch below which it runs without the pool: such a batch
+// takes about as long as waking a worker (docs/PERFORMANCE.md, "Decisions
+// behind the native code").
 constexpr int64_t kInlineAnnealTrials = int64_t{1} << 13;
 
 enum class Isa { generic, avx2, avx512 };

@@ -10,7 +10,7 @@
 // CPU backend runs. The core's inline functions differ between the passes
 // (kDrawBlock sizes DrawBlock), and a linker keeps ONE copy of each inline
 // function per library: this translation unit's core is therefore renamed, so
-// its device-pass copies can never replace host ones (the CPU backend now
+// its device-pass copies can never replace host ones (the CPU backend
 // lives in the other library, libisingnative, but any host code of the GPU
 // plug-in is still protected; and a core function defined out of line would
 // fail to link here, loudly).

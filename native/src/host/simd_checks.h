@@ -85,8 +85,8 @@ __attribute__((target("avx2"))) inline bool exactly_symmetric_avx2(const double*
 // lines of each row below, and the lines kAhead rows further down (and
 // kAhead columns further right in the band's own rows) are prefetched, which
 // the hardware prefetchers do not do for a column walk. Every element is
-// still read once; measured at n = 1000 this runs at about the speed of a
-// plain sequential read of J.
+// still read once, at about the speed of a plain sequential read of J
+// (docs/PERFORMANCE.md, "Decisions behind the native code").
 ISN_AVX512_TARGET inline bool exactly_symmetric_avx512(const double* J, int64_t n) {
     constexpr int64_t kBand = 32, kAhead = 16;
     tiles::SymmetryState st = tiles::symmetry_start();

@@ -199,7 +199,7 @@ private:
 
 // A GPU context's executor: the plug-in's, called through its table. The
 // cheap host-side loops (similarity, quick estimates) run on a CPU executor
-// of this library, as the GPU executor did before it became a plug-in.
+// of this library: host work, so the plug-in carries no thread pool for it.
 class PluginBackend final : public Backend {
 public:
     PluginBackend(const isn_gpu_plugin_api& api, isn_gpu_backend* handle)
