@@ -16,9 +16,8 @@ public static class Program
     public static int Main(string[] args)
     {
         if (StopwatchMode.IsRequested(args)) return StopwatchMode.Run();
-        bool smoke = SmokeMode.IsRequested(args);
-        string[] effective = smoke ? SmokeMode.Arguments(args) : args;
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(effective).ToArray();
-        return RunOutcome.ExitCode(summaries, requireBenchmarks: smoke);
+        var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);
+        if (SmokeMode.IsRequested(args)) return SmokeMode.Run(switcher, args);
+        return RunOutcome.ExitCode(switcher.Run(args).ToArray(), requireBenchmarks: false);
     }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of the C API (native/fuzz, build/fuzz) with
-# clang-15 and runs each for SECONDS (default 60) on a temporary copy of its
+# clang-15 and runs them side by side, each for SECONDS (default 60), on a temporary copy of its
 # committed seed corpus (native/fuzz/corpus/<harness>; never written to).
 #   tools/fuzz/run-native.sh [SECONDS]
 # Prints `fuzz <harness>: N runs, K findings (...)` per harness and
@@ -45,23 +45,31 @@ fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+# The harnesses fuzz at the same time, one process each (libFuzzer runs one thread): the stage takes
+# SECONDS, not SECONDS per harness.
+declare -A pid work before
+for h in $HARNESSES; do
+  work[$h]="$(mktemp -d "${TMPDIR:-/tmp}/isn-fuzz-$h.XXXXXX")"
+  [ -d "native/fuzz/corpus/$h" ] && cp -R "native/fuzz/corpus/$h/." "${work[$h]}/"
+  before[$h]="$(ls "$ARTIFACTS" 2>/dev/null | grep "^$h-" | sort)"
+  "$BUILD/native/fuzz/fuzz_$h" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+         -artifact_prefix="$ARTIFACTS/$h-" "${work[$h]}" >"$LOGS/fuzz_$h.log" 2>&1 &
+  pid[$h]=$!
+done
+
 passed=0; failed=0
 for h in $HARNESSES; do
   exe="$BUILD/native/fuzz/fuzz_$h"
-  work="$(mktemp -d "${TMPDIR:-/tmp}/isn-fuzz-$h.XXXXXX")"
-  [ -d "native/fuzz/corpus/$h" ] && cp -R "native/fuzz/corpus/$h/." "$work/"
   log="$LOGS/fuzz_$h.log"
-  before="$(ls "$ARTIFACTS" 2>/dev/null | sort)"
-  "$exe" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-         -artifact_prefix="$ARTIFACTS/$h-" "$work" >"$log" 2>&1
+  wait "${pid[$h]}"
   rc=$?
-  rm -rf "$work"
+  rm -rf "${work[$h]}"
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   speed="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
   cov="$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)"
   artifact="$(sed -n 's/.*Test unit written to //p' "$log" | tail -1)"
   if [ -z "$artifact" ]; then  # a new file in the artifacts folder (e.g. an OOM or timeout unit)
-    artifact="$(comm -13 <(printf '%s\n' "$before") <(ls "$ARTIFACTS" | sort) | head -1)"
+    artifact="$(comm -13 <(printf '%s\n' "${before[$h]}") <(ls "$ARTIFACTS" | grep "^$h-" | sort) | head -1)"
     [ -n "$artifact" ] && artifact="$ARTIFACTS/$artifact"
   fi
   if [ "$rc" -eq 0 ] && [ -z "$artifact" ]; then
