@@ -2,6 +2,30 @@ using System.Diagnostics;
 
 namespace IsingNative.Build;
 
+/// <summary>
+/// The lines a stage printed, for its test counts; held back from the console (then written as one block) when the
+/// stage runs beside others.
+/// </summary>
+public sealed class StageOutput(bool held)
+{
+    private readonly List<string> _lines = [];
+
+    public bool Held { get; } = held;
+
+    public void Add(string line)
+    {
+        lock (_lines) _lines.Add(line);
+    }
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines) return [.. _lines];
+        }
+    }
+}
+
 /// <summary>A child process failed; the stage (or the verb) that ran it fails with this message.</summary>
 public sealed class CommandFailedException(string message) : Exception(message);
 
@@ -12,15 +36,32 @@ public sealed class CommandFailedException(string message) : Exception(message);
 public static class Proc
 {
     private static readonly object ConsoleLock = new();
+    private static readonly AsyncLocal<StageOutput?> CurrentOutput = new();
 
-    /// <summary>Where the lines of the running stage go besides the console (null outside a stage).</summary>
-    public static Action<string>? Sink { get; set; }
+    /// <summary>The output of the stage running on this thread (null outside a stage).</summary>
+    public static StageOutput? Output
+    {
+        get => CurrentOutput.Value;
+        set => CurrentOutput.Value = value;
+    }
 
     /// <summary>Writes one line to the console and the stage's record.</summary>
-    public static void Echo(string line)
+    public static void Echo(string line) => Echo(Output, line);
+
+    private static void Echo(StageOutput? output, string line)
     {
-        lock (ConsoleLock) Console.Out.WriteLine(line);
-        Sink?.Invoke(line);
+        if (output is null || !output.Held) WriteLines([line]);
+        output?.Add(line);
+    }
+
+    /// <summary>Writes lines to the console as one block.</summary>
+    public static void WriteLines(IEnumerable<string> lines)
+    {
+        lock (ConsoleLock)
+        {
+            foreach (string line in lines) Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
     }
 
     /// <summary>A log line: a blank line, then "==> message".</summary>
@@ -43,11 +84,12 @@ public static class Proc
         if (env is not null) foreach ((string k, string v) in env) psi.Environment[k] = v;
 
         using var p = new Process { StartInfo = psi };
+        StageOutput? output = Output;   // the events arrive on other threads
         void OnLine(string? line)
         {
             if (line is null) return;
             if (capture is not null) lock (capture) capture.Add(line);
-            if (show is null || show(line)) Echo(line);
+            if (show is null || show(line)) Echo(output, line);
         }
         p.OutputDataReceived += (_, e) => OnLine(e.Data);
         p.ErrorDataReceived += (_, e) => OnLine(e.Data);

@@ -10,24 +10,50 @@ public enum GpuCount { None, CTest, DotnetTest }
 
 /// <summary>
 /// Runs the stages of a verb: each one even after an earlier one failed, with its output streamed and recorded,
-/// its tests counted and its time taken; then the summary lines CI reads.
+/// its tests counted and its time taken; then the summary lines CI reads. Chains of stages that share nothing (build
+/// folders, projects) can run side by side (<see cref="Concurrently"/>): most stages leave one of two cores idle for
+/// long stretches (a single compile of many GPU targets, a test host, a fuzzer, a restore), and the other chain's
+/// work fills it.
 /// </summary>
 public sealed class StageRunner
 {
+    private readonly object _lock = new();
     private readonly List<(string Name, string Outcome, TimeSpan Time)> _stages = [];
     private TestCounts _tests, _gpu;
     private readonly List<string> _gpuDetail = [];
+    [ThreadStatic] private static bool t_held;
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
 
-    public int Passed => _stages.Count(s => s.Outcome == "passed");
-    public int Failed => _stages.Count(s => s.Outcome == "failed");
-    public TestCounts Tests => _tests;
+    public int Passed => Count("passed");
+    public int Failed => Count("failed");
+
+    private int Count(string outcome)
+    {
+        lock (_lock) return _stages.Count(s => s.Outcome == outcome);
+    }
+
+    /// <summary>
+    /// Runs chains of stages side by side, each on a thread of its own, and returns when all are done. A stage
+    /// of a chain writes its output as one block when it ends, so the log reads stage by stage.
+    /// </summary>
+    public void Concurrently(params Action[] chains)
+    {
+        Thread[] threads = chains.Select(chain => new Thread(() =>
+        {
+            t_held = true;
+            chain();
+        })).ToArray();
+        foreach (Thread t in threads) t.Start();
+        foreach (Thread t in threads) t.Join();
+    }
 
     /// <summary>Runs one stage; returns whether it passed.</summary>
     public bool Run(string name, Action body, GpuCount gpu = GpuCount.None)
     {
+        var output = new StageOutput(t_held);
+        Proc.Output = output;
+        if (t_held) Proc.WriteLines([$"{Environment.NewLine}==> test stage: {name} (started, beside another chain of stages)"]);
         Proc.Log($"test stage: {name}");
-        var lines = new List<string>();
-        Proc.Sink = line => { lock (lines) lines.Add(line); };
         string outcome = "passed";
         var clock = Stopwatch.StartNew();
         try
@@ -44,30 +70,32 @@ public sealed class StageRunner
             outcome = "failed";
             Proc.Echo($"{name} failed: {e.Message}");
         }
-        finally
-        {
-            Proc.Sink = null;
-        }
         clock.Stop();
-        _stages.Add((name, outcome, clock.Elapsed));
-        _tests += TestCounts.Parse(lines);
-        if (gpu != GpuCount.None)
-        {
-            TestCounts g = TestCounts.ParseGpu(lines, gpu == GpuCount.CTest);
-            _gpu += g;
-            _gpuDetail.Add($"{(gpu == GpuCount.CTest ? "ctest" : "nunit")} {g.Passed}/{g.Failed}/{g.Skipped}");
-        }
         Proc.Echo($"stage {outcome}: {name} ({clock.Elapsed.TotalSeconds:F0} s)");
+        Proc.Output = null;
+        if (output.Held) Proc.WriteLines(output.Lines);
+        IReadOnlyList<string> lines = output.Lines;
+        lock (_lock)
+        {
+            _stages.Add((name, outcome, clock.Elapsed));
+            _tests += TestCounts.Parse(lines);
+            if (gpu != GpuCount.None)
+            {
+                TestCounts g = TestCounts.ParseGpu(lines, gpu == GpuCount.CTest);
+                _gpu += g;
+                _gpuDetail.Add($"{(gpu == GpuCount.CTest ? "ctest" : "nunit")} {g.Passed}/{g.Failed}/{g.Skipped}");
+            }
+        }
         return outcome == "passed";
     }
 
     /// <summary>"label stages: N passed, N failed (failed: ...)" and the time of every stage.</summary>
     public void WriteStageSummary(string label)
     {
-        Proc.Log("stage times:");
+        Proc.Log("stage times (in the order they ended; chains side by side overlap):");
         foreach ((string name, string outcome, TimeSpan time) in _stages)
             Proc.Echo($"  {time.TotalSeconds,6:F0} s  {outcome,-7}  {name}");
-        Proc.Echo($"  {TimeSpan.FromTicks(_stages.Sum(s => s.Time.Ticks)).TotalSeconds,6:F0} s  in all");
+        Proc.Echo($"  {_wall.Elapsed.TotalSeconds,6:F0} s  from the first stage's start to the last one's end");
         string[] failed = _stages.Where(s => s.Outcome == "failed").Select(s => s.Name).ToArray();
         string[] skipped = _stages.Where(s => s.Outcome == "skipped").Select(s => s.Name).ToArray();
         string failedList = failed.Length > 0 ? $" (failed: {string.Join("; ", failed)})" : "";

@@ -26,7 +26,11 @@ public sealed class Verbs(Repo repo)
                 _fuzzSeconds = fuzzSeconds;
                 _native.Build();
                 BuildManaged();
-                return Stages("fuzz", r => Fuzz(r, full: false));
+                return Stages("fuzz", r =>
+                {
+                    FuzzNative(r, full: false);
+                    FuzzReader(r, full: false);
+                });
             case "sanitize": return Stages("sanitizer", Sanitize);
             case "package": _native.Build(); BuildManaged(); PackageCheck(); return true;
             case "native": _native.Build(); return true;
@@ -50,38 +54,57 @@ public sealed class Verbs(Repo repo)
 
     // ---- test ---------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Every test stage. Two pairs of chains run side by side: the native and the emulated builds with their CTest
+    /// suites (separate build folders), then, after the managed build, the .NET stages beside the sanitizer and C
+    /// API fuzz stages (CMake build folders of their own; no .NET project is built by both).
+    /// </summary>
     private bool Test()
     {
         var r = new StageRunner();
-        r.Run("native build", _native.Build);
-        if (File.Exists(Path.Combine(repo.NativeBuild, "CTestTestfile.cmake")))
-        {
-            r.Run("native tests (CTest, incl. valgrind)", () => _native.Test(repo.NativeBuild));
-            r.Run("HIP code objects (roc-obj-ls)", _native.CheckHipTargets);
-            r.Run("CUDA code objects (cuobjdump)", _native.CheckCudaTargets);
-        }
         string? emuNotRun = null;
-        r.Run("emulated GPU build (HIP-CPU, build/emu)", () => emuNotRun = _native.BuildEmulated());
-        emuNotRun ??= _native.EmulatedNotBuilt();
-        if (emuNotRun is null && File.Exists(Path.Combine(repo.EmuBuild, "CTestTestfile.cmake")))
-            r.Run("emulated GPU: native tests (CTest)", () => _native.Test(repo.EmuBuild), GpuCount.CTest);
+        r.Concurrently(
+            () =>
+            {
+                r.Run("native build", _native.Build);
+                if (!File.Exists(Path.Combine(repo.NativeBuild, "CTestTestfile.cmake"))) return;
+                r.Run("native tests (CTest, incl. valgrind)", () => _native.Test(repo.NativeBuild));
+                r.Run("HIP code objects (roc-obj-ls)", _native.CheckHipTargets);
+                r.Run("CUDA code objects (cuobjdump)", _native.CheckCudaTargets);
+            },
+            () =>
+            {
+                r.Run("emulated GPU build (HIP-CPU, build/emu)", () => emuNotRun = _native.BuildEmulated());
+                emuNotRun ??= _native.EmulatedNotBuilt();
+                if (emuNotRun is null && File.Exists(Path.Combine(repo.EmuBuild, "CTestTestfile.cmake")))
+                    r.Run("emulated GPU: native tests (CTest)", () => _native.Test(repo.EmuBuild), GpuCount.CTest);
+            });
         r.Run("managed build", BuildManaged);
-        r.Run("binding drift", () => Generate(check: true));
-        r.Run("NUnit suite", () => DotnetTest("tests/IsingNative.Tests", repo.NativeLibDir));
-        if (emuNotRun is null)
-        {
-            r.Run("emulated GPU: NUnit GPU cases", () => DotnetTest("tests/IsingNative.Tests",
-                repo.EmuLibDir ?? throw new CommandFailedException($"no emulated library in {repo.EmuBuild}"), EmuNUnitFilter),
-                GpuCount.DotnetTest);
-        }
-        r.Run("command line", () => DotnetTest("tests/IsingNative.Cli.Tests", repo.NativeLibDir));
-        r.Run("build driver and shims", () => DotnetTest("tests/IsingNative.Build.Tests", null));
-        r.Run("cluster (Orleans TestingHost)", () => DotnetTest("tests/IsingNative.Cluster.Tests", repo.NativeLibDir));
-        r.Run("benchmark smoke (dry)", () =>
-            Proc.Exec("dotnet", ["run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--smoke"]));
-        r.Run("package (local feed: sample, NativeAOT, tool)", PackageCheck);
-        Sanitize(r);
-        Fuzz(r, full: true);
+        r.Concurrently(
+            () =>
+            {
+                r.Run("binding drift", () => Generate(check: true));
+                r.Run("NUnit suite", () => DotnetTest("tests/IsingNative.Tests", repo.NativeLibDir));
+                if (emuNotRun is null)
+                {
+                    r.Run("emulated GPU: NUnit GPU cases", () => DotnetTest("tests/IsingNative.Tests",
+                        repo.EmuLibDir ?? throw new CommandFailedException($"no emulated library in {repo.EmuBuild}"), EmuNUnitFilter),
+                        GpuCount.DotnetTest);
+                }
+                r.Run("command line", () => DotnetTest("tests/IsingNative.Cli.Tests", repo.NativeLibDir));
+                r.Run("build driver and shims", () => DotnetTest("tests/IsingNative.Build.Tests", null));
+                r.Run("cluster (Orleans TestingHost)", () => DotnetTest("tests/IsingNative.Cluster.Tests", repo.NativeLibDir));
+                r.Run("benchmark smoke (dry)", () =>
+                    Proc.Exec("dotnet", ["run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--smoke"],
+                              Repo.LibraryPath(repo.NativeLibDir)));
+                r.Run("package (local feed: sample, NativeAOT, tool)", PackageCheck);
+                FuzzReader(r, full: true);
+            },
+            () =>
+            {
+                Sanitize(r);
+                FuzzNative(r, full: true);
+            });
 
         r.WriteStageSummary("test");
         bool gpuOk = r.WriteGpuSummary(emuNotRun);
@@ -116,12 +139,11 @@ public sealed class Verbs(Repo repo)
     /// fuzz seconds on a copy of its committed corpus; a finding fails the stage. Exit 77 from a script: no clang-15
     /// here, counted as one skipped test.
     /// </summary>
-    private void Fuzz(StageRunner r, bool full)
-    {
-        string each = full ? $" (libFuzzer, {_fuzzSeconds} s each)" : "";
-        r.Run($"fuzz: C API{each}", () => FuzzScript("tools/fuzz/run-native.sh"));
+    private void FuzzNative(StageRunner r, bool full) =>
+        r.Run($"fuzz: C API{(full ? $" (libFuzzer, {_fuzzSeconds} s each)" : "")}", () => FuzzScript("tools/fuzz/run-native.sh"));
+
+    private void FuzzReader(StageRunner r, bool full) =>
         r.Run($"fuzz: system-file reader{(full ? $" ({_fuzzSeconds} s)" : "")}", () => FuzzScript("tools/fuzz/run-reader.sh"));
-    }
 
     private void FuzzScript(string script)
     {
