@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Orleans.Runtime;
 
 namespace IsingNative.Cluster;
 
@@ -24,6 +25,15 @@ public sealed class ClusterSwarmOptions
 
     /// <summary>Wait before redoing a round, times the attempt (membership needs a moment to see a silo go); default 250 ms.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How often an attempt asks the cluster's membership whether a silo it began with was
+    /// declared dead (default 1 s; <see cref="TimeSpan.Zero"/>: never). A call in flight to a
+    /// silo that was killed is never answered: without this the attempt would wait for Orleans'
+    /// response timeout (30 s) before the round is redone; with it the round is redone as soon
+    /// as the membership declares the silo dead (<see cref="SwarmHosting.ConfigureFailureDetection(Orleans.Configuration.ClusterMembershipOptions)"/>).
+    /// </summary>
+    public TimeSpan SiloWatchPeriod { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How many agents' calls are in flight at once (0: all K); default 0.</summary>
     public int MaxParallelCalls { get; init; }
@@ -232,7 +242,7 @@ public sealed class ClusterSwarm
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await attempt(n);
+                return await WatchingSilos(attempt(n), cancellationToken);
             }
             catch (Exception e) when (Transient(e, cancellationToken))
             {
@@ -242,6 +252,59 @@ public sealed class ClusterSwarm
                 Trace.TraceWarning("cluster swarm {0}: {1} failed ({2}: {3}); redoing it from the last committed round", RunId, what, e.GetType().Name, e.Message);
                 await Task.Delay(_cluster.RetryDelay * n, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// The attempt's result, or a <see cref="SiloLostException"/> as soon as a silo that was
+    /// active when the attempt began is declared dead: the calls it hosted will not be answered.
+    /// The abandoned calls are harmless: Step and Commit are idempotent per agent, and the
+    /// redone attempt steps again from the last committed round.
+    /// </summary>
+    private async Task<T> WatchingSilos<T>(Task<T> attempt, CancellationToken cancellationToken)
+    {
+        if (_cluster.SiloWatchPeriod <= TimeSpan.Zero) return await attempt;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var lost = WatchSilos(_cluster.SiloWatchPeriod, stop.Token);
+        try
+        {
+            if (await Task.WhenAny(attempt, lost) == attempt) return await attempt;
+            _ = attempt.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await lost;   // throws SiloLostException (or the caller's cancellation)
+            throw new InvalidOperationException("unreachable: the silo watch ended without a loss");
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>Completes (throwing) only when a silo active at the start is declared dead; a membership that cannot be read is asked again.</summary>
+    private async Task WatchSilos(TimeSpan period, CancellationToken cancellationToken)
+    {
+        var management = _grains.GetGrain<IManagementGrain>(0);
+        HashSet<SiloAddress>? active = null;
+        while (true)
+        {
+            try
+            {
+                var hosts = await management.GetHosts(onlyActive: false).WaitAsync(period * 5, cancellationToken);
+                if (active is null)
+                {
+                    active = [.. hosts.Where(h => h.Value == SiloStatus.Active).Select(h => h.Key)];
+                }
+                else
+                {
+                    var dead = active.Where(a => hosts.TryGetValue(a, out var status) && status == SiloStatus.Dead).ToArray();
+                    if (dead.Length > 0)
+                        throw new SiloLostException($"silo {string.Join(", ", dead.Select(d => d.ToString()))} was declared dead during the attempt");
+                }
+            }
+            catch (Exception e) when (e is not SiloLostException && !cancellationToken.IsCancellationRequested)
+            {
+                // The membership could not be read now (the gateway's silo going, a timeout): the attempt's own calls decide.
+            }
+            await Task.Delay(period, cancellationToken);
         }
     }
 
@@ -256,4 +319,20 @@ public sealed class ClusterSwarm
         OperationCanceledException when cancellationToken.IsCancellationRequested => false,
         _ => true,
     };
+}
+
+/// <summary>A silo the attempt was using was declared dead by the cluster's membership; the round is redone.</summary>
+public sealed class SiloLostException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SiloLostException() { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Which silo.</param>
+    public SiloLostException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Which silo.</param>
+    /// <param name="inner">The cause.</param>
+    public SiloLostException(string message, Exception inner) : base(message, inner) { }
 }

@@ -64,6 +64,39 @@ public class CommandLineTests
         Assert.That(both.Stderr, Does.Contain("--backend: not used with --cluster"));
     }
 
+    /// <summary>
+    /// Issue 23 item 2: <c>--cluster</c> runs the local run's memory check before it contacts
+    /// anything. The client generates all K agents and keeps the coordinator's states, and the
+    /// Init messages in flight copy them again: the budget of a local run on a native backend
+    /// (<c>ClusterSwarmRun.CopiesSystems</c>). With a 1 GiB heap (about 790 MiB usable), 565
+    /// agents of n = 200 need about 870 MiB that way, but only about 700 MiB by the options-only
+    /// check (no second copy), which alone let such a run connect, generate and die of an
+    /// OutOfMemoryException. Nothing listens at the endpoint: a refusal that tried to connect
+    /// would say "no silo answered" (exit code 1) after seconds.
+    /// </summary>
+    [Test]
+    public void ASwarmTooLargeForTheClientIsRefusedBeforeAnySiloIsContacted()
+    {
+        int port = _cluster!.Primary!.GatewayAddress!.Endpoint.Port + 1000;   // nothing listens there
+        string[] common = ["simulate", "--agents", "565", "--n", "200", "--rounds", "1", "--graph", "ring", "--neighbours", "2", "--steps", "1"];
+        var heap = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x40000000" };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cluster = IsingProcess.Run([.. common, "--cluster", $"127.0.0.1:{port}"], TimeSpan.FromSeconds(90), heap);
+        clock.Stop();
+        Assert.That(cluster.ExitCode, Is.EqualTo(2), cluster.StderrHead);
+        Assert.That(cluster.Stderr, Does.StartWith("ising: --agents/--n/--rounds: a swarm of 565 agents with n = 200 and 1,130 edges")
+            .And.Contain("of memory, but only"));
+        Assert.That(cluster.Stderr, Does.Not.Contain("no silo answered"), "refused before a connection was tried");
+        Assert.That(cluster.Stdout, Is.Empty);
+        TestContext.Out.WriteLine($"refused in {clock.Elapsed.TotalSeconds:F1} s: {cluster.Stderr.Trim()}");
+
+        // The same figure as the local run on a native backend, where this build has one.
+        var local = IsingProcess.Run([.. common, "--backend", "native-cpu"], TimeSpan.FromSeconds(90), heap);
+        if (local.ExitCode == 2 && local.Stderr.StartsWith("ising: --agents/--n/--rounds:", StringComparison.Ordinal))
+            Assert.That(cluster.Stderr[..cluster.Stderr.IndexOf(" of memory", StringComparison.Ordinal)],
+                Is.EqualTo(local.Stderr[..local.Stderr.IndexOf(" of memory", StringComparison.Ordinal)]), "the local native run's estimate");
+    }
+
     [Test]
     public void NoSiloAtTheGatewayIsAFailureNamingIt()
     {

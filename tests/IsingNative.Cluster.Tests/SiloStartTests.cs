@@ -14,7 +14,7 @@ public class SiloStartTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     /// <summary>managed/IsingNative.Silo/bin/&lt;configuration&gt;/net10.0/ising-silo.dll of this checkout.</summary>
-    private static string SiloDll()
+    internal static string SiloDll()
     {
         string configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}")
             ? "Debug" : "Release";
@@ -45,7 +45,7 @@ public class SiloStartTests
         return (process.ExitCode, stderr.Result);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -126,6 +126,9 @@ internal static class SimulateCommand
         if (pr.GetValue(Cluster) is { } endpoint)
         {
 #if ISING_CLUSTER
+            // The local run's budget, checked before anything is contacted: this process still
+            // generates all K agents and keeps the coordinator's states (ClusterSwarmRun).
+            RequireMemory(request, ClusterSwarmRun.CopiesSystems);
             return ClusterSwarmRun.Connect(endpoint, request);
 #else
             throw new CliInputException($"--cluster: this build of ising has no cluster client (NativeAOT and trimmed builds leave Orleans out); use the ising tool or a JIT build (was '{endpoint}')");
@@ -134,7 +137,7 @@ internal static class SimulateCommand
         var engine = Engines.Create(pr);
         try
         {
-            RequireMemory(engine, request);
+            RequireMemory(request, MemoryBudget.CopiesSystems(engine));
             return new LocalSwarmRun(engine, request, ownsEngine: true);
         }
         catch
@@ -144,9 +147,13 @@ internal static class SimulateCommand
         }
     }
 
-    private static void RequireMemory(IsingEngine engine, SwarmRequest request) =>
-        RequireMemory(request.Agents, request.N, request.Graph.EdgeCount, request.Rounds, request.Options.MemoryCapacity,
-            MemoryBudget.CopiesSystems(engine));
+    /// <summary>
+    /// The check once the execution path is known, for a local run and a <c>--cluster</c> run
+    /// alike: <paramref name="copies"/> is whether the path holds a second copy of every system
+    /// (a native backend's set; the cluster client's Init messages, <see cref="ClusterSwarmRun"/>).
+    /// </summary>
+    private static void RequireMemory(SwarmRequest request, bool copies) =>
+        RequireMemory(request.Agents, request.N, request.Graph.EdgeCount, request.Rounds, request.Options.MemoryCapacity, copies);
 
     /// <summary>
     /// The generated systems (and a native backend's copies when <paramref name="copies"/>), the
@@ -154,7 +161,7 @@ internal static class SimulateCommand
     /// (at most one per agent), the memories, the agents' records, the graph, one tile of empathy
     /// results (docs/SWARM.md §6) and the statistics of every round. Checked from the options
     /// before the graph is built (without a backend's copies, which depend on the engine: a lower
-    /// bound), and again once the engine is known.
+    /// bound), and again once the execution path is known (the engine, or the cluster client).
     /// </summary>
     private static void RequireMemory(int k, int n, long edges, int rounds, int memoryCapacity, bool copies)
     {

@@ -29,6 +29,17 @@ internal sealed class ClusterSwarmRun : ISwarmRun
         Backend = $"cluster {endpoint}";
     }
 
+    /// <summary>
+    /// Whether the client holds a second copy of every generated system, as a native backend
+    /// does: yes. Besides the generated systems it keeps the coordinator's initial states (each
+    /// agent's couplings and initial couplings, the local swarm's copies), and while the first
+    /// round's Init calls are in flight every agent's state is also serialized in its message
+    /// (all K at once by default). SimulateCommand checks the local run's memory budget with
+    /// this before <see cref="Connect"/>, so a swarm too large for this machine is refused
+    /// (exit code 2) before any silo is contacted, as a local run on a native backend is.
+    /// </summary>
+    public const bool CopiesSystems = true;
+
     /// <summary>Connects to the gateway, generates the agents and prepares the run (the agents are created with the first round).</summary>
     /// <param name="endpoint">The gateway as typed (HOST:PORT, checked by <see cref="ParseEndpoint"/>).</param>
     /// <param name="request">The swarm.</param>
