@@ -11,28 +11,10 @@ namespace IsingNative.Tests;
 /// where a backend is absent.
 /// </summary>
 [TestFixtureSource(typeof(NativeBackends), nameof(NativeBackends.Kinds))]
-public class CrossBackendIdentityTests(BackendKind backend)
+public class CrossBackendIdentityTests(BackendKind backend) : ManagedAgainstNativeFixture(backend)
 {
     /// <summary>Sizes that stress edges: 1 and 2, SIMD widths ±1, the GPU's 128 threshold, the top of the range.</summary>
     private static readonly int[] OddSizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 299, 300];
-
-    private IsingEngine _managed = null!;
-    private IsingEngine _native = null!;
-
-    [OneTimeSetUp]
-    public void CreateEngines()
-    {
-        NativeBackends.RequireAvailable(backend);
-        _managed = IsingEngine.Create(BackendKind.Managed, 2);
-        _native = IsingEngine.Create(backend, 2);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeEngines()
-    {
-        _managed?.Dispose();
-        _native?.Dispose();
-    }
 
     /// <summary>One random scenario: two systems of equal n, a seed and a schedule.</summary>
     private sealed record Case(int Index, IsingSystem Self, IsingSystem Other, ulong Seed, EmpathyOptions Options)
@@ -80,9 +62,9 @@ public class CrossBackendIdentityTests(BackendKind backend)
             int n = c.Self.Size;
             var sm = new sbyte[n];
             var sn = new sbyte[n];
-            Bits.Same(_managed.Anneal(c.Other, c.Seed, sm, c.Options.Anneal), _native.Anneal(c.Other, c.Seed, sn, c.Options.Anneal), $"{c} anneal");
+            Bits.Same(Managed.Anneal(c.Other, c.Seed, sm, c.Options.Anneal), Native.Anneal(c.Other, c.Seed, sn, c.Options.Anneal), $"{c} anneal");
             Bits.Same(sm, sn, $"{c} anneal spins");
-            Bits.Same(_managed.Empathy(c.Self, c.Other, c.Seed, c.Options), _native.Empathy(c.Self, c.Other, c.Seed, c.Options), $"{c} empathy");
+            Bits.Same(Managed.Empathy(c.Self, c.Other, c.Seed, c.Options), Native.Empathy(c.Self, c.Other, c.Seed, c.Options), $"{c} empathy");
         }
     }
 
@@ -91,12 +73,12 @@ public class CrossBackendIdentityTests(BackendKind backend)
     {
         foreach (Case c in Cases(300, 99))
         {
-            Bits.Same(_managed.Observe(c.Self), _native.Observe(c.Self), $"{c} observe self");
-            Bits.Same(_managed.Observe(c.Other), _native.Observe(c.Other), $"{c} observe other");
-            Bits.Same(_managed.CouplingSimilarity(c.Self, c.Other), _native.CouplingSimilarity(c.Self, c.Other), $"{c} similarity");
-            Bits.Same(_managed.CouplingSimilarity(c.Self, c.Self), _native.CouplingSimilarity(c.Self, c.Self), $"{c} self-similarity");
+            Bits.Same(Managed.Observe(c.Self), Native.Observe(c.Self), $"{c} observe self");
+            Bits.Same(Managed.Observe(c.Other), Native.Observe(c.Other), $"{c} observe other");
+            Bits.Same(Managed.CouplingSimilarity(c.Self, c.Other), Native.CouplingSimilarity(c.Self, c.Other), $"{c} similarity");
+            Bits.Same(Managed.CouplingSimilarity(c.Self, c.Self), Native.CouplingSimilarity(c.Self, c.Self), $"{c} self-similarity");
             double scale = 0.5 + c.Index;
-            Bits.Same(_managed.Quick(c.Self, c.Other, scale), _native.Quick(c.Self, c.Other, scale), $"{c} quick");
+            Bits.Same(Managed.Quick(c.Self, c.Other, scale), Native.Quick(c.Self, c.Other, scale), $"{c} quick");
         }
     }
 
@@ -106,8 +88,8 @@ public class CrossBackendIdentityTests(BackendKind backend)
         var systems = Cases(120, 5).SelectMany(c => new[] { c.Self, c.Other }).ToArray();
         var expected = new Observables[systems.Length];
         var actual = new Observables[systems.Length];
-        _managed.ObserveBatch(systems, expected);
-        _native.ObserveBatch(systems, actual);
+        Managed.ObserveBatch(systems, expected);
+        Native.ObserveBatch(systems, actual);
         for (int k = 0; k < systems.Length; k++) Bits.Same(expected[k], actual[k], $"system {k} (n={systems[k].Size})");
     }
 
@@ -127,11 +109,11 @@ public class CrossBackendIdentityTests(BackendKind backend)
             }
             var expected = new EmpathyResult[pairs.Count];
             var actual = new EmpathyResult[pairs.Count];
-            _managed.EmpathyBatch(pairs.ToArray(), expected, template.Options);
-            _native.EmpathyBatch(pairs.ToArray(), actual, template.Options);
+            Managed.EmpathyBatch(pairs.ToArray(), expected, template.Options);
+            Native.EmpathyBatch(pairs.ToArray(), actual, template.Options);
             for (int k = 0; k < pairs.Count; k++) Bits.Same(expected[k], actual[k], $"{template} batch pair {k}");
             for (int k = 0; k < pairs.Count; k += 7)
-                Bits.Same(expected[k], _native.Empathy(pairs[k].Self, pairs[k].Other, pairs[k].Seed, template.Options), $"{template} single pair {k}");
+                Bits.Same(expected[k], Native.Empathy(pairs[k].Self, pairs[k].Other, pairs[k].Seed, template.Options), $"{template} single pair {k}");
         }
     }
 
@@ -147,8 +129,8 @@ public class CrossBackendIdentityTests(BackendKind backend)
                 var others = agents.Skip(1).ToArray();
                 ulong seedBase = (ulong)rng.NextInt64();
 
-                SocialAttentionResult sm = _managed.SocialAttention(agents[0], others, seedBase, c.Options);
-                SocialAttentionResult sn = _native.SocialAttention(agents[0], others, seedBase, c.Options);
+                SocialAttentionResult sm = Managed.SocialAttention(agents[0], others, seedBase, c.Options);
+                SocialAttentionResult sn = Native.SocialAttention(agents[0], others, seedBase, c.Options);
                 Assert.That(sn.MostEmpathicIndex, Is.EqualTo(sm.MostEmpathicIndex), $"{c} n={n} most empathic");
                 Bits.Same(sm.CollectiveEmotion, sn.CollectiveEmotion, $"{c} n={n} collective emotion");
                 for (int q = 0; q < others.Length; q++)
@@ -160,8 +142,8 @@ public class CrossBackendIdentityTests(BackendKind backend)
 
                 var mm = new double[k * k];
                 var mn = new double[k * k];
-                _managed.EmpathyMatrix(agents, seedBase, mm, c.Options);
-                _native.EmpathyMatrix(agents, seedBase, mn, c.Options);
+                Managed.EmpathyMatrix(agents, seedBase, mm, c.Options);
+                Native.EmpathyMatrix(agents, seedBase, mn, c.Options);
                 for (int q = 0; q < k * k; q++) Bits.Same(mm[q], mn[q], $"{c} n={n} matrix cell {q}");
             }
     }
@@ -176,8 +158,8 @@ public class CrossBackendIdentityTests(BackendKind backend)
             double beta = rng.Next(3) == 0 ? 1e-3 + rng.NextDouble() : 0.1 + rng.NextDouble() * 5;
             int samples = 1 + rng.Next(6), thin = 1 + rng.Next(3), burnIn = rng.Next(4);
             AcceptanceRule rule = c.Options.Anneal.Acceptance;
-            SampleResult m = _managed.Sample(system, beta, samples, thin, burnIn, c.Seed, rule);
-            SampleResult x = _native.Sample(system, beta, samples, thin, burnIn, c.Seed, rule);
+            SampleResult m = Managed.Sample(system, beta, samples, thin, burnIn, c.Seed, rule);
+            SampleResult x = Native.Sample(system, beta, samples, thin, burnIn, c.Seed, rule);
             Assert.That((x.Trials, x.Accepted), Is.EqualTo((m.Trials, m.Accepted)), $"{c} sample counts (HasSpins={system.HasSpins})");
             Bits.Same(m.Acceptance, x.Acceptance, $"{c} acceptance");
             for (int s = 0; s < samples; s++)

@@ -8,26 +8,8 @@ namespace IsingNative.Tests;
 /// library computes them on the host whatever the device.
 /// </summary>
 [TestFixtureSource(typeof(NativeBackends), nameof(NativeBackends.Kinds))]
-public class QuickEstimateCrossBackendTests(BackendKind backend)
+public class QuickEstimateCrossBackendTests(BackendKind backend) : ManagedAgainstNativeFixture(backend)
 {
-    private IsingEngine _managed = null!;
-    private IsingEngine _native = null!;
-
-    [OneTimeSetUp]
-    public void CreateEngines()
-    {
-        NativeBackends.RequireAvailable(backend);
-        _managed = IsingEngine.Create(BackendKind.Managed, 2);
-        _native = IsingEngine.Create(backend, 2);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeEngines()
-    {
-        _managed?.Dispose();
-        _native?.Dispose();
-    }
-
     [TestCase(QuickMethod.Seed)]
     [TestCase(QuickMethod.Quench)]
     public void EveryFormIsBitIdenticalToTheManagedEngine(QuickMethod method)
@@ -52,17 +34,17 @@ public class QuickEstimateCrossBackendTests(BackendKind backend)
         var native = new QuickEstimate[pairs.Count];
         var nativeSet = new QuickEstimate[pairs.Count];
         var managedSet = new QuickEstimate[pairs.Count];
-        _managed.QuickBatch(pairs.ToArray(), managed, method, options, 12.5);
-        _native.QuickBatch(pairs.ToArray(), native, method, options, 12.5);
-        using (AgentSet set = _native.CreateAgentSet(agents.ToArray())) set.QuickBatch(memberPairs.ToArray(), nativeSet, method, options, 12.5);
-        using (AgentSet set = _managed.CreateAgentSet(agents.ToArray())) set.QuickBatch(memberPairs.ToArray(), managedSet, method, options, 12.5);
+        Managed.QuickBatch(pairs.ToArray(), managed, method, options, 12.5);
+        Native.QuickBatch(pairs.ToArray(), native, method, options, 12.5);
+        using (AgentSet set = Native.CreateAgentSet(agents.ToArray())) set.QuickBatch(memberPairs.ToArray(), nativeSet, method, options, 12.5);
+        using (AgentSet set = Managed.CreateAgentSet(agents.ToArray())) set.QuickBatch(memberPairs.ToArray(), managedSet, method, options, 12.5);
         for (int k = 0; k < pairs.Count; k++)
         {
             string what = $"{method} pair {k} (n={pairs[k].Other.Size})";
             Bits.Same(managed[k], native[k], $"{what} batch");
             Bits.Same(managed[k], nativeSet[k], $"{what} native set");
             Bits.Same(managed[k], managedSet[k], $"{what} managed set");
-            Bits.Same(managed[k], _native.Quick(pairs[k].Self, pairs[k].Other, method, options, 12.5), $"{what} single");
+            Bits.Same(managed[k], Native.Quick(pairs[k].Self, pairs[k].Other, method, options, 12.5), $"{what} single");
         }
     }
 }

@@ -24,7 +24,7 @@ const string Usage = """
       help       this text
     Environment: ISN_HIP=AUTO|ON|OFF, ISN_CUDA=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default: this machine's AMD
                  GPUs, else the broad list of docs/GPU.md), CONFIG=Release|Debug (default Release), ISN_HIP_CPU_DIR
-                 (default ../shared/third_party/hip-cpu), FUZZ_SECONDS (per harness in `test`, default 60), CI=true
+                 (default ../shared/third_party/hip-cpu), FUZZ_SECONDS (per harness in `test`, default 30), CI=true
                  (the code-object check requires every ISA the package ships).
     C++ developers can build without this driver: CMakePresets.json (cmake --preset release|cpu|hip|cuda|emulated|asan|tsan).
     """;

@@ -13,7 +13,8 @@ public sealed class Verbs(Repo repo)
     private const string EmuNUnitFilter = @"FullyQualifiedName~\(Gpu\)|FullyQualifiedName~EmulatedGpu";
 
     private readonly Native _native = new(repo);
-    private int _fuzzSeconds = int.TryParse(Repo.Env("FUZZ_SECONDS"), out int s) && s > 0 ? s : 60;
+    // In `test` a short run of every harness over its committed corpus, as a regression check; `fuzz` searches longer.
+    private int _fuzzSeconds = int.TryParse(Repo.Env("FUZZ_SECONDS"), out int s) && s > 0 ? s : 30;
 
     /// <summary>Runs one verb; false when it failed.</summary>
     public bool Run(string verb, int fuzzSeconds)
@@ -55,9 +56,9 @@ public sealed class Verbs(Repo repo)
     // ---- test ---------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Every test stage. Two pairs of chains run side by side: the native and the emulated builds with their CTest
-    /// suites (separate build folders), then, after the managed build, the .NET stages beside the sanitizer and C
-    /// API fuzz stages (CMake build folders of their own; no .NET project is built by both).
+    /// Every test stage. Chains run side by side where they share nothing: the native and the emulated builds with
+    /// their CTest suites (separate build folders); then, after the managed build, the .NET stages beside the
+    /// sanitizer and C API fuzz stages (CMake build folders of their own; no .NET project is built by both).
     /// </summary>
     private bool Test()
     {
@@ -83,20 +84,30 @@ public sealed class Verbs(Repo repo)
         r.Concurrently(
             () =>
             {
-                r.Run("binding drift", () => Generate(check: true));
-                r.Run("NUnit suite", () => DotnetTest("tests/IsingNative.Tests", repo.NativeLibDir));
-                if (emuNotRun is null)
-                {
-                    r.Run("emulated GPU: NUnit GPU cases", () => DotnetTest("tests/IsingNative.Tests",
-                        repo.EmuLibDir ?? throw new CommandFailedException($"no emulated library in {repo.EmuBuild}"), EmuNUnitFilter),
-                        GpuCount.DotnetTest);
-                }
-                r.Run("command line", () => DotnetTest("tests/IsingNative.Cli.Tests", repo.NativeLibDir));
-                r.Run("build driver and shims", () => DotnetTest("tests/IsingNative.Build.Tests", null));
-                r.Run("cluster (Orleans TestingHost)", () => DotnetTest("tests/IsingNative.Cluster.Tests", repo.NativeLibDir));
-                r.Run("benchmark smoke (dry)", () =>
-                    Proc.Exec("dotnet", ["run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--smoke"],
-                              Repo.LibraryPath(repo.NativeLibDir)));
+                // Stages that only load the managed build, two chains at a time; then the package check, which
+                // rebuilds the assemblies with the package's metadata, and the reader's fuzzing, which builds its
+                // target: after them, alone among the .NET stages.
+                r.Concurrently(
+                    () =>
+                    {
+                        r.Run("binding drift", () => Generate(check: true));
+                        r.Run("NUnit suite", () => DotnetTest("tests/IsingNative.Tests", repo.NativeLibDir));
+                        if (emuNotRun is null)
+                        {
+                            r.Run("emulated GPU: NUnit GPU cases", () => DotnetTest("tests/IsingNative.Tests",
+                                repo.EmuLibDir ?? throw new CommandFailedException($"no emulated library in {repo.EmuBuild}"), EmuNUnitFilter),
+                                GpuCount.DotnetTest);
+                        }
+                        r.Run("command line", () => DotnetTest("tests/IsingNative.Cli.Tests", repo.NativeLibDir));
+                    },
+                    () =>
+                    {
+                        r.Run("build driver and shims", () => DotnetTest("tests/IsingNative.Build.Tests", null));
+                        r.Run("cluster (Orleans TestingHost)", () => DotnetTest("tests/IsingNative.Cluster.Tests", repo.NativeLibDir));
+                        r.Run("benchmark smoke (dry)", () =>
+                            Proc.Exec("dotnet", ["run", "-c", "Release", "--project", "managed/IsingNative.Benchmarks", "--", "--smoke"],
+                                      Repo.LibraryPath(repo.NativeLibDir)));
+                    });
                 r.Run("package (local feed: sample, NativeAOT, tool)", PackageCheck);
                 FuzzReader(r, full: true);
             },
@@ -266,10 +277,11 @@ public sealed class Verbs(Repo repo)
     // system's fonts). clang-15 brings libclang-common-15-dev: libFuzzer and the ASan/UBSan runtimes of the fuzz stages.
     // The AMD plug-in: clang-19 (with lld-19, and llvm-19's llvm-as/llvm-dis for the device libraries of the new ISAs)
     // compiles its kernels against ROCm 5.2's HIP headers and device libraries; hipcc brings roc-obj-ls. The NVIDIA
-    // plug-in: nvcc, from non-free's nvidia-cuda-toolkit.
+    // plug-in: nvcc, from non-free's nvidia-cuda-toolkit. redis-server: the cluster tests' membership and storage
+    // server, started by the tests themselves on a loopback port.
     private static readonly string[] DebianPackages =
         ["clang-19", "lld-19", "llvm-19", "hipcc", "libamdhip64-dev", "rocm-device-libs", "nvidia-cuda-toolkit", "python3",
-         "libtbb-dev", "clang-15", "fonts-dejavu-core"];
+         "libtbb-dev", "clang-15", "fonts-dejavu-core", "redis-server"];
 
     private static void Deps()
     {
@@ -288,13 +300,13 @@ public sealed class Verbs(Repo repo)
                 """);
             return;
         }
-        bool present = new[] { "clang++-19", "llvm-as-19", "ld.lld-19", "roc-obj-ls", "nvcc", "python3", "clang++-15" }.All(Proc.OnPath)
+        bool present = new[] { "clang++-19", "llvm-as-19", "ld.lld-19", "roc-obj-ls", "nvcc", "python3", "clang++-15", "redis-server" }.All(Proc.OnPath)
             && Directory.Exists("/usr/lib/x86_64-linux-gnu/amdgcn/bitcode")
             && (File.Exists("/usr/include/tbb/tbb.h") || File.Exists("/usr/include/oneapi/tbb.h"))
             && Directory.Exists("/usr/share/fonts/truetype/dejavu");
         if (present)
         {
-            Proc.Log("HIP and CUDA toolchains, python3, TBB, clang-15 and fonts present");
+            Proc.Log("HIP and CUDA toolchains, python3, TBB, clang-15, fonts and redis-server present");
             return;
         }
         // Through sudo unless root; both take DEBIAN_FRONTEND as an argument, which sudo's reset environment keeps.

@@ -43,7 +43,10 @@ export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:second_deadlock_stack=1"
 log() { printf '\n==> %s\n' "$*" >&2; }
 t0=$(date +%s)
 log "sanitize $MODE: configure + build ($BUILD, -fsanitize=$SANITIZE)"
+# -O1 -g1: what a sanitizer report needs (stack frames with file and line; ASan's own advice is -O1), built
+# in about two thirds of the time of RelWithDebInfo's -O2 -g.
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISN_SANITIZE="$SANITIZE" \
+      -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
       -DISN_ENABLE_HIP=OFF -DISN_ENABLE_CUDA=OFF -DISN_GPU_EMULATION=OFF >/dev/null
 cmake --build "$BUILD" -j"$JOBS" ${TARGETS[@]+"${TARGETS[@]}"}
 t1=$(date +%s)
