@@ -22,7 +22,7 @@ public class CheckpointCostTests
     [Test]
     public async Task CheckpointEvery1Versus4()
     {
-        const int k = 1024, n = 20, m = 8, rounds = 8, repeats = 2;
+        const int k = 1024, n = 20, m = 8, rounds = 8, repeats = 3;
         string dir = Path.Combine(Path.GetTempPath(), "isingswarm-ckpt-" + Guid.NewGuid().ToString("N"));
         var builder = new TestClusterBuilder(1);
         builder.Properties[Clusters.StateDirKey] = dir;
