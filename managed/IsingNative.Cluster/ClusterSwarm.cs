@@ -35,6 +35,16 @@ public sealed class ClusterSwarmOptions
     /// </summary>
     public TimeSpan SiloWatchPeriod { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Every how many rounds the agents persist their state (c ≥ 1; default 1: every round). The
+    /// state writes are most of a round's cost on a directory storage (docs/SCALE.md); with c &gt; 1
+    /// the agents persist the state at the start of rounds c, 2c, … only, and a fault rolls every
+    /// agent back to the last checkpoint and redoes up to c rounds: the rounds are deterministic
+    /// given the state and the seed, so the result is the same bits, and rounds already yielded
+    /// are not yielded again.
+    /// </summary>
+    public int CheckpointEvery { get; init; } = 1;
+
     /// <summary>How many agents' calls are in flight at once (0: all K); default 0.</summary>
     public int MaxParallelCalls { get; init; }
 
@@ -61,13 +71,31 @@ public sealed class ClusterSwarmException : Exception
     public ClusterSwarmException(string message, Exception inner) : base(message, inner) { }
 }
 
+/// <summary>A round recomputed from a checkpoint after a fault gave other statistics than the first time (not retried).</summary>
+public sealed class ClusterSwarmReplayException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ClusterSwarmReplayException() { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Which round, and both statistics.</param>
+    public ClusterSwarmReplayException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Which round, and both statistics.</param>
+    /// <param name="inner">The cause.</param>
+    public ClusterSwarmReplayException(string message, Exception inner) : base(message, inner) { }
+}
+
 /// <summary>
 /// The coordinator of a swarm whose agents are grains (docs/CLUSTER.md): it initialises the
 /// agents, then advances rounds in lockstep — Step every agent, Commit every agent, summarise
 /// the records in agent order with <see cref="SwarmRules.Summarize"/> — and streams each round's
-/// statistics. A round that fails anywhere (a silo gone, a lost pending step, a timeout) is
-/// redone from the last committed round: Step and Commit are idempotent per agent and a
-/// re-activated agent reloads its committed state, so the result is the single-process
+/// statistics. Every <see cref="ClusterSwarmOptions.CheckpointEvery"/> rounds the agents persist
+/// their state (a checkpoint). A round that fails anywhere (a silo gone, a lost pending step, a
+/// timeout) is redone from the last checkpoint: every agent reloads it, the rounds since are
+/// recomputed (the same bits: their statistics are checked against those already yielded, not
+/// yielded again), then the round itself, so the result is the single-process
 /// <see cref="SwarmSimulation"/>'s, bit for bit. One caller advances it.
 /// </summary>
 public sealed class ClusterSwarm
@@ -78,6 +106,14 @@ public sealed class ClusterSwarm
     private readonly ClusterSwarmOptions _cluster;
     private bool _initialised;
     private bool _forgotten;
+
+    // The coordinator's view of the agents. An attempt changes it only under _sync and only while
+    // it is not abandoned (an abandoned attempt may still be running when the next one starts).
+    private readonly object _sync = new();
+    private int _checkpoint;     // every agent has persisted the state at the start of this round
+    private int _live;           // every agent holds the state at the start of this round in memory (≥ _checkpoint)
+    private bool _rollBack;      // an attempt failed: every agent reloads checkpoint _checkpoint first
+    private readonly Dictionary<int, SwarmRoundStats> _yielded = [];   // statistics yielded for rounds ≥ _checkpoint
 
     /// <summary>A swarm starting from copies of <paramref name="agents"/> (round 0, empty memories).</summary>
     /// <param name="grains">The cluster client (or a grain's factory).</param>
@@ -95,6 +131,8 @@ public sealed class ClusterSwarm
         _cluster = cluster ?? new ClusterSwarmOptions();
         if (_cluster.MaxAttempts < 1)
             throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.MaxAttempts, $"cluster: MaxAttempts must be >= 1, got {_cluster.MaxAttempts}.");
+        if (_cluster.CheckpointEvery < 1)
+            throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.CheckpointEvery, $"cluster: CheckpointEvery must be >= 1, got {_cluster.CheckpointEvery}.");
         if (_cluster.MaxParallelCalls < 0)
             throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.MaxParallelCalls, $"cluster: MaxParallelCalls must be >= 0, got {_cluster.MaxParallelCalls}.");
         RunId = _cluster.RunId ?? Guid.NewGuid().ToString("N");
@@ -132,6 +170,15 @@ public sealed class ClusterSwarm
     /// <summary>How many round attempts failed and were redone so far.</summary>
     public int RedoneRounds { get; private set; }
 
+    /// <summary>Every how many rounds the agents persist their state (<see cref="ClusterSwarmOptions.CheckpointEvery"/>).</summary>
+    public int CheckpointEvery => _cluster.CheckpointEvery;
+
+    /// <summary>The round whose start state every agent has persisted last (0 after <see cref="InitializeAsync"/>).</summary>
+    public int LastCheckpoint { get { lock (_sync) return _checkpoint; } }
+
+    /// <summary>How many rounds that had completed were recomputed after a rollback to a checkpoint so far.</summary>
+    public int ReplayedRounds { get; private set; }
+
     /// <summary>Every agent's record of the last completed round (empty before the first).</summary>
     public IReadOnlyList<SwarmAgentRound> LastRound { get; private set; } = [];
 
@@ -141,9 +188,9 @@ public sealed class ClusterSwarm
     {
         if (_forgotten) throw new InvalidOperationException($"swarm {RunId}: ForgetAsync deleted its agents.");
         if (_initialised) return;
-        await WithRetries(-1, async attempt =>
+        await WithRetries(-1, async (attempt, token) =>
         {
-            await ForAll(a => _agents[a].Init(_inits[a]), cancellationToken);
+            await ForAll(a => _agents[a].Init(_inits[a]), token);
             return 0;
         }, cancellationToken);
         _initialised = true;
@@ -155,22 +202,87 @@ public sealed class ClusterSwarm
     {
         await InitializeAsync(cancellationToken);
         int round = Round;
-        var records = await WithRetries(round, async attempt =>
+        var records = await WithRetries(round, async (attempt, token) =>
         {
-            var steps = new Task<SwarmAgentRound>[_agents.Length];
-            var gate = _cluster.MaxParallelCalls > 0 ? new SemaphoreSlim(_cluster.MaxParallelCalls) : null;
-            for (int a = 0; a < steps.Length; a++) steps[a] = Throttled(gate, _agents[a], g => g.Step(round), cancellationToken);
-            if (_cluster.FaultHook is { } hook) await hook(ClusterSwarmPhase.StepsSent, round, attempt);
-            SwarmAgentRound[] done = await Task.WhenAll(steps).WaitAsync(cancellationToken);
-            for (int a = 0; a < done.Length; a++)
-                if (done[a].Agent != a) throw new InvalidOperationException($"agent grain {a} answered as agent {done[a].Agent}.");
-            if (_cluster.FaultHook is { } hook2) await hook2(ClusterSwarmPhase.Stepped, round, attempt);
-            await ForAll(a => _agents[a].Commit(round), cancellationToken);
-            return done;
+            await CatchUp(round, attempt, token);
+            return await Advance(round, attempt, token);
         }, cancellationToken);
+        var stats = SwarmRules.Summarize(round, records);
         LastRound = records;
         Round = round + 1;
-        return SwarmRules.Summarize(round, records);
+        lock (_sync)
+        {
+            if (round >= _checkpoint) _yielded[round] = stats;
+        }
+        return stats;
+    }
+
+    /// <summary>
+    /// Brings every agent to round <paramref name="round"/> in memory: after a failed attempt,
+    /// every agent reloads the last checkpoint and the rounds since are recomputed (their
+    /// statistics must be the ones yielded, bit for bit).
+    /// </summary>
+    private async Task CatchUp(int round, int attempt, CancellationToken token)
+    {
+        bool rollBack;
+        int restart;
+        lock (_sync)
+        {
+            rollBack = _rollBack;
+            restart = _checkpoint;
+        }
+        if (rollBack)
+        {
+            await ForAll(a => _agents[a].Rollback(restart), token);
+            Mutate(token, () => { _live = restart; _rollBack = false; });
+        }
+        while (true)
+        {
+            int live;
+            lock (_sync) live = _live;
+            if (live >= round) break;
+            var records = await Advance(live, attempt, token);
+            var again = SwarmRules.Summarize(live, records);
+            SwarmRoundStats? first;
+            lock (_sync) first = _yielded.TryGetValue(live, out var y) ? y : null;
+            if (first is { } f && !Equals(f, again))
+                throw new ClusterSwarmReplayException(
+                    $"cluster swarm {RunId}: round {live} redone from the checkpoint of round {restart} gave other statistics ({again}) than the first time ({f}); the rounds are not deterministic.");
+            Mutate(token, () => ReplayedRounds++);
+        }
+    }
+
+    /// <summary>Step(round) and Commit(round) on every agent (a checkpoint when round + 1 is a multiple of c); the agents' records.</summary>
+    private async Task<SwarmAgentRound[]> Advance(int round, int attempt, CancellationToken token)
+    {
+        var steps = new Task<SwarmAgentRound>[_agents.Length];
+        var gate = _cluster.MaxParallelCalls > 0 ? new SemaphoreSlim(_cluster.MaxParallelCalls) : null;
+        for (int a = 0; a < steps.Length; a++) steps[a] = Throttled(gate, _agents[a], g => g.Step(round), token);
+        if (_cluster.FaultHook is { } hook) await hook(ClusterSwarmPhase.StepsSent, round, attempt);
+        SwarmAgentRound[] done = await Task.WhenAll(steps).WaitAsync(token);
+        for (int a = 0; a < done.Length; a++)
+            if (done[a].Agent != a) throw new InvalidOperationException($"agent grain {a} answered as agent {done[a].Agent}.");
+        if (_cluster.FaultHook is { } hook2) await hook2(ClusterSwarmPhase.Stepped, round, attempt);
+        bool checkpoint = (round + 1) % _cluster.CheckpointEvery == 0;
+        await ForAll(a => _agents[a].Commit(round, checkpoint), token);
+        Mutate(token, () =>
+        {
+            _live = round + 1;
+            if (!checkpoint) return;
+            _checkpoint = round + 1;
+            foreach (int old in _yielded.Keys.Where(r => r < _checkpoint).ToArray()) _yielded.Remove(old);
+        });
+        return done;
+    }
+
+    /// <summary>Changes the coordinator's view unless the attempt was abandoned.</summary>
+    private void Mutate(CancellationToken token, Action change)
+    {
+        lock (_sync)
+        {
+            token.ThrowIfCancellationRequested();
+            change();
+        }
     }
 
     /// <summary>Advances <paramref name="rounds"/> rounds, yielding each round's statistics as it completes.</summary>
@@ -182,17 +294,19 @@ public sealed class ClusterSwarm
         for (int r = 0; r < rounds; r++) yield return await StepAsync(cancellationToken);
     }
 
-    /// <summary>Every agent's committed state, in agent order.</summary>
+    /// <summary>Every agent's state after the completed rounds, in agent order (recomputed from the last checkpoint after a fault).</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     public async Task<SwarmAgentState[]> GetStatesAsync(CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken);
-        return await WithRetries(Round, async attempt =>
+        int round = Round;
+        return await WithRetries(round, async (attempt, token) =>
         {
-            var states = await Task.WhenAll(_agents.Select(g => g.GetState())).WaitAsync(cancellationToken);
+            await CatchUp(round, attempt, token);
+            var states = await Task.WhenAll(_agents.Select(g => g.GetState())).WaitAsync(token);
             for (int a = 0; a < states.Length; a++)
-                if (states[a].Round != Round)
-                    throw new InvalidOperationException($"agent {a} has committed {states[a].Round} rounds, the run {Round}.");
+                if (states[a].Round != round)
+                    throw new SwarmStepLostException($"agent {a} has committed {states[a].Round} rounds, the run {round} (re-activated from a checkpoint).");
             return Array.ConvertAll(states, s => s.State);
         }, cancellationToken);
     }
@@ -209,9 +323,9 @@ public sealed class ClusterSwarm
     /// <param name="cancellationToken">Stops waiting.</param>
     public async Task ForgetAsync(CancellationToken cancellationToken = default)
     {
-        await WithRetries(-1, async attempt =>
+        await WithRetries(-1, async (attempt, token) =>
         {
-            await ForAll(a => _agents[a].Forget(), cancellationToken);
+            await ForAll(a => _agents[a].Forget(), token);
             return 0;
         }, cancellationToken);
         _forgotten = true;
@@ -233,24 +347,48 @@ public sealed class ClusterSwarm
         finally { gate.Release(); }
     }
 
-    /// <summary>Runs one attempt after another until one succeeds, a failure is the caller's (bad input), or the attempts run out.</summary>
-    private async Task<T> WithRetries<T>(int round, Func<int, Task<T>> attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one attempt after another until one succeeds, a failure is the caller's (bad input),
+    /// or the attempts run out. Each attempt gets its own token, cancelled when it fails or is
+    /// abandoned, so that what is left of it changes nothing; a failed round makes the next
+    /// attempt roll every agent back to the last checkpoint.
+    /// </summary>
+    private async Task<T> WithRetries<T>(int round, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         string what = round < 0 ? "the agents' set-up or clean-up" : $"round {round}";
         for (int n = 1; ; n++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
-                return await WatchingSilos(attempt(n), cancellationToken);
+                return await WatchingSilos(attempt(n, abandon.Token), cancellationToken);
             }
             catch (Exception e) when (Transient(e, cancellationToken))
             {
+                lock (_sync)
+                {
+                    abandon.Cancel();
+                    if (round >= 0) _rollBack = true;
+                }
                 if (n >= _cluster.MaxAttempts)
                     throw new ClusterSwarmException($"{what} failed {n} times; the last failure: {e.GetType().Name}: {e.Message}", e);
                 if (round >= 0) RedoneRounds++;
-                Trace.TraceWarning("cluster swarm {0}: {1} failed ({2}: {3}); redoing it from the last committed round", RunId, what, e.GetType().Name, e.Message);
+                Trace.TraceWarning("cluster swarm {0}: {1} failed ({2}: {3}); redoing it from the checkpoint of round {4}", RunId, what, e.GetType().Name, e.Message, LastCheckpoint);
                 await Task.Delay(_cluster.RetryDelay * n, cancellationToken);
+            }
+            catch
+            {
+                lock (_sync)
+                {
+                    abandon.Cancel();
+                    if (round >= 0) _rollBack = true;
+                }
+                throw;
+            }
+            finally
+            {
+                abandon.Dispose();
             }
         }
     }
@@ -258,8 +396,9 @@ public sealed class ClusterSwarm
     /// <summary>
     /// The attempt's result, or a <see cref="SiloLostException"/> as soon as a silo that was
     /// active when the attempt began is declared dead: the calls it hosted will not be answered.
-    /// The abandoned calls are harmless: Step and Commit are idempotent per agent, and the
-    /// redone attempt steps again from the last committed round.
+    /// The abandoned attempt changes nothing once its token is cancelled (<see cref="WithRetries"/>),
+    /// and the calls it left in flight are harmless: Step and Commit are idempotent per round and
+    /// the next attempt rolls every agent back to the last checkpoint first.
     /// </summary>
     private async Task<T> WatchingSilos<T>(Task<T> attempt, CancellationToken cancellationToken)
     {
@@ -316,6 +455,7 @@ public sealed class ClusterSwarm
     private static bool Transient(Exception e, CancellationToken cancellationToken) => e switch
     {
         ArgumentException => false,
+        ClusterSwarmReplayException => false,
         OperationCanceledException when cancellationToken.IsCancellationRequested => false,
         _ => true,
     };

@@ -5,14 +5,16 @@ namespace IsingNative.Cluster;
 /// <summary>
 /// One swarm agent as a grain, keyed <c>"{runId}/{agent}"</c> (<see cref="SwarmAgentGrainKey"/>).
 /// The round protocol (docs/CLUSTER.md §2): the coordinator calls <see cref="Step"/> on every
-/// agent for round r, then <see cref="Commit"/> on every agent; both are idempotent, so a round
-/// that failed anywhere is simply redone.
+/// agent for round r, then <see cref="Commit"/> on every agent, which persists a checkpoint
+/// every c rounds; after a fault it calls <see cref="Rollback"/> on every agent and redoes the
+/// rounds since the last checkpoint. Step and Commit are idempotent per round.
 /// </summary>
 public interface ISwarmAgentGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Makes this grain agent <paramref name="init"/>.Agent of a run at round 0 and persists it.
-    /// Repeating the same Init is a no-op; a different one for an initialised agent is refused.
+    /// Makes this grain agent <paramref name="init"/>.Agent of a run at round 0 and persists it
+    /// (the checkpoint of round 0). Repeating the same Init is a no-op; a different one for an
+    /// initialised agent is refused.
     /// </summary>
     /// <param name="init">The agent's index, the run's K, its neighbours, the run's options and its initial state.</param>
     Task Init(SwarmAgentInit init);
@@ -20,8 +22,8 @@ public interface ISwarmAgentGrain : IGrainWithStringKey
     /// <summary>
     /// The agent's state at the start of round <paramref name="round"/> and its observables. It
     /// answers for the round it is in and, after committing that round, still for the previous
-    /// one (neighbours that are redoing it read it). Interleaves with every other call: it
-    /// only reads.
+    /// one (neighbours that are redoing it read it); for another round it throws
+    /// <see cref="SwarmStepLostException"/>. Interleaves with every other call: it only reads.
     /// </summary>
     /// <param name="round">The round.</param>
     [AlwaysInterleave]
@@ -31,20 +33,31 @@ public interface ISwarmAgentGrain : IGrainWithStringKey
     /// Computes the agent's round <paramref name="round"/> from its neighbours' snapshots (their
     /// empathies run in this silo's batch) and keeps the new state pending until
     /// <see cref="Commit"/>. A second call for the same round returns the same record, also
-    /// after the round was committed.
+    /// after the round was committed. An agent at another round (re-activated from its
+    /// checkpoint) throws <see cref="SwarmStepLostException"/>.
     /// </summary>
-    /// <param name="round">The round (the agent's committed round count, or one less).</param>
+    /// <param name="round">The round (the agent's live round count, or one less).</param>
     Task<SwarmAgentRound> Step(int round);
 
     /// <summary>
-    /// Persists the pending state of round <paramref name="round"/> as the state at the start of
-    /// round + 1. Idempotent; throws <see cref="SwarmStepLostException"/> when the pending step
-    /// was lost (the grain was re-activated since), so the coordinator redoes the round.
+    /// Makes the pending state of round <paramref name="round"/> the live state at the start of
+    /// round + 1 and, when <paramref name="checkpoint"/>, persists it as the agent's newest
+    /// checkpoint (the one before is kept too). Idempotent; throws
+    /// <see cref="SwarmStepLostException"/> when the pending step was lost (the grain was
+    /// re-activated since), so the coordinator rolls back and redoes.
     /// </summary>
     /// <param name="round">The round.</param>
-    Task Commit(int round);
+    /// <param name="checkpoint">Whether to persist the state at the start of round + 1.</param>
+    Task Commit(int round, bool checkpoint);
 
-    /// <summary>The agent's committed state and how many rounds it has committed.</summary>
+    /// <summary>
+    /// Reloads the persisted checkpoint of round <paramref name="round"/> (the newest or the one
+    /// before) as the live state, dropping any pending step and the rounds since in memory.
+    /// </summary>
+    /// <param name="round">The checkpoint's round.</param>
+    Task Rollback(int round);
+
+    /// <summary>The agent's live state and how many rounds it has committed (persisted or not).</summary>
     Task<SwarmAgentCommitted> GetState();
 
     /// <summary>Deletes the agent's persisted state and deactivates it (the run is over). Idempotent.</summary>
@@ -84,9 +97,10 @@ public sealed record SwarmAgentSnapshot(
 public sealed record SwarmAgentCommitted([property: Id(0)] int Round, [property: Id(1)] SwarmAgentState State);
 
 /// <summary>
-/// A pending step was lost: the agent was re-activated (its silo stopped) between
-/// <see cref="ISwarmAgentGrain.Step"/> and <see cref="ISwarmAgentGrain.Commit"/>. The round is
-/// redone; nothing committed is lost.
+/// An agent lost what it held in memory: it was re-activated (its silo stopped) from its last
+/// checkpoint, so a pending step or the rounds since the checkpoint are gone, or it was asked
+/// for a round it is not at. The coordinator rolls every agent back to the last checkpoint and
+/// redoes the rounds since; nothing checkpointed is lost.
 /// </summary>
 [GenerateSerializer]
 public sealed class SwarmStepLostException : Exception

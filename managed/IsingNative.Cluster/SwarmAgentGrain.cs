@@ -2,7 +2,12 @@ using Orleans.Runtime;
 
 namespace IsingNative.Cluster;
 
-/// <summary>What an agent grain persists after every committed round.</summary>
+/// <summary>
+/// What an agent grain persists at a checkpoint (every <see cref="ClusterSwarmOptions.CheckpointEvery"/>
+/// rounds): its newest checkpoint and the one before, so that every agent can roll back to the
+/// coordinator's last complete checkpoint even when its own newer one was written and another
+/// agent's was not.
+/// </summary>
 [GenerateSerializer]
 public sealed class SwarmAgentGrainState
 {
@@ -14,20 +19,22 @@ public sealed class SwarmAgentGrainState
     [Id(2)] public int[] Neighbours { get; set; } = [];
     /// <summary>The run's options.</summary>
     [Id(3)] public SwarmOptions Options { get; set; } = SwarmOptions.Default;
-    /// <summary>Rounds committed: <see cref="Current"/> is the state at the start of this round.</summary>
+    /// <summary>The newest checkpoint's round: <see cref="Current"/> is the state at the start of this round.</summary>
     [Id(4)] public int Round { get; set; }
     /// <summary>The state at the start of round <see cref="Round"/>.</summary>
     [Id(5)] public SwarmAgentState? Current { get; set; }
-    /// <summary>The state at the start of round <see cref="Round"/> − 1 (null at round 0): neighbours redoing that round read it.</summary>
+    /// <summary>The checkpoint before the newest one: the state at the start of round <see cref="PreviousRound"/> (null: none).</summary>
     [Id(6)] public SwarmAgentState? Previous { get; set; }
-    /// <summary>The record of round <see cref="Round"/> − 1, returned again when that round is redone.</summary>
-    [Id(7)] public SwarmAgentRound LastRecord { get; set; }
+    /// <summary>The round of <see cref="Previous"/>.</summary>
+    [Id(8)] public int PreviousRound { get; set; }
 }
 
 /// <summary>
 /// A swarm agent (docs/CLUSTER.md). Its rules are the library's <see cref="SwarmRules"/>, called
 /// exactly as <see cref="SwarmSimulation"/> calls them, so the cluster ends in the same bits.
-/// Not reentrant except <see cref="GetSnapshot"/>, which only reads.
+/// It advances round by round in memory and persists a checkpoint when the coordinator says so
+/// (<see cref="Commit"/>); <see cref="Rollback"/> reloads one. Not reentrant except
+/// <see cref="GetSnapshot"/>, which only reads.
 /// </summary>
 public sealed class SwarmAgentGrain(
     [PersistentState("agent", SwarmHosting.StorageName)] IPersistentState<SwarmAgentGrainState> state,
@@ -36,6 +43,14 @@ public sealed class SwarmAgentGrain(
     private (int Round, Observables Value)? _currentObservables;
     private (int Round, Observables Value)? _previousObservables;
     private (int Round, SwarmAgentRound Record, SwarmAgentState State)? _pending;
+
+    // The live state, in memory: rounds committed, the state at the start of that round, and
+    // (once a round was committed in this activation) the state and record of the round before.
+    private bool _live;
+    private int _round;
+    private SwarmAgentState? _current;
+    private SwarmAgentState? _previous;
+    private SwarmAgentRound _lastRecord;
 
     /// <inheritdoc/>
     public async Task Init(SwarmAgentInit init)
@@ -55,10 +70,9 @@ public sealed class SwarmAgentGrain(
         state.State = new SwarmAgentGrainState
         {
             Agent = init.Agent, AgentCount = init.AgentCount, Neighbours = init.Neighbours, Options = init.Options,
-            Round = 0, Current = init.State, Previous = null, LastRecord = default,
+            Round = 0, Current = init.State, Previous = null, PreviousRound = 0,
         };
-        _pending = null;
-        _currentObservables = _previousObservables = null;
+        SetLive(0, init.State);
         await state.WriteStateAsync();
     }
 
@@ -66,11 +80,11 @@ public sealed class SwarmAgentGrain(
     public Task<SwarmAgentSnapshot> GetSnapshot(int round)
     {
         var s = Initialised();
-        SwarmAgentState? at = round == s.Round ? s.Current : round == s.Round - 1 ? s.Previous : null;
+        SwarmAgentState? at = round == _round ? _current : round == _round - 1 ? _previous : null;
         if (at is null)
-            throw new ArgumentOutOfRangeException(nameof(round), round,
-                $"round: agent {s.Agent} has committed {s.Round} rounds and keeps the state of round {s.Round}{(s.Round > 0 ? $" and {s.Round - 1}" : "")} only, not {round}.");
-        Observables observables = ObservablesOf(round, at, round == s.Round);
+            throw new SwarmStepLostException(
+                $"agent {s.Agent} is at round {_round} and keeps the state of round {_round}{(_previous is not null ? $" and {_round - 1}" : "")} only, not {round} (re-activated from a checkpoint, or rolled back); redo from the last checkpoint.");
+        Observables observables = ObservablesOf(round, at, round == _round);
         return Task.FromResult(new SwarmAgentSnapshot(round, at.Couplings, at.Fields, at.Spins, observables));
     }
 
@@ -78,12 +92,13 @@ public sealed class SwarmAgentGrain(
     public async Task<SwarmAgentRound> Step(int round)
     {
         var s = Initialised();
-        if (round == s.Round - 1) return s.LastRecord;   // committed already: the same record again
-        if (round != s.Round)
-            throw new ArgumentOutOfRangeException(nameof(round), round, $"round: agent {s.Agent} is at round {s.Round}, cannot step round {round}.");
+        if (round == _round - 1 && _previous is not null) return _lastRecord;   // committed already: the same record again
+        if (round != _round)
+            throw new SwarmStepLostException(
+                $"agent {s.Agent} is at round {_round} (re-activated from a checkpoint, or rolled back), cannot step round {round}; redo from the last checkpoint.");
         if (_pending is { } p && p.Round == round) return p.Record;
 
-        SwarmAgentState current = s.Current!;
+        SwarmAgentState current = _current!;
         Observables selfAtStart = ObservablesOf(round, current, true);
         int[] neighbours = s.Neighbours;
         string runId = RunId();
@@ -117,8 +132,8 @@ public sealed class SwarmAgentGrain(
         }
         EmpathyResult[] results = await batcher.RunAsync(pairs, s.Options.Empathy);
 
-        // Step and Commit do not interleave (the grain is not reentrant but for GetSnapshot), so
-        // the state read above is still the committed one.
+        // Step, Commit and Rollback do not interleave (the grain is not reentrant but for
+        // GetSnapshot), so the state read above is still the live one.
         int position(int b) => Array.IndexOf(attended, b);
         SwarmAgentRound record = SwarmRules.Respond(batcher.Engine, s.Options, round, s.AgentCount, s.Agent, agent, selfAtStart,
             attended, results, atStart, b => systems[position(b)], new double[attended.Length]);
@@ -127,62 +142,98 @@ public sealed class SwarmAgentGrain(
     }
 
     /// <inheritdoc/>
-    public async Task Commit(int round)
+    public async Task Commit(int round, bool checkpoint)
     {
         var s = Initialised();
-        if (round == s.Round - 1) return;   // committed already
-        if (round != s.Round)
-            throw new ArgumentOutOfRangeException(nameof(round), round, $"round: agent {s.Agent} is at round {s.Round}, cannot commit round {round}.");
+        if (round == _round - 1 && _previous is not null) return;   // committed already
+        if (round != _round)
+            throw new SwarmStepLostException($"agent {s.Agent} is at round {_round}, cannot commit round {round}; redo from the last checkpoint.");
         if (_pending is not { } p || p.Round != round)
             throw new SwarmStepLostException($"agent {s.Agent}: no pending step for round {round} (the agent was re-activated since its Step); redo the round.");
-        SwarmAgentState? previous = s.Previous;
-        SwarmAgentRound lastRecord = s.LastRecord;
-        s.Previous = s.Current;
-        s.Current = p.State;
-        s.LastRecord = p.Record;
-        s.Round = round + 1;
+        _previous = _current;
+        _current = p.State;
+        _lastRecord = p.Record;
+        _round = round + 1;
         _previousObservables = _currentObservables;
         _currentObservables = null;
+        _pending = null;
+        if (!checkpoint) return;
+
+        // The newest checkpoint becomes the previous one, unless this round's checkpoint is
+        // written again (a redo after a fault): the one before it must stay.
+        if (s.Round != _round)
+        {
+            s.Previous = s.Current;
+            s.PreviousRound = s.Round;
+        }
+        s.Round = _round;
+        s.Current = _current;
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            // Storage holds round `round` still: put memory back and let the caller redo.
-            s.Round = round;
-            s.Current = s.Previous;
-            s.Previous = previous;
-            s.LastRecord = lastRecord;
-            _currentObservables = _previousObservables;
-            _previousObservables = null;
+            // What storage holds is not known now; the coordinator rolls every agent back
+            // (Rollback reads it again), and a fresh activation reads it too.
+            _live = false;
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task Rollback(int round)
+    {
+        Initialised();
         _pending = null;
+        _live = false;
+        await state.ReadStateAsync();
+        var s = Initialised();
+        SwarmAgentState at = round == s.Round ? s.Current!
+            : round == s.PreviousRound && s.Previous is not null ? s.Previous
+            : throw new InvalidOperationException(
+                $"agent {s.Agent} holds the checkpoints of round {s.Round}{(s.Previous is not null ? $" and {s.PreviousRound}" : "")}, not {round}.");
+        SetLive(round, at);
     }
 
     /// <inheritdoc/>
     public Task<SwarmAgentCommitted> GetState()
     {
-        var s = Initialised();
-        return Task.FromResult(new SwarmAgentCommitted(s.Round, s.Current!));
+        Initialised();
+        return Task.FromResult(new SwarmAgentCommitted(_round, _current!));
     }
 
     /// <inheritdoc/>
     public async Task Forget()
     {
         _pending = null;
+        _live = false;
         _currentObservables = _previousObservables = null;
         if (state.RecordExists) await state.ClearStateAsync();
         DeactivateOnIdle();
     }
 
+    /// <summary>The persisted state; on first use in an activation the live state starts from its newest checkpoint.</summary>
     private SwarmAgentGrainState Initialised()
     {
         if (!state.RecordExists || state.State.Current is null)
             throw new InvalidOperationException($"agent grain {this.GetPrimaryKeyString()} was never initialised (Init).");
-        return state.State;
+        var s = state.State;
+        if (!_live) SetLive(s.Round, s.Current!);
+        return s;
+    }
+
+    /// <summary>The live state becomes <paramref name="at"/> at the start of <paramref name="round"/>, with no round before it in memory.</summary>
+    private void SetLive(int round, SwarmAgentState at)
+    {
+        _live = true;
+        _round = round;
+        _current = at;
+        _previous = null;
+        _lastRecord = default;
+        _pending = null;
+        _currentObservables = _previousObservables = null;
     }
 
     private string RunId()

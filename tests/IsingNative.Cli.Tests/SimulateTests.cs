@@ -245,6 +245,8 @@ public class SimulateTests
         yield return C("strength above 1", "--strength|(was 1.5)", "--strength", "1.5");
         yield return C("no memory", "--memory|(was 0)", "--memory", "0");
         yield return C("a zero pre-filter", "--pre-filter|(was 0)", "--pre-filter", "0");
+        yield return C("--checkpoint-every without --cluster", "--checkpoint-every|only with --cluster|(was 2)", "--checkpoint-every", "2");
+        yield return C("a zero --checkpoint-every", "--checkpoint-every|at least 1|(was 0)", "--checkpoint-every", "0", "--cluster", "localhost:30000");
         yield return C("a text --out", "--out|{tmp}/s.txt|.csv or .json", "--out", "{tmp}/s.txt");
         yield return C("a jpg --plot", "--plot|{tmp}/s.jpg|.png or .svg", "--plot", "{tmp}/s.jpg");
         yield return C("too much work", "--agents/--neighbours/--rounds|single-spin trials", "--agents", "100000", "--graph", "all", "--rounds", "1000");

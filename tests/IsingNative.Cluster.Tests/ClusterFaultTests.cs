@@ -5,8 +5,10 @@ namespace IsingNative.Cluster.Tests;
 
 /// <summary>
 /// Issue 14 item 5: a silo stopped in the middle of a round. Its agents are re-activated on the
-/// other silos from their last committed round, the round is redone, and the run still ends in
-/// the single-process swarm's bits.
+/// other silos from their last checkpoint, every agent rolls back to it, the rounds since and the
+/// round itself are redone, and the run still ends in the single-process swarm's bits. Issue 23
+/// item 2: the same with a checkpoint every 3 rounds and the fault in round 4 (the checkpoint is
+/// the start of round 3: round 3 is recomputed, its statistics not yielded twice).
 /// </summary>
 public class ClusterFaultTests
 {
@@ -19,12 +21,18 @@ public class ClusterFaultTests
     [TearDown]
     public Task Stop() => Clusters.StopAsync(_cluster, _dir);
 
-    [TestCase(ClusterSwarmPhase.Stepped, false, TestName = "SiloStoppedBetweenStepAndCommit")]
-    [TestCase(ClusterSwarmPhase.StepsSent, false, TestName = "SiloStoppedDuringStep")]
-    [TestCase(ClusterSwarmPhase.Stepped, true, TestName = "SiloKilledBetweenStepAndCommit")]
-    public async Task TheRunEndsBitIdentical(ClusterSwarmPhase phase, bool kill)
+    [TestCase(ClusterSwarmPhase.Stepped, false, 1, TestName = "SiloStoppedBetweenStepAndCommit")]
+    [TestCase(ClusterSwarmPhase.StepsSent, false, 1, TestName = "SiloStoppedDuringStep")]
+    [TestCase(ClusterSwarmPhase.Stepped, true, 1, TestName = "SiloKilledBetweenStepAndCommit")]
+    [TestCase(ClusterSwarmPhase.Stepped, false, 3, TestName = "SiloStoppedBetweenStepAndCommitCheckpointEvery3")]
+    [TestCase(ClusterSwarmPhase.StepsSent, false, 3, TestName = "SiloStoppedDuringStepCheckpointEvery3")]
+    [TestCase(ClusterSwarmPhase.Stepped, true, 3, TestName = "SiloKilledBetweenStepAndCommitCheckpointEvery3")]
+    public async Task TheRunEndsBitIdentical(ClusterSwarmPhase phase, bool kill, int checkpointEvery)
     {
-        const int k = 18, rounds = 4, faultRound = 2;
+        const int k = 18;
+        // c = 1: the fault in round 2 of 4. c = 3: in round 4 of 5 (checkpoints at the start of
+        // rounds 0 and 3: a fault round that is not a checkpoint, and a run that ends between two).
+        int rounds = checkpointEvery == 1 ? 4 : 5, faultRound = checkpointEvery == 1 ? 2 : 4;
         var agents = Clusters.Agents(k, 8);
         var graph = SwarmGraph.Random(k, 3, 5);
         var (expected, digest) = Clusters.Reference(agents, graph, Clusters.Options, rounds);
@@ -35,6 +43,7 @@ public class ClusterFaultTests
         bool stopped = false;
         var options = new ClusterSwarmOptions
         {
+            CheckpointEvery = checkpointEvery,
             FaultHook = async (p, round, attempt) =>
             {
                 if (p != phase || round != faultRound || stopped) return;
@@ -50,9 +59,42 @@ public class ClusterFaultTests
         Assert.That(stopped, Is.True, "the hook stopped the silo");
         Assert.That(victimRequests, Is.GreaterThan(0), "the stopped silo hosted agents");
         Assert.That(swarm.RedoneRounds, Is.GreaterThan(0), "the round the silo left was redone");
-        Clusters.AssertSameBits(expected, actual, $"silo {(kill ? "killed" : "stopped")} at {phase} of round {faultRound}");
+        Clusters.AssertSameBits(expected, actual, $"silo {(kill ? "killed" : "stopped")} at {phase} of round {faultRound}, checkpoint every {checkpointEvery}");
         Assert.That(clusterDigest, Is.EqualTo(digest), "final digest");
-        TestContext.Out.WriteLine($"{phase}, kill={kill}: {swarm.RedoneRounds} redone attempt(s); the stopped silo had served {victimRequests} agent requests");
+        if (checkpointEvery == 1) Assert.That(swarm.ReplayedRounds, Is.Zero, "a checkpoint every round: only the failed round is redone");
+        else Assert.That(swarm.ReplayedRounds, Is.GreaterThanOrEqualTo(faultRound % checkpointEvery), "the rounds since the checkpoint were recomputed");
+        TestContext.Out.WriteLine($"{phase}, kill={kill}, checkpoint every {checkpointEvery}: {swarm.RedoneRounds} redone attempt(s), {swarm.ReplayedRounds} round(s) recomputed; the stopped silo had served {victimRequests} agent requests");
+    }
+
+    /// <summary>
+    /// Issue 23 item 2: the last rounds of a run live only in the agents' memory when the run
+    /// ends between two checkpoints. A silo stopped after the last round loses them on its
+    /// agents; the digest still comes out the single process's (every agent rolls back to the
+    /// checkpoint and the rounds since are recomputed).
+    /// </summary>
+    [Test]
+    public async Task ASiloStoppedAfterTheLastRoundBetweenCheckpointsStillGivesTheDigest()
+    {
+        const int k = 18, rounds = 5;
+        var agents = Clusters.Agents(k, 8);
+        var graph = SwarmGraph.Random(k, 3, 5);
+        var (expected, digest) = Clusters.Reference(agents, graph, Clusters.Options, rounds);
+        var swarm = new ClusterSwarm(_cluster!.Client, agents, graph, Clusters.Options, new ClusterSwarmOptions { CheckpointEvery = 3 });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var actual = new List<SwarmRoundStats>();
+        await foreach (var s in swarm.RunAsync(rounds, timeout.Token)) actual.Add(s);
+        Assert.That(swarm.LastCheckpoint, Is.EqualTo(3));
+
+        SiloHandle victim = _cluster.SecondarySilos[0];
+        long victimRequests = ((InProcessSiloHandle)victim).SiloHost.Services.GetRequiredService<SwarmEmpathyBatcher>().Stats.Requests;
+        Assume.That(victimRequests, Is.GreaterThan(0), "the stopped silo hosted agents");
+        await _cluster.StopSiloAsync(victim);
+        string after = await swarm.DigestAsync(timeout.Token);
+
+        Clusters.AssertSameBits(expected, actual.ToArray(), "the rounds before the stop");
+        Assert.That(after, Is.EqualTo(digest), "final digest, after the rollback");
+        Assert.That(swarm.ReplayedRounds, Is.GreaterThanOrEqualTo(2), "rounds 3 and 4 recomputed from the checkpoint of round 3");
+        Assert.That(swarm.Round, Is.EqualTo(rounds));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -22,14 +23,18 @@ public class ClusterIdentityTests(int silos)
 
     public static IEnumerable<TestCaseData> Graphs()
     {
-        yield return new TestCaseData("ring", 12, 8, 4).SetArgDisplayNames("ring K=12 n=8 m=4");
-        yield return new TestCaseData("random", 20, 10, 3).SetArgDisplayNames("random K=20 n=10 m=3");
+        yield return new TestCaseData("ring", 12, 8, 4, 1).SetArgDisplayNames("ring K=12 n=8 m=4");
+        yield return new TestCaseData("random", 20, 10, 3, 1).SetArgDisplayNames("random K=20 n=10 m=3");
+        // Issue 23 item 2: a checkpoint every 3 rounds (rounds 0-2 in memory, the state at the
+        // start of round 3 persisted, round 3 in memory again).
+        yield return new TestCaseData("ring", 12, 8, 4, 3).SetArgDisplayNames("ring K=12 n=8 m=4, checkpoint every 3");
+        yield return new TestCaseData("random", 20, 10, 3, 3).SetArgDisplayNames("random K=20 n=10 m=3, checkpoint every 3");
     }
 
     private static SwarmGraph Graph(string kind, int k, int m) => kind == "ring" ? SwarmGraph.Ring(k, m) : SwarmGraph.Random(k, m, 9);
 
     [TestCaseSource(nameof(Graphs))]
-    public async Task RoundsAndFinalStateAreBitIdenticalToTheSingleProcessSwarm(string kind, int k, int n, int m)
+    public async Task RoundsAndFinalStateAreBitIdenticalToTheSingleProcessSwarm(string kind, int k, int n, int m, int checkpointEvery)
     {
         const int rounds = 4;
         var agents = Clusters.Agents(k, n);
@@ -37,11 +42,17 @@ public class ClusterIdentityTests(int silos)
         var (expected, digest) = Clusters.Reference(agents, graph, Clusters.Options, rounds);
         Assume.That(expected.Sum(s => s.Blends), Is.GreaterThan(0), "the reference run blends at least once");
 
-        var (actual, clusterDigest, swarm) = await Clusters.RunAsync(_cluster!.Client, agents, graph, Clusters.Options, rounds);
+        var (actual, clusterDigest, swarm) = await Clusters.RunAsync(_cluster!.Client, agents, graph, Clusters.Options, rounds,
+            new ClusterSwarmOptions { CheckpointEvery = checkpointEvery });
 
-        Clusters.AssertSameBits(expected, actual, $"{silos} silo(s), {graph.Description}");
+        Clusters.AssertSameBits(expected, actual, $"{silos} silo(s), {graph.Description}, checkpoint every {checkpointEvery}");
         Assert.That(clusterDigest, Is.EqualTo(digest), "final digest");
         Assert.That(swarm.RedoneRounds, Is.Zero, "no fault, no redo");
+        Assert.That(swarm.ReplayedRounds, Is.Zero, "no fault, no rollback");
+        Assert.That(swarm.LastCheckpoint, Is.EqualTo(rounds / checkpointEvery * checkpointEvery), "the last round whose start state was persisted");
+        long[] versions = Directory.GetFiles(_dir!).Where(f => f.Contains(swarm.RunId, StringComparison.Ordinal))
+            .Select(f => BinaryPrimitives.ReadInt64LittleEndian(File.ReadAllBytes(f))).ToArray();
+        Assert.That(versions, Has.Length.EqualTo(k).And.All.EqualTo(1 + rounds / checkpointEvery), "each agent wrote at Init and at every checkpoint only");
         Assert.That(expected.Sum(s => s.Blends) + expected.Sum(s => s.NoiseResponses), Is.EqualTo(rounds * k), "every agent responded every round");
     }
 
@@ -112,6 +123,8 @@ public class ClusterIdentityTests(int silos)
             Throws.ArgumentException.With.Message.Contains("\"a/b\""));
         Assert.That(() => new ClusterSwarm(grains, agents, SwarmGraph.Ring(6, 2), Clusters.Options, new ClusterSwarmOptions { MaxAttempts = 0 }),
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("MaxAttempts must be >= 1, got 0"));
+        Assert.That(() => new ClusterSwarm(grains, agents, SwarmGraph.Ring(6, 2), Clusters.Options, new ClusterSwarmOptions { CheckpointEvery = 0 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("CheckpointEvery must be >= 1, got 0"));
     }
 
     [Test]

@@ -50,6 +50,13 @@ public class CommandLineTests
             "every round's statistics, as printed (round-trip doubles)");
         Assert.That(c.RootElement.GetProperty("stats").GetArrayLength(), Is.EqualTo(3));
         Assert.That(Directory.Exists(_dir) ? Directory.GetFiles(_dir) : [], Is.Empty, "the CLI deleted its agents' states after the run");
+
+        // Issue 23 item 2: a checkpoint every 2 rounds, the same output.
+        var sparse = IsingProcess.Run([.. common, "--cluster", $"localhost:{port}", "--checkpoint-every", "2"]);
+        Assert.That(sparse.ExitCode, Is.Zero, sparse.StderrHead);
+        using var s2 = JsonDocument.Parse(sparse.Stdout);
+        Assert.That(s2.RootElement.GetProperty("digest").GetString(), Is.EqualTo(l.RootElement.GetProperty("digest").GetString()), "--checkpoint-every 2: digest");
+        Assert.That(s2.RootElement.GetProperty("stats").GetRawText(), Is.EqualTo(l.RootElement.GetProperty("stats").GetRawText()), "--checkpoint-every 2: statistics");
     }
 
     [Test]

@@ -34,7 +34,7 @@ public class StorageTests
         return new SwarmAgentGrainState
         {
             Agent = 2, AgentCount = 5, Neighbours = [1, 3], Options = Clusters.Options, Round = round, Current = agent.ToState(),
-            LastRecord = new SwarmAgentRound(2, 2, 1.25, 3, 0.75, SwarmResponse.Blend, 0.1, default, new EmotionVector(1, 2, 3, 4), -3.5, 0.01),
+            Previous = SwarmAgent.Create(IsingSystem.SeedPattern(6, 5), 4).ToState(), PreviousRound = round - 2,
         };
     }
 
@@ -55,7 +55,8 @@ public class StorageTests
         var expected = written.State!;
         Assert.That(read.State!.Round, Is.EqualTo(3));
         Assert.That(read.State!.Options, Is.EqualTo(expected.Options), "options survive (value equality of the whole record tree)");
-        Assert.That(read.State!.LastRecord, Is.EqualTo(expected.LastRecord));
+        Assert.That(read.State!.PreviousRound, Is.EqualTo(1), "the previous checkpoint's round");
+        Assert.That(SwarmAgent.Digest([SwarmAgent.FromState(read.State!.Previous!)]), Is.EqualTo(SwarmAgent.Digest([SwarmAgent.FromState(expected.Previous!)])), "the previous checkpoint");
         Assert.That(SwarmAgent.Digest([SwarmAgent.FromState(read.State!.Current!)]), Is.EqualTo(SwarmAgent.Digest([SwarmAgent.FromState(expected.Current!)])));
         Assert.That(read.State!.Current!.InitialCouplings, Is.EqualTo(expected.Current!.InitialCouplings));
         if (onDisk)

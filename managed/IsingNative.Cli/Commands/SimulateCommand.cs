@@ -98,6 +98,12 @@ internal static class SimulateCommand
         HelpName = "HOST:PORT",
     };
 
+    private static readonly Option<int?> CheckpointEvery = new("--checkpoint-every")
+    {
+        Description = "With --cluster: the agents persist their state every C rounds (≥ 1; default 1); a lost silo redoes up to C rounds from the last checkpoint, the result stays the same bits",
+        HelpName = "C",
+    };
+
     private static readonly Option<string?> PlotPath = new("--plot")
     {
         Description = "Draw the per-round statistics, 800×1000, .png or .svg (empathy, coupling drift, energy, collective emotion)",
@@ -110,7 +116,7 @@ internal static class SimulateCommand
         var command = new Command("simulate",
             "Evolve a swarm for R synchronous rounds on a neighbourhood graph; per-round statistics as a table, --out CSV/JSON, --plot PNG/SVG");
         command.WithCommon().With(CliOptions.N, CliOptions.SelfSeed, CliOptions.Pattern, Agents, Neighbours, Graph, Rounds,
-                Strength, Noise, Memory, PreFilterTopK, OutPath, PlotPath, Cluster)
+                Strength, Noise, Memory, PreFilterTopK, OutPath, PlotPath, Cluster, CheckpointEvery)
             .WithAnneal().With(CliOptions.Weights);
         command.SetAction(Run);
         return command;
@@ -129,7 +135,7 @@ internal static class SimulateCommand
             // The local run's budget, checked before anything is contacted: this process still
             // generates all K agents and keeps the coordinator's states (ClusterSwarmRun).
             RequireMemory(request, ClusterSwarmRun.CopiesSystems);
-            return ClusterSwarmRun.Connect(endpoint, request);
+            return ClusterSwarmRun.Connect(endpoint, request, pr.GetValue(CheckpointEvery) ?? 1);
 #else
             throw new CliInputException($"--cluster: this build of ising has no cluster client (NativeAOT and trimmed builds leave Orleans out); use the ising tool or a JIT build (was '{endpoint}')");
 #endif
@@ -222,6 +228,13 @@ internal static class SimulateCommand
 #endif
             if (CliOptions.Given(pr, CliOptions.Backend))
                 throw new CliInputException($"--backend: not used with --cluster (each silo runs its own engine: ising-silo --backend); was {pr.GetValue(CliOptions.Backend)}");
+        }
+        if (pr.GetValue(CheckpointEvery) is { } checkpointEvery)
+        {
+            if (pr.GetValue(Cluster) is null)
+                throw new CliInputException($"--checkpoint-every: only with --cluster, where the agents persist their state (was {checkpointEvery})");
+            if (checkpointEvery < 1)
+                throw new CliInputException($"--checkpoint-every: must be at least 1 (was {checkpointEvery})");
         }
 
         var outPath = pr.GetValue(OutPath);

@@ -43,7 +43,8 @@ internal sealed class ClusterSwarmRun : ISwarmRun
     /// <summary>Connects to the gateway, generates the agents and prepares the run (the agents are created with the first round).</summary>
     /// <param name="endpoint">The gateway as typed (HOST:PORT, checked by <see cref="ParseEndpoint"/>).</param>
     /// <param name="request">The swarm.</param>
-    public static ClusterSwarmRun Connect(string endpoint, SwarmRequest request)
+    /// <param name="checkpointEvery">Every how many rounds the agents persist their state (<see cref="ClusterSwarmOptions.CheckpointEvery"/>, ≥ 1).</param>
+    public static ClusterSwarmRun Connect(string endpoint, SwarmRequest request, int checkpointEvery = 1)
     {
         var (host, port) = ParseEndpoint(endpoint);
         IPAddress[] addresses;
@@ -82,7 +83,8 @@ internal sealed class ClusterSwarmRun : ISwarmRun
         {
             var agents = new IsingSystem[request.Agents];
             for (var a = 0; a < agents.Length; a++) agents[a] = request.GenerateAgent(a);
-            var swarm = new ClusterSwarm(app.Services.GetRequiredService<IClusterClient>(), agents, request.Graph, request.Options);
+            var swarm = new ClusterSwarm(app.Services.GetRequiredService<IClusterClient>(), agents, request.Graph, request.Options,
+                new ClusterSwarmOptions { CheckpointEvery = checkpointEvery });
             return new ClusterSwarmRun(request, app, swarm, endpoint);
         }
         catch
