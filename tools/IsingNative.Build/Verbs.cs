@@ -266,10 +266,11 @@ public sealed class Verbs(Repo repo)
     // system's fonts). clang-15 brings libclang-common-15-dev: libFuzzer and the ASan/UBSan runtimes of the fuzz stages.
     // The AMD plug-in: clang-19 (with lld-19, and llvm-19's llvm-as/llvm-dis for the device libraries of the new ISAs)
     // compiles its kernels against ROCm 5.2's HIP headers and device libraries; hipcc brings roc-obj-ls. The NVIDIA
-    // plug-in: nvcc, from non-free's nvidia-cuda-toolkit.
+    // plug-in: nvcc, from non-free's nvidia-cuda-toolkit. redis-server (7.0): the cluster tests' real membership and
+    // grain storage (RedisClusterTests start one of their own on a free port).
     private static readonly string[] DebianPackages =
         ["clang-19", "lld-19", "llvm-19", "hipcc", "libamdhip64-dev", "rocm-device-libs", "nvidia-cuda-toolkit", "python3",
-         "libtbb-dev", "clang-15", "fonts-dejavu-core"];
+         "libtbb-dev", "clang-15", "fonts-dejavu-core", "redis-server"];
 
     private static void Deps()
     {
@@ -285,16 +286,17 @@ public sealed class Verbs(Repo repo)
                   - optional, Linux/WSL only: Debian's clang-19 lld-19 llvm-19 hipcc libamdhip64-dev rocm-device-libs (the
                     AMD plug-in, roc-obj-ls), non-free's nvidia-cuda-toolkit, libtbb-dev (the emulated GPU), clang-15
                     (libFuzzer) and fonts-dejavu-core (the figures' text)
+                  - optional: redis-server (the cluster tests' real membership and storage, RedisClusterTests)
                 """);
             return;
         }
-        bool present = new[] { "clang++-19", "llvm-as-19", "ld.lld-19", "roc-obj-ls", "nvcc", "python3", "clang++-15" }.All(Proc.OnPath)
+        bool present = new[] { "clang++-19", "llvm-as-19", "ld.lld-19", "roc-obj-ls", "nvcc", "python3", "clang++-15", "redis-server" }.All(Proc.OnPath)
             && Directory.Exists("/usr/lib/x86_64-linux-gnu/amdgcn/bitcode")
             && (File.Exists("/usr/include/tbb/tbb.h") || File.Exists("/usr/include/oneapi/tbb.h"))
             && Directory.Exists("/usr/share/fonts/truetype/dejavu");
         if (present)
         {
-            Proc.Log("HIP and CUDA toolchains, python3, TBB, clang-15 and fonts present");
+            Proc.Log("HIP and CUDA toolchains, python3, TBB, clang-15, fonts and redis-server present");
             return;
         }
         // Through sudo unless root; both take DEBIAN_FRONTEND as an argument, which sudo's reset environment keeps.
