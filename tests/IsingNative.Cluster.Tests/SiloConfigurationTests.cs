@@ -46,7 +46,6 @@ public class SiloConfigurationTests
         return path;
     }
 
-    private static string[] FreePorts() => ["--port", $"{SiloStartTests.FreePort()}", "--gateway", $"{SiloStartTests.FreePort()}"];
 
     [Test]
     public void HelpNamesEveryOptionItsKeyAndTheEnvironmentForm()
@@ -121,9 +120,10 @@ public class SiloConfigurationTests
     [Test]
     public void ARedisServerThatDoesNotAnswerIsAFailureNamingIt()
     {
-        int nobody = SiloStartTests.FreePort();
+        int[] free = RedisClusterTests.DistinctFreePorts(3);
+        int nobody = free[2];
         var clock = Stopwatch.StartNew();
-        var (code, _, stderr) = RunSilo([.. FreePorts(), "--redis", $"127.0.0.1:{nobody}"]);
+        var (code, _, stderr) = RunSilo(["--port", $"{free[0]}", "--gateway", $"{free[1]}", "--redis", $"127.0.0.1:{nobody}"]);
         Assert.That(code, Is.EqualTo(1), stderr);
         Assert.That(stderr, Does.StartWith($"ising-silo: --redis: no Redis server answered at 127.0.0.1:{nobody}"));
         TestContext.Out.WriteLine($"refused in {clock.Elapsed.TotalSeconds:F1} s: {stderr.Trim()}");
