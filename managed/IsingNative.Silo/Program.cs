@@ -1,91 +1,78 @@
-using System.Globalization;
 using System.Net;
 using IsingNative;
 using IsingNative.Cluster;
+using IsingNative.Silo;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Persistence;
+using Orleans.Serialization;
 
-// ising-silo: hosts swarm agents for `ising simulate --cluster HOST:PORT` (docs/CLUSTER.md).
-// Localhost clustering: the first silo (the primary, --port 11111 by default) keeps the
-// membership; more silos on this machine join it with their own --port/--gateway and
-// --primary 11111. Real deployments replace UseLocalhostClustering with a served membership
-// provider (docs/CLUSTER.md §6).
+// ising-silo: hosts swarm agents for `ising simulate --cluster` (docs/CLUSTER.md). Its settings
+// are the Generic Host's configuration (SiloSettings: appsettings.json beside the executable,
+// --config FILE, ISING_ environment variables, the command line). Localhost clustering (the
+// default): the first silo (the primary, --port 11111 by default) keeps the membership; more
+// silos on this machine join it with their own --port/--gateway and --primary 11111. Redis
+// clustering (--redis HOST:PORT): the membership and the agents' states are kept in a Redis
+// server, silos on any machine join through it and no silo is special (docs/CLUSTER.md §6).
 
-const string Usage = """
-    usage: ising-silo [--port 11111] [--gateway 30000] [--primary PORT] [--state DIR]
-                      [--backend auto|managed|native-cpu|gpu] [--threads N] [--batch-window MS]
-                      [--cluster-id ID] [--service-id ID]
-
-      --port          silo-to-silo port (default 11111)
-      --gateway       client gateway port (default 30000): `ising simulate --cluster localhost:30000`
-      --primary       the primary silo's port on this machine (default: this silo's --port, i.e. it is the primary)
-      --state         directory of the agents' committed states (shared by every silo; default: memory,
-                      which does not survive this silo)
-      --backend       the silo engine's backend (default auto: the GPU where present, else the CPU)
-      --threads       the engine's worker threads (default: every core)
-      --batch-window  milliseconds the batcher waits for more agents before an engine call (default 1)
-      --cluster-id    Orleans cluster id (default ising); --service-id: service id (default ising)
-    Stops cleanly on Ctrl+C.
-    """;
-
-int port = 11111, gateway = 30000;
-int? primary = null, threads = null;
-string? state = null;
-string clusterId = "ising", serviceId = "ising";
-var backend = BackendKind.Auto;
-double window = 1;
+if (args.Any(a => a is "-h" or "--help"))
+{
+    Console.WriteLine(SiloSettings.Usage());
+    return 0;
+}
+ConfigurationManager configuration;
+SiloSettings settings;
 try
 {
-    for (int i = 0; i < args.Length; i++)
-    {
-        string name = args[i];
-        if (name is "-h" or "--help") { Console.WriteLine(Usage); return 0; }
-        if (i + 1 >= args.Length) throw new ArgumentException($"{name}: a value is missing.");
-        string value = args[++i];
-        switch (name)
-        {
-            case "--port": port = Port(name, value); break;
-            case "--gateway": gateway = Port(name, value); break;
-            case "--primary": primary = Port(name, value); break;
-            case "--state": state = value.Length > 0 ? value : throw new ArgumentException("--state: the directory is empty."); break;
-            case "--threads": threads = Int(name, value, 1, 4096); break;
-            case "--batch-window":
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out window) || !double.IsFinite(window) || window < 0 || window > 10_000)
-                    throw new ArgumentException($"--batch-window: expected milliseconds in [0, 10000], got '{value}'.");
-                break;
-            case "--backend":
-                backend = value switch
-                {
-                    "auto" => BackendKind.Auto,
-                    "managed" => BackendKind.Managed,
-                    "native-cpu" => BackendKind.NativeCpu,
-                    "gpu" => BackendKind.Gpu,
-                    _ => throw new ArgumentException($"--backend: expected auto, managed, native-cpu or gpu, got '{value}'."),
-                };
-                break;
-            case "--cluster-id": clusterId = value; break;
-            case "--service-id": serviceId = value; break;
-            default: throw new ArgumentException($"{name}: unknown option (see --help).");
-        }
-    }
-    if (port == gateway) throw new ArgumentException($"--gateway: the gateway port must differ from --port ({port}).");
+    configuration = SiloSettings.Configuration(args, AppContext.BaseDirectory);
+    settings = SiloSettings.Bind(configuration);
     // Orleans' listeners reuse their ports (SO_REUSEPORT), so a silo started on ports another one
     // holds would say it is ready and share them: the kernel would split connections between the two.
-    RefuseIfInUse("--port", port);
-    RefuseIfInUse("--gateway", gateway);
-    if (state is not null) RequireWritableDirectory(state);
+    RefuseIfInUse("--port", settings.Port);
+    RefuseIfInUse("--gateway", settings.Gateway);
+    if (settings.State is { } dir) RequireWritableDirectory(dir);
 }
 catch (ArgumentException e)
 {
     Console.Error.WriteLine($"ising-silo: {e.Message}");
-    Console.Error.WriteLine(Usage);
+    Console.Error.WriteLine(SiloSettings.Usage());
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder();
+// Redis answers before the silo starts: otherwise Orleans' start fails later, wrapped in its lifecycle's error.
+if (settings.Redis is { } redisOptions)
+{
+    try
+    {
+        var probe = redisOptions.Clone();
+        probe.AbortOnConnectFail = true;
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(probe);
+        await connection.GetDatabase().PingAsync();
+    }
+    catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+    {
+        Console.Error.WriteLine($"ising-silo: --redis: no Redis server answered at {settings.RedisEndpoints}: {e.Message.Split('\n')[0].Trim()}");
+        return 1;
+    }
+}
+
+// The host reads the same configuration (its Logging section, say), and nothing else: no
+// appsettings.json of the working directory, no unprefixed environment variable (a PORT set for
+// another program) changes the silo.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    DisableDefaults = true,
+    Configuration = configuration,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+builder.Logging.AddConsole();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddFilter("ising-silo", LogLevel.Information);
 builder.Logging.AddFilter("IsingNative", LogLevel.Information);
@@ -96,30 +83,61 @@ builder.Metrics.EnableMetrics(IsingEngine.TelemetryName);
 builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 builder.UseOrleans(silo =>
 {
-    silo.UseLocalhostClustering(port, gateway, new IPEndPoint(IPAddress.Loopback, primary ?? port), serviceId, clusterId);
+    if (settings.Clustering == SiloClustering.Redis)
+    {
+        silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = settings.Port;
+            o.GatewayPort = settings.Gateway;
+            if (settings.AdvertisedIP is { } ip) o.AdvertisedIPAddress = ip;
+        });
+        silo.UseRedisClustering(o => o.ConfigurationOptions = settings.Redis!.Clone());
+    }
+    else
+    {
+        silo.UseLocalhostClustering(settings.Port, settings.Gateway, new IPEndPoint(IPAddress.Loopback, settings.Primary ?? settings.Port),
+            settings.ServiceId, settings.ClusterId);
+    }
+    // The failure-detection settings (SwarmHosting.ConfigureFailureDetection) come with AddIsingSwarm, for either membership.
     silo.AddIsingSwarm(o =>
     {
-        o.Backend = backend;
-        o.Threads = threads;
-        o.BatchWindow = TimeSpan.FromMilliseconds(window);
-        o.StateDirectory = state;
+        o.Backend = settings.Backend;
+        o.Threads = settings.Threads;
+        o.BatchWindow = TimeSpan.FromMilliseconds(settings.BatchWindowMilliseconds);
+        o.StateDirectory = settings.State;
     });
+    if (settings.Clustering == SiloClustering.Redis)
+    {
+        // Registered after AddIsingSwarm under its storage name: it replaces the directory storage.
+        silo.AddRedisGrainStorage(SwarmHosting.StorageName, (OptionsBuilder<RedisStorageOptions> storage) =>
+            storage.Configure<Serializer>((o, serializer) =>
+            {
+                o.ConfigurationOptions = settings.Redis!.Clone();
+                o.DeleteStateOnClear = true;   // a forgotten run leaves no keys behind (the default keeps an empty state)
+                o.GrainStorageSerializer = new SwarmStateTextSerializer(serializer);
+            }));
+    }
 });
+builder.Services.AddSingleton(settings);
 builder.Services.AddHostedService<SiloReport>();
 using var host = builder.Build();
-Console.WriteLine($"ising-silo: silo port {port}, gateway {gateway} (clients: --cluster localhost:{gateway}), primary 127.0.0.1:{primary ?? port}, cluster '{clusterId}'");
+Console.WriteLine(settings.Clustering == SiloClustering.Redis
+    ? $"ising-silo: silo port {settings.Port}, gateway {settings.Gateway} (clients: --cluster redis://{settings.RedisEndpoints}), " +
+      $"advertised {settings.AdvertisedIP?.ToString() ?? "as this machine's address"}, membership and states in Redis {settings.RedisEndpoints}, cluster '{settings.ClusterId}'"
+    : $"ising-silo: silo port {settings.Port}, gateway {settings.Gateway} (clients: --cluster localhost:{settings.Gateway}), " +
+      $"primary 127.0.0.1:{settings.Primary ?? settings.Port}, cluster '{settings.ClusterId}'");
 try
 {
     await host.RunAsync();
 }
-catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or BackendUnavailableException)
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or BackendUnavailableException
+                              or StackExchange.Redis.RedisException or Orleans.Runtime.OrleansException)
 {
-    Console.Error.WriteLine($"ising-silo: {e.GetType().Name}: {e.Message}");
+    Console.Error.WriteLine($"ising-silo: {e.GetType().Name}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.GetType().Name}: {inner.Message})" : "")}");
     return 1;
 }
 return 0;
-
-static int Port(string name, string value) => Int(name, value, 1, 65535);
 
 // A TCP port some socket listens on (any address): a plain bind to it fails. SO_REUSEADDR alone
 // (no SO_REUSEPORT) lets the probe pass over connections a stopped silo left in TIME_WAIT.
@@ -156,13 +174,8 @@ static void RequireWritableDirectory(string dir)
     }
 }
 
-static int Int(string name, string value, int min, int max) =>
-    int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-        ? v
-        : throw new ArgumentException($"{name}: expected an integer in [{min}, {max}], got '{value}'.");
-
 /// <summary>Says what the silo hosts: its engine and ports at start, the batches it ran every few seconds while it works.</summary>
-internal sealed class SiloReport(SwarmEmpathyBatcher batcher, Microsoft.Extensions.Options.IOptions<SwarmSiloOptions> options,
+internal sealed class SiloReport(SwarmEmpathyBatcher batcher, IOptions<SwarmSiloOptions> options, SiloSettings settings,
     ILoggerFactory logs, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -170,7 +183,8 @@ internal sealed class SiloReport(SwarmEmpathyBatcher batcher, Microsoft.Extensio
         var log = logs.CreateLogger("ising-silo");
         lifetime.ApplicationStarted.Register(() => log.LogInformation(
             "ising-silo ready: swarm agents on engine {Backend}, state {State}; Ctrl+C stops", batcher.Engine.BackendName,
-            options.Value.StateDirectory is { } d ? Path.GetFullPath(d) : "in memory (lost with this silo)"));
+            settings.Clustering == SiloClustering.Redis ? $"in Redis {settings.RedisEndpoints}"
+            : options.Value.StateDirectory is { } d ? Path.GetFullPath(d) : "in memory (lost with this silo)"));
         lifetime.ApplicationStopping.Register(() => log.LogInformation("ising-silo stopping: agents deactivate, committed rounds stay in the state store"));
         SwarmBatcherStats last = default;
         try

@@ -66,6 +66,10 @@ public class CommandLineTests
         Assert.That(bad.ExitCode, Is.EqualTo(2));
         Assert.That(bad.Stderr, Does.Contain("--cluster: expected HOST:PORT").And.Contain("'localhost'"));
 
+        var redis = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "redis://"]);
+        Assert.That(redis.ExitCode, Is.EqualTo(2));
+        Assert.That(redis.Stderr, Does.Contain("--cluster: expected redis://HOST:PORT").And.Contain("'redis://'"));
+
         var both = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost:30000", "--backend", "managed"]);
         Assert.That(both.ExitCode, Is.EqualTo(2));
         Assert.That(both.Stderr, Does.Contain("--backend: not used with --cluster"));
@@ -113,5 +117,10 @@ public class CommandLineTests
         Assert.That(none.ExitCode, Is.EqualTo(1), none.StderrHead);
         Assert.That(none.Stderr, Does.Contain($"no silo answered at 127.0.0.1:{port} within 10 s"));
         Assert.That(none.Stderr, Does.StartWith($"ising: --cluster: no silo answered"), "the user's line, not an exception type name first");
+
+        // No Redis server there either: the client cannot read the membership.
+        var noRedis = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", $"redis://127.0.0.1:{port}"], TimeSpan.FromSeconds(90));
+        Assert.That(noRedis.ExitCode, Is.EqualTo(1), noRedis.StderrHead);
+        Assert.That(noRedis.Stderr, Does.StartWith($"ising: --cluster: no silo answered at redis://127.0.0.1:{port} within 10 s"));
     }
 }

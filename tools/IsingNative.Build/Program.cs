@@ -19,7 +19,8 @@ const string Usage = """
       bindings   regenerate managed/IsingNative/Interop/*.generated.cs from native/include
       bench      run the benchmarks for real (BenchmarkDotNet, Google Benchmark, `ising bench`)
       deps       install the toolchains (Debian: clang-19 with ROCm 5.2's HIP headers and device libraries, non-free's
-                 nvidia-cuda-toolkit, python3, libtbb-dev, clang-15, a font); elsewhere: say what to install
+                 nvidia-cuda-toolkit, python3, libtbb-dev, clang-15, a font, redis-server for the cluster tests);
+                 elsewhere: say what to install
       clean      remove build outputs
       help       this text
     Environment: ISN_HIP=AUTO|ON|OFF, ISN_CUDA=AUTO|ON|OFF (default AUTO), ISN_HIP_TARGETS (default: this machine's AMD

@@ -277,8 +277,8 @@ public sealed class Verbs(Repo repo)
     // system's fonts). clang-15 brings libclang-common-15-dev: libFuzzer and the ASan/UBSan runtimes of the fuzz stages.
     // The AMD plug-in: clang-19 (with lld-19, and llvm-19's llvm-as/llvm-dis for the device libraries of the new ISAs)
     // compiles its kernels against ROCm 5.2's HIP headers and device libraries; hipcc brings roc-obj-ls. The NVIDIA
-    // plug-in: nvcc, from non-free's nvidia-cuda-toolkit. redis-server: the cluster tests' membership and storage
-    // server, started by the tests themselves on a loopback port.
+    // plug-in: nvcc, from non-free's nvidia-cuda-toolkit. redis-server (7.0): the cluster tests' real membership and
+    // grain storage (RedisClusterTests start one of their own on a free port).
     private static readonly string[] DebianPackages =
         ["clang-19", "lld-19", "llvm-19", "hipcc", "libamdhip64-dev", "rocm-device-libs", "nvidia-cuda-toolkit", "python3",
          "libtbb-dev", "clang-15", "fonts-dejavu-core", "redis-server"];
@@ -297,6 +297,7 @@ public sealed class Verbs(Repo repo)
                   - optional, Linux/WSL only: Debian's clang-19 lld-19 llvm-19 hipcc libamdhip64-dev rocm-device-libs (the
                     AMD plug-in, roc-obj-ls), non-free's nvidia-cuda-toolkit, libtbb-dev (the emulated GPU), clang-15
                     (libFuzzer) and fonts-dejavu-core (the figures' text)
+                  - optional: redis-server (the cluster tests' real membership and storage, RedisClusterTests)
                 """);
             return;
         }

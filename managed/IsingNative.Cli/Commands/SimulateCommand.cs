@@ -94,8 +94,8 @@ internal static class SimulateCommand
 
     private static readonly Option<string?> Cluster = new("--cluster")
     {
-        Description = "Run the rounds on an Orleans cluster: the gateway of an ising-silo (docs/CLUSTER.md); the statistics and digest are the local run's, bit for bit",
-        HelpName = "HOST:PORT",
+        Description = "Run the rounds on an Orleans cluster: the gateway of an ising-silo, or redis://HOST:PORT, the Redis server of the silos' membership (docs/CLUSTER.md); the statistics and digest are the local run's, bit for bit",
+        HelpName = "HOST:PORT|redis://HOST:PORT",
     };
 
     private static readonly Option<int?> CheckpointEvery = new("--checkpoint-every")
