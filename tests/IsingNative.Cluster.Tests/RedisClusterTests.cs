@@ -102,7 +102,7 @@ public class RedisClusterTests
     /// </summary>
     private async Task<int[]> StartSilos(string clusterId)
     {
-        int[] free = DistinctFreePorts(6);
+        int[] free = SiloStartTests.DistinctFreePorts(6);
         int[] ports = free[..3], gateways = free[3..];
         string[] common = ["--threads", "1", "--backend", "managed"];
 
@@ -136,24 +136,6 @@ public class RedisClusterTests
         });
         await Task.WhenAll(first, second, third);
         return gateways;
-    }
-
-    /// <summary>
-    /// Free ports, all different: the listeners are held open together, so the kernel cannot hand
-    /// out one port twice (consecutive FreePort() calls can, once a port is released).
-    /// </summary>
-    internal static int[] DistinctFreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            foreach (var l in listeners) l.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            foreach (var l in listeners) l.Stop();
-        }
     }
 
     private async Task StartSilo(string[] args, Dictionary<string, string> environment)

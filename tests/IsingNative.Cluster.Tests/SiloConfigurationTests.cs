@@ -120,7 +120,7 @@ public class SiloConfigurationTests
     [Test]
     public void ARedisServerThatDoesNotAnswerIsAFailureNamingIt()
     {
-        int[] free = RedisClusterTests.DistinctFreePorts(3);
+        int[] free = SiloStartTests.DistinctFreePorts(3);
         int nobody = free[2];
         var clock = Stopwatch.StartNew();
         var (code, _, stderr) = RunSilo(["--port", $"{free[0]}", "--gateway", $"{free[1]}", "--redis", $"127.0.0.1:{nobody}"]);

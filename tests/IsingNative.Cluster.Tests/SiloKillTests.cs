@@ -71,8 +71,8 @@ public class SiloKillTests
 
         _dir = Path.Combine(Path.GetTempPath(), "isingswarm-kill-" + Guid.NewGuid().ToString("N"));
         string clusterId = "ising-kill-" + Guid.NewGuid().ToString("N")[..8];
-        int[] ports = [SiloStartTests.FreePort(), SiloStartTests.FreePort(), SiloStartTests.FreePort()];
-        int[] gateways = [SiloStartTests.FreePort(), SiloStartTests.FreePort(), SiloStartTests.FreePort()];
+        int[] free = SiloStartTests.DistinctFreePorts(6);
+        int[] ports = free[..3], gateways = free[3..];
         await StartSilo(ports[0], gateways[0], ports[0], clusterId);   // the primary, which holds the membership table
         await Task.WhenAll(StartSilo(ports[1], gateways[1], ports[0], clusterId), StartSilo(ports[2], gateways[2], ports[0], clusterId));
         Process victim = _silos[2];

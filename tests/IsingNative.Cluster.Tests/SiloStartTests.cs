@@ -52,6 +52,24 @@ public class SiloStartTests
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Free ports, all different: the listeners are held open together, so the kernel cannot hand
+    /// out one port twice (consecutive FreePort() calls can, once a port is released).
+    /// </summary>
+    internal static int[] DistinctFreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            foreach (var l in listeners) l.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var l in listeners) l.Stop();
+        }
+    }
+
     [TestCase("--port")]
     [TestCase("--gateway")]
     public void APortInUseIsRefusedAtStart(string option)
@@ -76,7 +94,8 @@ public class SiloStartTests
         string file = Path.GetTempFileName();
         try
         {
-            var (code, stderr) = RunSilo("--port", FreePort().ToString(), "--gateway", FreePort().ToString(), "--state", file);
+            int[] free = DistinctFreePorts(2);
+            var (code, stderr) = RunSilo("--port", free[0].ToString(), "--gateway", free[1].ToString(), "--state", file);
             Assert.That(code, Is.EqualTo(2), stderr);
             Assert.That(stderr, Does.StartWith($"ising-silo: --state: '{file}' is a file, not a directory."));
         }
