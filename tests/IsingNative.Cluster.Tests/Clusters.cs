@@ -1,3 +1,4 @@
+using IsingNative.Cli.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -77,6 +78,40 @@ public static class Clusters
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await foreach (var s in swarm.RunAsync(rounds, timeout.Token)) stats.Add(s);
         return (stats.ToArray(), await swarm.DigestAsync(timeout.Token), swarm);
+    }
+
+    /// <summary>
+    /// Runs every round of <paramref name="swarm"/> and its digest, through a silo killed by the swarm's fault hook,
+    /// which started <paramref name="sinceKill"/>; Recovery: how long after the kill round <paramref name="faultRound"/>
+    /// completed.
+    /// </summary>
+    public static async Task<(SwarmRoundStats[] Rounds, TimeSpan Recovery, string Digest)> RunThroughKillAsync(
+        ClusterSwarm swarm, int rounds, int faultRound, System.Diagnostics.Stopwatch sinceKill, CancellationToken cancel)
+    {
+        var actual = new SwarmRoundStats[rounds];
+        TimeSpan recovery = TimeSpan.Zero;
+        for (int r = 0; r < rounds; r++)
+        {
+            actual[r] = await swarm.StepAsync(cancel);
+            if (r == faultRound) recovery = sinceKill.Elapsed;
+        }
+        return (actual, recovery, await swarm.DigestAsync(cancel));
+    }
+
+    /// <summary>
+    /// A cluster run of <c>ising simulate --json</c> printed the local run's digest and every round's statistics as
+    /// printed (round-trip doubles): the same bits; and, where given, <paramref name="backend"/> as its backend.
+    /// </summary>
+    internal static void AssertSameAsLocal(IsingProcess.Result local, IsingProcess.Result cluster, int rounds, string? backend, string what)
+    {
+        Assert.That(local.ExitCode, Is.Zero, local.StderrHead);
+        Assert.That(cluster.ExitCode, Is.Zero, $"{what}: {cluster.StderrHead}");
+        using var l = System.Text.Json.JsonDocument.Parse(local.Stdout);
+        using var c = System.Text.Json.JsonDocument.Parse(cluster.Stdout);
+        if (backend is not null) Assert.That(c.RootElement.GetProperty("backend").GetString(), Is.EqualTo(backend), what);
+        Assert.That(c.RootElement.GetProperty("digest").GetString(), Is.EqualTo(l.RootElement.GetProperty("digest").GetString()), $"{what}: digest");
+        Assert.That(c.RootElement.GetProperty("stats").GetRawText(), Is.EqualTo(l.RootElement.GetProperty("stats").GetRawText()), $"{what}: statistics");
+        Assert.That(c.RootElement.GetProperty("stats").GetArrayLength(), Is.EqualTo(rounds), what);
     }
 
     /// <summary>Every double of a round's statistics as its bits, with the counts: equal lists mean bit-identical rounds.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IsingNative.Cli.Tests.Support;
 using Orleans.TestingHost;
 
@@ -39,24 +38,12 @@ public class CommandLineTests
         var local = IsingProcess.Run(common);
         Assert.That(Directory.Exists(_dir) ? Directory.GetFiles(_dir) : [], Is.Empty, "no state before the run");
         var cluster = IsingProcess.Run([.. common, "--cluster", $"localhost:{port}"]);
-        Assert.That(local.ExitCode, Is.Zero, local.StderrHead);
-        Assert.That(cluster.ExitCode, Is.Zero, cluster.StderrHead);
-
-        using var l = JsonDocument.Parse(local.Stdout);
-        using var c = JsonDocument.Parse(cluster.Stdout);
-        Assert.That(c.RootElement.GetProperty("backend").GetString(), Is.EqualTo($"cluster localhost:{port}"));
-        Assert.That(c.RootElement.GetProperty("digest").GetString(), Is.EqualTo(l.RootElement.GetProperty("digest").GetString()));
-        Assert.That(c.RootElement.GetProperty("stats").GetRawText(), Is.EqualTo(l.RootElement.GetProperty("stats").GetRawText()),
-            "every round's statistics, as printed (round-trip doubles)");
-        Assert.That(c.RootElement.GetProperty("stats").GetArrayLength(), Is.EqualTo(3));
+        Clusters.AssertSameAsLocal(local, cluster, 3, $"cluster localhost:{port}", "--cluster");
         Assert.That(Directory.Exists(_dir) ? Directory.GetFiles(_dir) : [], Is.Empty, "the CLI deleted its agents' states after the run");
 
         // Issue 23 item 2: a checkpoint every 2 rounds, the same output.
         var sparse = IsingProcess.Run([.. common, "--cluster", $"localhost:{port}", "--checkpoint-every", "2"]);
-        Assert.That(sparse.ExitCode, Is.Zero, sparse.StderrHead);
-        using var s2 = JsonDocument.Parse(sparse.Stdout);
-        Assert.That(s2.RootElement.GetProperty("digest").GetString(), Is.EqualTo(l.RootElement.GetProperty("digest").GetString()), "--checkpoint-every 2: digest");
-        Assert.That(s2.RootElement.GetProperty("stats").GetRawText(), Is.EqualTo(l.RootElement.GetProperty("stats").GetRawText()), "--checkpoint-every 2: statistics");
+        Clusters.AssertSameAsLocal(local, sparse, 3, null, "--checkpoint-every 2");
     }
 
     [Test]

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using IsingNative.Cli.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -198,16 +197,7 @@ public class RedisClusterTests
         clock.Restart();
         var cluster = IsingProcess.Run([.. common, "--cluster", $"redis://{Redis}"]);
         TestContext.Progress.WriteLine($"ising simulate --cluster redis://{Redis}: {clock.Elapsed.TotalSeconds:F1} s");
-        Assert.That(local.ExitCode, Is.Zero, local.StderrHead);
-        Assert.That(cluster.ExitCode, Is.Zero, cluster.StderrHead);
-
-        using var l = JsonDocument.Parse(local.Stdout);
-        using var c = JsonDocument.Parse(cluster.Stdout);
-        Assert.That(c.RootElement.GetProperty("backend").GetString(), Is.EqualTo($"cluster redis://{Redis}"));
-        Assert.That(c.RootElement.GetProperty("digest").GetString(), Is.EqualTo(l.RootElement.GetProperty("digest").GetString()));
-        Assert.That(c.RootElement.GetProperty("stats").GetRawText(), Is.EqualTo(l.RootElement.GetProperty("stats").GetRawText()),
-            "every round's statistics, as printed (round-trip doubles)");
-        Assert.That(c.RootElement.GetProperty("stats").GetArrayLength(), Is.EqualTo(3));
+        Clusters.AssertSameAsLocal(local, cluster, 3, $"cluster redis://{Redis}", "--cluster redis://");
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(Redis);
         var keys = redis.GetServer(Redis).Keys(pattern: "ising/*").Select(k => k.ToString()).ToList();
@@ -251,14 +241,7 @@ public class RedisClusterTests
             };
             var swarm = new ClusterSwarm(client, agents, graph, Clusters.Options, options);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            var actual = new SwarmRoundStats[rounds];
-            TimeSpan recovery = TimeSpan.Zero;
-            for (int r = 0; r < rounds; r++)
-            {
-                actual[r] = await swarm.StepAsync(timeout.Token);
-                if (r == faultRound) recovery = sinceKill.Elapsed;
-            }
-            string clusterDigest = await swarm.DigestAsync(timeout.Token);
+            var (actual, recovery, clusterDigest) = await Clusters.RunThroughKillAsync(swarm, rounds, faultRound, sinceKill, timeout.Token);
 
             TestContext.Progress.WriteLine(
                 $"first silo SIGKILLed: round {faultRound} completed on the other two {recovery.TotalSeconds:F1} s after the kill ({swarm.RedoneRounds} redone attempt(s))");

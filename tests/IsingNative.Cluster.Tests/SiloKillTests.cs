@@ -104,14 +104,7 @@ public class SiloKillTests
             };
             var swarm = new ClusterSwarm(host.Services.GetRequiredService<IClusterClient>(), agents, graph, Clusters.Options, options);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            var actual = new SwarmRoundStats[rounds];
-            TimeSpan recovery = TimeSpan.Zero;
-            for (int r = 0; r < rounds; r++)
-            {
-                actual[r] = await swarm.StepAsync(timeout.Token);
-                if (r == faultRound) recovery = sinceKill.Elapsed;
-            }
-            string clusterDigest = await swarm.DigestAsync(timeout.Token);
+            var (actual, recovery, clusterDigest) = await Clusters.RunThroughKillAsync(swarm, rounds, faultRound, sinceKill, timeout.Token);
 
             TestContext.Progress.WriteLine(
                 $"SIGKILLed silo: round {faultRound} completed on the other silos {recovery.TotalSeconds:F1} s after the kill ({swarm.RedoneRounds} redone attempt(s))");
