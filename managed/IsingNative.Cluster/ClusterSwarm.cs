@@ -7,10 +7,10 @@ namespace IsingNative.Cluster;
 /// <summary>Where in a round <see cref="ClusterSwarmOptions.FaultHook"/> is called.</summary>
 public enum ClusterSwarmPhase
 {
-    /// <summary>Every agent's Step call of the round was sent; none awaited yet.</summary>
+    /// <summary>Every block's Step call of the round was sent; none awaited yet.</summary>
     StepsSent,
 
-    /// <summary>Every agent stepped; no Commit was sent yet.</summary>
+    /// <summary>Every block stepped; no Commit was sent yet.</summary>
     Stepped,
 }
 
@@ -36,17 +36,28 @@ public sealed class ClusterSwarmOptions
     public TimeSpan SiloWatchPeriod { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Every how many rounds the agents persist their state (c ≥ 1; default 1: every round). The
-    /// state writes are most of a round's cost on a directory storage (docs/SCALE.md); with c &gt; 1
-    /// the agents persist the state at the start of rounds c, 2c, … only, and a fault rolls every
-    /// agent back to the last checkpoint and redoes up to c rounds: the rounds are deterministic
+    /// Every how many rounds the blocks persist their agents' state (c ≥ 1; default 1: every round).
+    /// The state writes are a large part of a round's cost (docs/SCALE.md); with c &gt; 1
+    /// the blocks persist the state at the start of rounds c, 2c, … only, and a fault rolls every
+    /// block back to the last checkpoint and redoes up to c rounds: the rounds are deterministic
     /// given the state and the seed, so the result is the same bits, and rounds already yielded
     /// are not yielded again.
     /// </summary>
     public int CheckpointEvery { get; init; } = 1;
 
-    /// <summary>How many agents' calls are in flight at once (0: all K); default 0.</summary>
+    /// <summary>How many blocks' calls are in flight at once (0: all of them); default 0.</summary>
     public int MaxParallelCalls { get; init; }
+
+    /// <summary>
+    /// B, the agents per block grain (≥ 1; default <see cref="DefaultBlockSize"/>): agents
+    /// [b·B, (b + 1)·B) are one grain, whose round is one engine call (docs/CLUSTER.md §2). Larger
+    /// blocks mean fewer messages and a smaller boundary per agent; there should still be a few
+    /// blocks per silo, or some silos sit idle. The result does not depend on B.
+    /// </summary>
+    public int BlockSize { get; init; } = DefaultBlockSize;
+
+    /// <summary>The default B (docs/SCALE.md §1 has the measurement behind it).</summary>
+    public const int DefaultBlockSize = 1024;
 
     /// <summary>
     /// Called in every attempt of every round at <see cref="ClusterSwarmPhase"/> points with the
@@ -88,12 +99,13 @@ public sealed class ClusterSwarmReplayException : Exception
 }
 
 /// <summary>
-/// The coordinator of a swarm whose agents are grains (docs/CLUSTER.md): it initialises the
-/// agents, then advances rounds in lockstep — Step every agent, Commit every agent, summarise
-/// the records in agent order with <see cref="SwarmRules.Summarize"/> — and streams each round's
-/// statistics. Every <see cref="ClusterSwarmOptions.CheckpointEvery"/> rounds the agents persist
-/// their state (a checkpoint). A round that fails anywhere (a silo gone, a lost pending step, a
-/// timeout) is redone from the last checkpoint: every agent reloads it, the rounds since are
+/// The coordinator of a swarm whose agents live in block grains of B agents each
+/// (docs/CLUSTER.md, <see cref="SwarmBlockPlan"/>): it initialises the blocks, then advances
+/// rounds in lockstep — Step every block, Commit every block, summarise the records in agent
+/// order with <see cref="SwarmRules.Summarize"/> — and streams each round's statistics. Every
+/// <see cref="ClusterSwarmOptions.CheckpointEvery"/> rounds the blocks persist their agents'
+/// state (a checkpoint). A round that fails anywhere (a silo gone, a lost pending step, a
+/// timeout) is redone from the last checkpoint: every block reloads it, the rounds since are
 /// recomputed (the same bits: their statistics are checked against those already yielded, not
 /// yielded again), then the round itself, so the result is the single-process
 /// <see cref="SwarmSimulation"/>'s, bit for bit. One caller advances it.
@@ -101,18 +113,18 @@ public sealed class ClusterSwarmReplayException : Exception
 public sealed class ClusterSwarm
 {
     private readonly IGrainFactory _grains;
-    private readonly SwarmAgentInit[] _inits;
-    private readonly ISwarmAgentGrain[] _agents;
+    private readonly SwarmAgentState[] _states;
+    private readonly ISwarmBlockGrain[] _blocks;
     private readonly ClusterSwarmOptions _cluster;
     private bool _initialised;
     private bool _forgotten;
 
-    // The coordinator's view of the agents. An attempt changes it only under _sync and only while
+    // The coordinator's view of the blocks. An attempt changes it only under _sync and only while
     // it is not abandoned (an abandoned attempt may still be running when the next one starts).
     private readonly object _sync = new();
-    private int _checkpoint;     // every agent has persisted the state at the start of this round
-    private int _live;           // every agent holds the state at the start of this round in memory (≥ _checkpoint)
-    private bool _rollBack;      // an attempt failed: every agent reloads checkpoint _checkpoint first
+    private int _checkpoint;     // every block has persisted the state at the start of this round
+    private int _live;           // every block holds the state at the start of this round in memory (≥ _checkpoint)
+    private bool _rollBack;      // an attempt failed: every block reloads checkpoint _checkpoint first
     private readonly Dictionary<int, SwarmRoundStats> _yielded = [];   // statistics yielded for rounds ≥ _checkpoint
 
     /// <summary>A swarm starting from copies of <paramref name="agents"/> (round 0, empty memories).</summary>
@@ -120,7 +132,7 @@ public sealed class ClusterSwarm
     /// <param name="agents">One system per agent of the graph, all with one n and with spins.</param>
     /// <param name="graph">Who attends to whom.</param>
     /// <param name="options">The run's seed and rules; null for the defaults.</param>
-    /// <param name="cluster">Run id, retries and hooks; null for the defaults.</param>
+    /// <param name="cluster">Run id, block size, retries and hooks; null for the defaults.</param>
     public ClusterSwarm(IGrainFactory grains, ReadOnlySpan<IsingSystem> agents, SwarmGraph graph, SwarmOptions? options = null,
         ClusterSwarmOptions? cluster = null)
     {
@@ -133,6 +145,8 @@ public sealed class ClusterSwarm
             throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.MaxAttempts, $"cluster: MaxAttempts must be >= 1, got {_cluster.MaxAttempts}.");
         if (_cluster.CheckpointEvery < 1)
             throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.CheckpointEvery, $"cluster: CheckpointEvery must be >= 1, got {_cluster.CheckpointEvery}.");
+        if (_cluster.BlockSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.BlockSize, $"cluster: BlockSize must be >= 1, got {_cluster.BlockSize}.");
         if (_cluster.MaxParallelCalls < 0)
             throw new ArgumentOutOfRangeException(nameof(cluster), _cluster.MaxParallelCalls, $"cluster: MaxParallelCalls must be >= 0, got {_cluster.MaxParallelCalls}.");
         RunId = _cluster.RunId ?? Guid.NewGuid().ToString("N");
@@ -143,20 +157,27 @@ public sealed class ClusterSwarm
         _grains = grains;
         Graph = graph;
         int k = agents.Length;
-        _inits = new SwarmAgentInit[k];
-        _agents = new ISwarmAgentGrain[k];
+        _states = new SwarmAgentState[k];
         for (int a = 0; a < k; a++)
         {
             if (agents[a] is null) throw new ArgumentNullException(nameof(agents), $"agents: agent {a} is null.");
             if (agents[a].Size != agents[0].Size)
                 throw new ArgumentException($"agents: agent {a} has n={agents[a].Size} but agent 0 has n={agents[0].Size}; a swarm needs one n.", nameof(agents));
-            _inits[a] = new SwarmAgentInit(a, k, graph.Neighbours(a).ToArray(), Options, SwarmAgent.Create(agents[a], Options.MemoryCapacity).ToState());
-            _agents[a] = grains.GetGrain<ISwarmAgentGrain>(SwarmAgentGrainKey.Of(RunId, a));
+            _states[a] = SwarmAgent.Create(agents[a], Options.MemoryCapacity).ToState();
         }
+        Plan = SwarmBlockPlan.Create(graph, _cluster.BlockSize);
+        _blocks = new ISwarmBlockGrain[Plan.BlockCount];
+        for (int b = 0; b < _blocks.Length; b++) _blocks[b] = grains.GetGrain<ISwarmBlockGrain>(SwarmBlockGrainKey.Of(RunId, b));
     }
 
-    /// <summary>The run's id (its grains are <c>"{RunId}/{agent}"</c>).</summary>
+    /// <summary>The run's id (its grains are <c>"{RunId}/{block}"</c>).</summary>
     public string RunId { get; }
+
+    /// <summary>How the agents are cut into blocks, and the boundary between them.</summary>
+    public SwarmBlockPlan Plan { get; }
+
+    /// <summary>The boundary the blocks fetched in the last completed round, per silo that computed them.</summary>
+    public IReadOnlyDictionary<string, SwarmExchange> LastExchange { get; private set; } = new Dictionary<string, SwarmExchange>();
 
     /// <summary>Who attends to whom.</summary>
     public SwarmGraph Graph { get; }
@@ -170,10 +191,10 @@ public sealed class ClusterSwarm
     /// <summary>How many round attempts failed and were redone so far.</summary>
     public int RedoneRounds { get; private set; }
 
-    /// <summary>Every how many rounds the agents persist their state (<see cref="ClusterSwarmOptions.CheckpointEvery"/>).</summary>
+    /// <summary>Every how many rounds the blocks persist their state (<see cref="ClusterSwarmOptions.CheckpointEvery"/>).</summary>
     public int CheckpointEvery => _cluster.CheckpointEvery;
 
-    /// <summary>The round whose start state every agent has persisted last (0 after <see cref="InitializeAsync"/>).</summary>
+    /// <summary>The round whose start state every block has persisted last (0 after <see cref="InitializeAsync"/>).</summary>
     public int LastCheckpoint { get { lock (_sync) return _checkpoint; } }
 
     /// <summary>How many rounds that had completed were recomputed after a rollback to a checkpoint so far.</summary>
@@ -182,15 +203,15 @@ public sealed class ClusterSwarm
     /// <summary>Every agent's record of the last completed round (empty before the first).</summary>
     public IReadOnlyList<SwarmAgentRound> LastRound { get; private set; } = [];
 
-    /// <summary>Creates (or, for a repeated call, confirms) every agent grain at round 0; retried like a round.</summary>
+    /// <summary>Creates (or, for a repeated call, confirms) every block grain at round 0; retried like a round.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        if (_forgotten) throw new InvalidOperationException($"swarm {RunId}: ForgetAsync deleted its agents.");
+        if (_forgotten) throw new InvalidOperationException($"swarm {RunId}: ForgetAsync deleted its blocks.");
         if (_initialised) return;
         await WithRetries(-1, async (attempt, token) =>
         {
-            await ForAll(a => _agents[a].Init(_inits[a]), token);
+            await ForAll(b => _blocks[b].Init(Plan.Init(b, Options, _states)), token);
             return 0;
         }, cancellationToken);
         _initialised = true;
@@ -202,13 +223,17 @@ public sealed class ClusterSwarm
     {
         await InitializeAsync(cancellationToken);
         int round = Round;
-        var records = await WithRetries(round, async (attempt, token) =>
+        var blocks = await WithRetries(round, async (attempt, token) =>
         {
             await CatchUp(round, attempt, token);
             return await Advance(round, attempt, token);
         }, cancellationToken);
+        var records = Records(blocks);
         var stats = SwarmRules.Summarize(round, records);
         LastRound = records;
+        var exchange = new Dictionary<string, SwarmExchange>();
+        foreach (var b in blocks) exchange[b.Silo] = exchange.GetValueOrDefault(b.Silo) + b.Exchange;
+        LastExchange = exchange;
         Round = round + 1;
         lock (_sync)
         {
@@ -218,8 +243,8 @@ public sealed class ClusterSwarm
     }
 
     /// <summary>
-    /// Brings every agent to round <paramref name="round"/> in memory: after a failed attempt,
-    /// every agent reloads the last checkpoint and the rounds since are recomputed (their
+    /// Brings every block to round <paramref name="round"/> in memory: after a failed attempt,
+    /// every block reloads the last checkpoint and the rounds since are recomputed (their
     /// statistics must be the ones yielded, bit for bit).
     /// </summary>
     private async Task CatchUp(int round, int attempt, CancellationToken token)
@@ -233,7 +258,7 @@ public sealed class ClusterSwarm
         }
         if (rollBack)
         {
-            await ForAll(a => _agents[a].Rollback(restart), token);
+            await ForAll(b => _blocks[b].Rollback(restart), token);
             Mutate(token, () => { _live = restart; _rollBack = false; });
         }
         while (true)
@@ -241,8 +266,7 @@ public sealed class ClusterSwarm
             int live;
             lock (_sync) live = _live;
             if (live >= round) break;
-            var records = await Advance(live, attempt, token);
-            var again = SwarmRules.Summarize(live, records);
+            var again = SwarmRules.Summarize(live, Records(await Advance(live, attempt, token)));
             SwarmRoundStats? first;
             lock (_sync) first = _yielded.TryGetValue(live, out var y) ? y : null;
             if (first is { } f && !Equals(f, again))
@@ -252,19 +276,23 @@ public sealed class ClusterSwarm
         }
     }
 
-    /// <summary>Step(round) and Commit(round) on every agent (a checkpoint when round + 1 is a multiple of c); the agents' records.</summary>
-    private async Task<SwarmAgentRound[]> Advance(int round, int attempt, CancellationToken token)
+    /// <summary>Step(round) and Commit(round) on every block (a checkpoint when round + 1 is a multiple of c); the blocks' rounds.</summary>
+    private async Task<SwarmBlockRound[]> Advance(int round, int attempt, CancellationToken token)
     {
-        var steps = new Task<SwarmAgentRound>[_agents.Length];
+        var steps = new Task<SwarmBlockRound>[_blocks.Length];
         var gate = _cluster.MaxParallelCalls > 0 ? new SemaphoreSlim(_cluster.MaxParallelCalls) : null;
-        for (int a = 0; a < steps.Length; a++) steps[a] = Throttled(gate, _agents[a], g => g.Step(round), token);
+        for (int b = 0; b < steps.Length; b++) steps[b] = Throttled(gate, _blocks[b], g => g.Step(round), token);
         if (_cluster.FaultHook is { } hook) await hook(ClusterSwarmPhase.StepsSent, round, attempt);
-        SwarmAgentRound[] done = await Task.WhenAll(steps).WaitAsync(token);
-        for (int a = 0; a < done.Length; a++)
-            if (done[a].Agent != a) throw new InvalidOperationException($"agent grain {a} answered as agent {done[a].Agent}.");
+        SwarmBlockRound[] done = await Task.WhenAll(steps).WaitAsync(token);
+        for (int b = 0; b < done.Length; b++)
+        {
+            var (first, count) = Plan.Range(b);
+            if (done[b].Agents.Length != count || (count > 0 && done[b].Agents[0].Agent != first))
+                throw new InvalidOperationException($"block grain {b} answered for {done[b].Agents.Length} agents from {(done[b].Agents.Length > 0 ? done[b].Agents[0].Agent : -1)}, not {count} from {first}.");
+        }
         if (_cluster.FaultHook is { } hook2) await hook2(ClusterSwarmPhase.Stepped, round, attempt);
         bool checkpoint = (round + 1) % _cluster.CheckpointEvery == 0;
-        await ForAll(a => _agents[a].Commit(round, checkpoint), token);
+        await ForAll(b => _blocks[b].Commit(round, checkpoint), token);
         Mutate(token, () =>
         {
             _live = round + 1;
@@ -273,6 +301,19 @@ public sealed class ClusterSwarm
             foreach (int old in _yielded.Keys.Where(r => r < _checkpoint).ToArray()) _yielded.Remove(old);
         });
         return done;
+    }
+
+    /// <summary>Every block's records, in agent order.</summary>
+    private static SwarmAgentRound[] Records(SwarmBlockRound[] blocks)
+    {
+        var records = new SwarmAgentRound[blocks.Sum(b => b.Agents.Length)];
+        int at = 0;
+        foreach (var b in blocks)
+        {
+            b.Agents.CopyTo(records, at);
+            at += b.Agents.Length;
+        }
+        return records;
     }
 
     /// <summary>Changes the coordinator's view unless the attempt was abandoned.</summary>
@@ -303,11 +344,11 @@ public sealed class ClusterSwarm
         return await WithRetries(round, async (attempt, token) =>
         {
             await CatchUp(round, attempt, token);
-            var states = await Task.WhenAll(_agents.Select(g => g.GetState())).WaitAsync(token);
-            for (int a = 0; a < states.Length; a++)
-                if (states[a].Round != round)
-                    throw new SwarmStepLostException($"agent {a} has committed {states[a].Round} rounds, the run {round} (re-activated from a checkpoint).");
-            return Array.ConvertAll(states, s => s.State);
+            var blocks = await Task.WhenAll(_blocks.Select(g => g.GetState())).WaitAsync(token);
+            for (int b = 0; b < blocks.Length; b++)
+                if (blocks[b].Round != round)
+                    throw new SwarmStepLostException($"block {b} has committed {blocks[b].Round} rounds, the run {round} (re-activated from a checkpoint).");
+            return blocks.SelectMany(b => b.States).ToArray();
         }, cancellationToken);
     }
 
@@ -317,7 +358,7 @@ public sealed class ClusterSwarm
         SwarmAgent.Digest((await GetStatesAsync(cancellationToken)).Select(SwarmAgent.FromState));
 
     /// <summary>
-    /// Deletes every agent's persisted state (the run is over; its grains deactivate). The
+    /// Deletes every block's persisted state (the run is over; its grains deactivate). The
     /// swarm cannot step afterwards. Retried like a round.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -325,7 +366,7 @@ public sealed class ClusterSwarm
     {
         await WithRetries(-1, async (attempt, token) =>
         {
-            await ForAll(a => _agents[a].Forget(), token);
+            await ForAll(b => _blocks[b].Forget(), token);
             return 0;
         }, cancellationToken);
         _forgotten = true;
@@ -334,7 +375,7 @@ public sealed class ClusterSwarm
     private async Task ForAll(Func<int, Task> call, CancellationToken cancellationToken)
     {
         var gate = _cluster.MaxParallelCalls > 0 ? new SemaphoreSlim(_cluster.MaxParallelCalls) : null;
-        var tasks = new Task[_agents.Length];
+        var tasks = new Task[_blocks.Length];
         for (int a = 0; a < tasks.Length; a++) tasks[a] = Throttled(gate, a, async x => { await call(x); return 0; }, cancellationToken);
         await Task.WhenAll(tasks).WaitAsync(cancellationToken);
     }
@@ -351,11 +392,11 @@ public sealed class ClusterSwarm
     /// Runs one attempt after another until one succeeds, a failure is the caller's (bad input),
     /// or the attempts run out. Each attempt gets its own token, cancelled when it fails or is
     /// abandoned, so that what is left of it changes nothing; a failed round makes the next
-    /// attempt roll every agent back to the last checkpoint.
+    /// attempt roll every block back to the last checkpoint.
     /// </summary>
     private async Task<T> WithRetries<T>(int round, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        string what = round < 0 ? "the agents' set-up or clean-up" : $"round {round}";
+        string what = round < 0 ? "the blocks' set-up or clean-up" : $"round {round}";
         for (int n = 1; ; n++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -398,7 +439,7 @@ public sealed class ClusterSwarm
     /// active when the attempt began is declared dead: the calls it hosted will not be answered.
     /// The abandoned attempt changes nothing once its token is cancelled (<see cref="WithRetries"/>),
     /// and the calls it left in flight are harmless: Step and Commit are idempotent per round and
-    /// the next attempt rolls every agent back to the last checkpoint first.
+    /// the next attempt rolls every block back to the last checkpoint first.
     /// </summary>
     private async Task<T> WatchingSilos<T>(Task<T> attempt, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using Orleans.Serialization;
 
 namespace IsingNative.Cluster;
 
-/// <summary>How a silo runs its swarm agents.</summary>
+/// <summary>How a silo runs its swarm blocks.</summary>
 public sealed class SwarmSiloOptions
 {
     /// <summary>The silo engine's backend (Auto: the GPU where present, else the CPU).</summary>
@@ -17,13 +17,7 @@ public sealed class SwarmSiloOptions
     public int? Threads { get; set; }
 
     /// <summary>
-    /// How long the flush loop waits for more agents to queue before it runs a batch (default
-    /// 1 ms; zero runs whatever is queued at once).
-    /// </summary>
-    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>
-    /// Where the agents' committed states are written (one file per agent); null keeps them in
+    /// Where the blocks' checkpoints are written (files per block); null keeps them in
     /// the silo's memory, which does not survive the silo. Every silo of a cluster must see the
     /// same directory.
     /// </summary>
@@ -33,11 +27,11 @@ public sealed class SwarmSiloOptions
 /// <summary>Registers the swarm with Orleans silos and clients.</summary>
 public static class SwarmHosting
 {
-    /// <summary>The name of the grain storage the agents persist to.</summary>
+    /// <summary>The name of the grain storage the blocks persist to.</summary>
     public const string StorageName = "isingswarm";
 
     /// <summary>
-    /// Hosts swarm agents in this silo: the silo's engine and empathy batcher and the agents'
+    /// Hosts swarm blocks in this silo: the silo's engine, the blocks' placement and their
     /// storage (<see cref="DirectorySwarmStorage"/>; to use a served provider instead, register it
     /// under <see cref="StorageName"/> after this call).
     /// </summary>
@@ -49,8 +43,8 @@ public static class SwarmHosting
         var options = builder.Services.AddOptions<SwarmSiloOptions>();
         if (configure is not null) options.Configure(configure);
         builder.Services.Configure<ClusterMembershipOptions>(ConfigureFailureDetection);
-        builder.Services.AddSingleton<SwarmEmpathyBatcher>();
-        builder.Services.AddSingleton<SwarmSnapshotCache>();
+        builder.Services.AddSingleton<SwarmSiloEngine>();
+        builder.Services.AddPlacementDirector<SwarmBlockPlacement, SwarmBlockPlacementDirector>();
         builder.Services.AddGrainStorage(StorageName, (sp, _) =>
             new DirectorySwarmStorage(sp.GetRequiredService<IOptions<SwarmSiloOptions>>().Value.StateDirectory, sp.GetRequiredService<Serializer>()));
         return builder;
@@ -58,7 +52,7 @@ public static class SwarmHosting
 
     /// <summary>
     /// How quickly a silo that is gone without a word (SIGKILL, a lost machine, a cut network)
-    /// is declared dead, so that its agents are re-activated on the other silos and the round
+    /// is declared dead, so that its blocks are re-activated on the other silos and the round
     /// is redone (docs/CLUSTER.md §3). Orleans' defaults take 35 s and more on a small cluster;
     /// these take a few seconds. <see cref="AddIsingSwarm(ISiloBuilder, Action{SwarmSiloOptions}?)"/>
     /// applies them; a later <c>Configure&lt;ClusterMembershipOptions&gt;</c> overrides them.

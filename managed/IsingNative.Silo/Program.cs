@@ -104,7 +104,6 @@ builder.UseOrleans(silo =>
     {
         o.Backend = settings.Backend;
         o.Threads = settings.Threads;
-        o.BatchWindow = TimeSpan.FromMilliseconds(settings.BatchWindowMilliseconds);
         o.StateDirectory = settings.State;
     });
     if (settings.Clustering == SiloClustering.Redis)
@@ -174,28 +173,29 @@ static void RequireWritableDirectory(string dir)
     }
 }
 
-/// <summary>Says what the silo hosts: its engine and ports at start, the batches it ran every few seconds while it works.</summary>
-internal sealed class SiloReport(SwarmEmpathyBatcher batcher, IOptions<SwarmSiloOptions> options, SiloSettings settings,
+/// <summary>Says what the silo hosts: its engine and ports at start, the block rounds it computed every few seconds while it works.</summary>
+internal sealed class SiloReport(SwarmSiloEngine engine, IOptions<SwarmSiloOptions> options, SiloSettings settings,
     ILoggerFactory logs, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var log = logs.CreateLogger("ising-silo");
         lifetime.ApplicationStarted.Register(() => log.LogInformation(
-            "ising-silo ready: swarm agents on engine {Backend}, state {State}; Ctrl+C stops", batcher.Engine.BackendName,
+            "ising-silo ready: swarm blocks on engine {Backend}, state {State}; Ctrl+C stops", engine.Engine.BackendName,
             settings.Clustering == SiloClustering.Redis ? $"in Redis {settings.RedisEndpoints}"
             : options.Value.StateDirectory is { } d ? Path.GetFullPath(d) : "in memory (lost with this silo)"));
-        lifetime.ApplicationStopping.Register(() => log.LogInformation("ising-silo stopping: agents deactivate, committed rounds stay in the state store"));
-        SwarmBatcherStats last = default;
+        lifetime.ApplicationStopping.Register(() => log.LogInformation("ising-silo stopping: blocks deactivate, checkpoints stay in the state store"));
+        SwarmSiloStats last = default;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
-                var now = batcher.Stats;
+                var now = engine.Stats;
                 if (now == last) continue;
-                log.LogInformation("hosted agents' empathies: {Requests} agent requests, {Pairs} pairs in {Batches} engine calls (largest {MaxPairs} pairs, {MaxRequests} agents)",
-                    now.Requests - last.Requests, now.Pairs - last.Pairs, now.Batches - last.Batches, now.MaxPairs, now.MaxRequests);
+                log.LogInformation("hosted blocks: {Steps} block rounds ({Agents} agent rounds, {Empathies} empathies); boundary fetched {Bytes} bytes ({Full} agents in full, {Deltas} as spins only)",
+                    now.BlockSteps - last.BlockSteps, now.AgentSteps - last.AgentSteps, now.Empathies - last.Empathies,
+                    now.Fetched.Bytes - last.Fetched.Bytes, now.Fetched.Full - last.Fetched.Full, now.Fetched.Deltas - last.Fetched.Deltas);
                 last = now;
             }
         }

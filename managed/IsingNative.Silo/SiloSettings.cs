@@ -43,12 +43,11 @@ internal sealed class SiloSettings
             "                  default: this machine's first address)"),
         new("--primary", "Primary", "the primary silo's port on this machine (localhost clustering; default: this silo's --port,\n" +
             "                  i.e. it is the primary)"),
-        new("--state", "State", "directory of the agents' committed states (localhost clustering; shared by every silo;\n" +
+        new("--state", "State", "directory of the swarm blocks' checkpoints (localhost clustering; shared by every silo;\n" +
             "                  default: memory, which does not survive this silo). With redis they are kept in Redis"),
         new("--backend", "Backend", "the silo engine's backend: auto, managed, native-cpu or gpu (default auto: the GPU where\n" +
             "                  present, else the CPU)"),
         new("--threads", "Threads", "the engine's worker threads (default: every core)"),
-        new("--batch-window", "BatchWindow", "milliseconds the batcher waits for more agents before an engine call (default 1)"),
         new("--cluster-id", "ClusterId", "Orleans cluster id (default ising)"),
         new("--service-id", "ServiceId", "Orleans service id (default ising)"),
         new("--config", "Config", "a JSON file of these keys, read after appsettings.json beside ising-silo"),
@@ -76,7 +75,6 @@ internal sealed class SiloSettings
     public string? State { get; private init; }
     public BackendKind Backend { get; private init; } = BackendKind.Auto;
     public int? Threads { get; private init; }
-    public double BatchWindowMilliseconds { get; private init; } = 1;
     public string ClusterId { get; private init; } = "ising";
     public string ServiceId { get; private init; } = "ising";
 
@@ -86,7 +84,7 @@ internal sealed class SiloSettings
         var text = new System.Text.StringBuilder("""
             usage: ising-silo [--port 11111] [--gateway 30000] [--clustering localhost|redis] [--redis HOST:PORT]
                               [--advertise IP] [--primary PORT] [--state DIR] [--backend auto|managed|native-cpu|gpu]
-                              [--threads N] [--batch-window MS] [--cluster-id ID] [--service-id ID] [--config FILE]
+                              [--threads N] [--cluster-id ID] [--service-id ID] [--config FILE]
 
 
             """);
@@ -211,10 +209,6 @@ internal sealed class SiloSettings
         }
         if (state is { Length: 0 }) throw Bad("State", "the directory is empty.");
 
-        string batch = c["BatchWindow"] ?? "1";
-        if (!double.TryParse(batch, NumberStyles.Float, CultureInfo.InvariantCulture, out double window) || !double.IsFinite(window) || window < 0 || window > 10_000)
-            throw Bad("BatchWindow", $"expected milliseconds in [0, 10000], got '{batch}'.");
-
         string backendText = c["Backend"] ?? "auto";
         var backend = backendText.ToLowerInvariant() switch
         {
@@ -236,7 +230,6 @@ internal sealed class SiloSettings
             State = state,
             Backend = backend,
             Threads = OptionalInt(c, "Threads", 1, 4096),
-            BatchWindowMilliseconds = window,
             ClusterId = Id(c, "ClusterId"),
             ServiceId = Id(c, "ServiceId"),
         };

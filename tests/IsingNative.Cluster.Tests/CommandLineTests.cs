@@ -44,6 +44,10 @@ public class CommandLineTests
         // Issue 23 item 2: a checkpoint every 2 rounds, the same output.
         var sparse = IsingProcess.Run([.. common, "--cluster", $"localhost:{port}", "--checkpoint-every", "2"]);
         Clusters.AssertSameAsLocal(local, sparse, 3, null, "--checkpoint-every 2");
+
+        // Issue 23 item 1: blocks of 7 agents (5 grains, the last one of 2), the same output.
+        var blocks = IsingProcess.Run([.. common, "--cluster", $"localhost:{port}", "--block-size", "7"]);
+        Clusters.AssertSameAsLocal(local, blocks, 3, null, "--block-size 7");
     }
 
     [Test]
@@ -60,6 +64,14 @@ public class CommandLineTests
         var both = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost:30000", "--backend", "managed"]);
         Assert.That(both.ExitCode, Is.EqualTo(2));
         Assert.That(both.Stderr, Does.Contain("--backend: not used with --cluster"));
+
+        var local = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--block-size", "4"]);
+        Assert.That(local.ExitCode, Is.EqualTo(2));
+        Assert.That(local.Stderr, Does.Contain("--block-size: only with --cluster").And.Contain("(was 4)"));
+
+        var zero = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost:30000", "--block-size", "0"]);
+        Assert.That(zero.ExitCode, Is.EqualTo(2));
+        Assert.That(zero.Stderr, Does.Contain("--block-size: must be at least 1 (was 0)"));
     }
 
     /// <summary>

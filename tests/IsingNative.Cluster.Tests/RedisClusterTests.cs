@@ -202,7 +202,7 @@ public class RedisClusterTests
         using var redis = await ConnectionMultiplexer.ConnectAsync(Redis);
         var keys = redis.GetServer(Redis).Keys(pattern: "ising/*").Select(k => k.ToString()).ToList();
         Assert.That(keys, Does.Contain("ising/members/ising"), "the membership is in Redis");
-        Assert.That(keys.Where(k => k.StartsWith("ising/state/", StringComparison.Ordinal)), Is.Empty, "the CLI deleted its agents' states after the run");
+        Assert.That(keys.Where(k => k.StartsWith("ising/state/", StringComparison.Ordinal)), Is.Empty, "the CLI deleted its blocks' states after the run");
     }
 
     [Test]
@@ -228,6 +228,7 @@ public class RedisClusterTests
             using var redis = await ConnectionMultiplexer.ConnectAsync(Redis);
             var options = new ClusterSwarmOptions
             {
+                BlockSize = 8,   // 8 blocks, on every silo
                 FaultHook = (p, round, attempt) =>
                 {
                     if (p == ClusterSwarmPhase.Stepped && round == faultRound && !sinceKill.IsRunning)
@@ -247,8 +248,8 @@ public class RedisClusterTests
                 $"first silo SIGKILLed: round {faultRound} completed on the other two {recovery.TotalSeconds:F1} s after the kill ({swarm.RedoneRounds} redone attempt(s))");
             Assert.That(sinceKill.IsRunning, Is.True, "the hook killed the silo");
             Assert.That(victim.HasExited, Is.True);
-            Assert.That(statesAtKill, Is.EqualTo(k), "every agent's committed state was in Redis when the silo was killed");
-            Assert.That(swarm.RedoneRounds, Is.GreaterThan(0), "the killed silo hosted agents: the round was redone");
+            Assert.That(statesAtKill, Is.EqualTo(3 * swarm.Plan.BlockCount), "every block's config and both checkpoint slots were in Redis when the silo was killed");
+            Assert.That(swarm.RedoneRounds, Is.GreaterThan(0), "the killed silo hosted blocks: the round was redone");
             Clusters.AssertSameBits(expected, actual, $"first silo SIGKILLed between Step and Commit of round {faultRound}");
             Assert.That(clusterDigest, Is.EqualTo(digest), "final digest");
             var declared = Stopwatch.StartNew();

@@ -52,7 +52,7 @@ public class SiloConfigurationTests
     {
         var (code, stdout, _) = RunSilo(["--help"]);
         Assert.That(code, Is.Zero);
-        foreach (var option in new[] { "--port", "--gateway", "--primary", "--state", "--backend", "--threads", "--batch-window", "--cluster-id",
+        foreach (var option in new[] { "--port", "--gateway", "--primary", "--state", "--backend", "--threads", "--cluster-id",
                      "--service-id", "--clustering", "--redis", "--advertise", "--config" })
             Assert.That(stdout, Does.Contain(option));
         Assert.That(stdout, Does.Contain("ISING_Redis__ConnectionString").And.Contain("Redis:ConnectionString"));
@@ -63,7 +63,7 @@ public class SiloConfigurationTests
     [TestCase(new[] { "--port", "70000" }, "ising-silo: --port: expected an integer in [1, 65535], got '70000'.")]
     [TestCase(new[] { "--port", "1", "--gateway", "1" }, "ising-silo: --gateway: the gateway port must differ from --port (1).")]
     [TestCase(new[] { "--backend", "tpu" }, "ising-silo: --backend: expected auto, managed, native-cpu or gpu, got 'tpu'.")]
-    [TestCase(new[] { "--batch-window", "-1" }, "ising-silo: --batch-window: expected milliseconds in [0, 10000], got '-1'.")]
+    [TestCase(new[] { "--threads", "0" }, "ising-silo: --threads: expected an integer in [1, 4096], got '0'.")]
     [TestCase(new[] { "--clustering", "zookeeper" }, "ising-silo: --clustering: expected localhost or redis, got 'zookeeper'.")]
     [TestCase(new[] { "--clustering", "redis" }, "ising-silo: --redis: redis clustering needs the Redis server")]
     [TestCase(new[] { "--redis", "127.0.0.1:6379,nosuchoption=1" }, "ising-silo: --redis: expected HOST:PORT")]
@@ -97,12 +97,12 @@ public class SiloConfigurationTests
     [Test]
     public void AConfigFileIsReadAndCheckedAndTheCommandLineWinsOverIt()
     {
-        string file = Json("""{ "Clustering": "redis", "Redis": { "ConnectionString": "127.0.0.1:6379" }, "BatchWindow": "-1" }""");
+        string file = Json("""{ "Clustering": "redis", "Redis": { "ConnectionString": "127.0.0.1:6379" }, "Threads": "0" }""");
         var (code, _, stderr) = RunSilo(["--config", file]);
         Assert.That(code, Is.EqualTo(2), stderr);
-        Assert.That(stderr, Does.StartWith("ising-silo: --batch-window: expected milliseconds in [0, 10000], got '-1'."));
+        Assert.That(stderr, Does.StartWith("ising-silo: --threads: expected an integer in [1, 4096], got '0'."));
 
-        (code, _, stderr) = RunSilo(["--config", file, "--batch-window", "2", "--clustering", "localhost", "--state", ""]);
+        (code, _, stderr) = RunSilo(["--config", file, "--threads", "2", "--clustering", "localhost", "--state", ""]);
         Assert.That(code, Is.EqualTo(2), stderr);
         Assert.That(stderr, Does.StartWith("ising-silo: --state: the directory is empty."), "--clustering localhost replaced the file's redis");
 

@@ -92,6 +92,7 @@ public class SiloKillTests
             var sinceKill = new Stopwatch();
             var options = new ClusterSwarmOptions
             {
+                BlockSize = 4,   // 6 blocks, two on every silo
                 FaultHook = (p, round, attempt) =>
                 {
                     if (p == ClusterSwarmPhase.Stepped && round == faultRound && !sinceKill.IsRunning)
@@ -110,7 +111,7 @@ public class SiloKillTests
                 $"SIGKILLed silo: round {faultRound} completed on the other silos {recovery.TotalSeconds:F1} s after the kill ({swarm.RedoneRounds} redone attempt(s))");
             Assert.That(sinceKill.IsRunning, Is.True, "the hook killed the silo");
             Assert.That(victim.HasExited, Is.True);
-            Assert.That(swarm.RedoneRounds, Is.GreaterThan(0), "the killed silo hosted agents: the round was redone");
+            Assert.That(swarm.RedoneRounds, Is.GreaterThan(0), "the killed silo hosted blocks: the round was redone");
             Clusters.AssertSameBits(expected, actual, $"silo SIGKILLed between Step and Commit of round {faultRound}");
             Assert.That(clusterDigest, Is.EqualTo(digest), "final digest");
             Assert.That(recovery, Is.LessThan(RecoveryBound), $"from the kill to round {faultRound} completing elsewhere");

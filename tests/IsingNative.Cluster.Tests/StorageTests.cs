@@ -5,7 +5,7 @@ using Orleans.Storage;
 
 namespace IsingNative.Cluster.Tests;
 
-/// <summary>The agents' directory storage (docs/CLUSTER.md §4): round trip, versions, stale writers, atomic files.</summary>
+/// <summary>The blocks' directory storage (docs/CLUSTER.md §4): round trip, versions, stale writers, atomic files.</summary>
 public class StorageTests
 {
     private string _dir = null!;
@@ -27,15 +27,11 @@ public class StorageTests
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private static SwarmAgentGrainState State(int round)
+    private static SwarmBlockCheckpoint State(int round)
     {
         var agent = SwarmAgent.Create(IsingSystem.SpinGlass(6, 3), 4);
         agent.Memory.Record(new EmotionVector(0.1, -0.2, 0.3, 1.0 / 3), 0.7);
-        return new SwarmAgentGrainState
-        {
-            Agent = 2, AgentCount = 5, Neighbours = [1, 3], Options = Clusters.Options, Round = round, Current = agent.ToState(),
-            Previous = SwarmAgent.Create(IsingSystem.SeedPattern(6, 5), 4).ToState(), PreviousRound = round - 2,
-        };
+        return new SwarmBlockCheckpoint { Round = round, States = [agent.ToState(), SwarmAgent.Create(IsingSystem.SeedPattern(6, 5), 4).ToState()] };
     }
 
     [TestCase(true)]
@@ -43,27 +39,26 @@ public class StorageTests
     public async Task AStateReadsBackBitForBitWithItsVersion(bool onDisk)
     {
         var storage = new DirectorySwarmStorage(onDisk ? _dir : null, _serializer);
-        var id = GrainId.Create("agent", "run/2");
-        var written = new GrainState<SwarmAgentGrainState>(State(3));
+        var id = GrainId.Create("block", "run/2");
+        var written = new GrainState<SwarmBlockCheckpoint>(State(3));
         await storage.WriteStateAsync("agent", id, written);
         Assert.That(written.ETag, Is.EqualTo("1"));
 
-        var read = new GrainState<SwarmAgentGrainState>();
+        var read = new GrainState<SwarmBlockCheckpoint>();
         await storage.ReadStateAsync("agent", id, read);
         Assert.That(read.RecordExists, Is.True);
         Assert.That(read.ETag, Is.EqualTo("1"));
         var expected = written.State!;
         Assert.That(read.State!.Round, Is.EqualTo(3));
-        Assert.That(read.State!.Options, Is.EqualTo(expected.Options), "options survive (value equality of the whole record tree)");
-        Assert.That(read.State!.PreviousRound, Is.EqualTo(1), "the previous checkpoint's round");
-        Assert.That(SwarmAgent.Digest([SwarmAgent.FromState(read.State!.Previous!)]), Is.EqualTo(SwarmAgent.Digest([SwarmAgent.FromState(expected.Previous!)])), "the previous checkpoint");
-        Assert.That(SwarmAgent.Digest([SwarmAgent.FromState(read.State!.Current!)]), Is.EqualTo(SwarmAgent.Digest([SwarmAgent.FromState(expected.Current!)])));
-        Assert.That(read.State!.Current!.InitialCouplings, Is.EqualTo(expected.Current!.InitialCouplings));
+        Assert.That(read.State!.States, Has.Length.EqualTo(2));
+        Assert.That(SwarmAgent.Digest(read.State!.States.Select(SwarmAgent.FromState)), Is.EqualTo(SwarmAgent.Digest(expected.States.Select(SwarmAgent.FromState))),
+            "every agent's couplings, fields, spins and memory, bit for bit");
+        Assert.That(read.State!.States[0].InitialCouplings, Is.EqualTo(expected.States[0].InitialCouplings));
         if (onDisk)
-            Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "agent_005fagent_002frun_002f2.state" }), "one file, no temp file left");
+            Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "agent_005fblock_002frun_002f2.state" }), "one file, no temp file left");
 
-        var missing = new GrainState<SwarmAgentGrainState>();
-        await storage.ReadStateAsync("agent", GrainId.Create("agent", "run/3"), missing);
+        var missing = new GrainState<SwarmBlockCheckpoint>();
+        await storage.ReadStateAsync("agent", GrainId.Create("block", "run/3"), missing);
         Assert.That(missing.RecordExists, Is.False);
     }
 
@@ -71,11 +66,11 @@ public class StorageTests
     public async Task AStaleActivationsWriteIsRefusedAndChangesNothing()
     {
         var storage = new DirectorySwarmStorage(_dir, _serializer);
-        var id = GrainId.Create("agent", "run/0");
-        await storage.WriteStateAsync("agent", id, new GrainState<SwarmAgentGrainState>(State(0)));
+        var id = GrainId.Create("block", "run/0");
+        await storage.WriteStateAsync("agent", id, new GrainState<SwarmBlockCheckpoint>(State(0)));
 
-        var a = new GrainState<SwarmAgentGrainState>();
-        var b = new GrainState<SwarmAgentGrainState>();
+        var a = new GrainState<SwarmBlockCheckpoint>();
+        var b = new GrainState<SwarmBlockCheckpoint>();
         await storage.ReadStateAsync("agent", id, a);
         await storage.ReadStateAsync("agent", id, b);
         a.State!.Round = 1;
@@ -85,7 +80,7 @@ public class StorageTests
 
         // A second storage over the same directory (another silo) sees the first one's write.
         var other = new DirectorySwarmStorage(_dir, _serializer);
-        var c = new GrainState<SwarmAgentGrainState>();
+        var c = new GrainState<SwarmBlockCheckpoint>();
         await other.ReadStateAsync("agent", id, c);
         Assert.That(c.State!.Round, Is.EqualTo(1));
         Assert.That(c.ETag, Is.EqualTo("2"));

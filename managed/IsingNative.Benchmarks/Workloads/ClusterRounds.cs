@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
 using IsingNative.Benchmarks.Infrastructure;
 using IsingNative.Cluster;
 using Orleans.Hosting;
@@ -7,35 +8,35 @@ using Orleans.TestingHost;
 namespace IsingNative.Benchmarks.Workloads;
 
 /// <summary>
-/// Issue 14 item 6: one swarm round (ring m = 4, n = 12, a 20-step schedule: 200 trials per
-/// empathy) against K, in one process (<see cref="SwarmSimulation"/>) and through the Orleans
-/// cluster (<see cref="ClusterSwarm"/>) with 1 and 3 in-process silos, agent states kept in the
-/// silos' memory or written to a state directory (one fsynced file per agent and round).
-/// rounds/s = 10⁹ / Mean[ns]; the cluster's overhead per round = its Mean − the single-process
-/// Mean at the same K. The engines are <see cref="BackendKind.Auto"/> (the silo default).
+/// Issue 23 item 6: one swarm round of K = 10 000 agents (ring m = 8, n = 20, the default
+/// schedule) in one process (<see cref="SwarmSimulation"/>) and through the Orleans cluster
+/// (<see cref="ClusterSwarm"/>, block grains of B agents) with 1 and 3 in-process silos on the
+/// same cores, the blocks' checkpoints every round in the silos' memory or in a state directory.
+/// One round per iteration (a round takes about a second). rounds/s = 10⁹ / Mean[ns]; the
+/// cluster's cost is its Mean over the single-process Mean. The boundary each silo fetched in
+/// the last round is printed at cleanup (<see cref="ClusterSwarm.LastExchange"/>).
+/// tools/bench/cluster-rounds.sh measures the same with separate ising-silo processes.
 /// </summary>
 [MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class ClusterRounds
 {
     /// <summary>K.</summary>
-    [Params(64, 256, 1024)]
+    [Params(10_000)]
     public int K { get; set; }
 
-    /// <summary>Where the round runs: "single-process", or "N silo(s)" with "memory" or "dir" storage.</summary>
-    [Params("single-process", "1 silo, memory", "3 silos, memory", "1 silo, dir", "3 silos, dir")]
+    /// <summary>Where the round runs: "single-process", or "N silo(s)" with the block size and "memory" or "dir" storage.</summary>
+    [Params("single-process", "1 silo, B=1024, memory", "3 silos, B=1024, memory", "3 silos, B=256, memory", "3 silos, B=4096, memory",
+        "1 silo, B=1024, dir", "3 silos, B=1024, dir")]
     public string Setup { get; set; } = "single-process";
 
     /// <summary>Spins per agent.</summary>
-    public const int Size = 12;
+    public const int Size = Agents.DefaultSize;
 
     /// <summary>Neighbours per agent.</summary>
-    public const int Neighbours = 4;
+    public const int Neighbours = 8;
 
-    private static readonly SwarmOptions Options = new()
-    {
-        Seed = Agents.AnnealSeed,
-        Empathy = new EmpathyOptions { Anneal = new AnnealOptions { Steps = 20 } },
-    };
+    private static readonly SwarmOptions Options = new() { Seed = Agents.AnnealSeed };
 
     private IsingEngine? _engine;
     private SwarmSimulation? _simulation;
@@ -65,6 +66,7 @@ public class ClusterRounds
             return;
         }
         int silos = Setup.StartsWith('3') ? 3 : 1;
+        int blockSize = int.Parse(Setup.Split(", ")[1]["B=".Length..], System.Globalization.CultureInfo.InvariantCulture);
         var builder = new TestClusterBuilder((short)silos);
         if (Setup.EndsWith("dir", StringComparison.Ordinal))
         {
@@ -74,14 +76,20 @@ public class ClusterRounds
         builder.AddSiloBuilderConfigurator<Silo>();
         _cluster = builder.Build();
         _cluster.Deploy();
-        _swarm = new ClusterSwarm(_cluster.Client, systems, graph, Options);
+        _swarm = new ClusterSwarm(_cluster.Client, systems, graph, Options, new ClusterSwarmOptions { BlockSize = blockSize });
         _swarm.StepAsync().GetAwaiter().GetResult();
     }
 
-    /// <summary>Stops the cluster and removes the state directory.</summary>
+    /// <summary>Prints the last round's boundary per silo, stops the cluster and removes the state directory.</summary>
     [GlobalCleanup]
     public void GlobalCleanup()
     {
+        if (_swarm is not null)
+        {
+            Console.WriteLine($"// ClusterRounds {Setup}: {_swarm.Plan.BlockCount} blocks, boundary {_swarm.Plan.BoundaryAgents} agents ({_swarm.Plan.BoundaryCopies} copies per round, {_swarm.Plan.BoundaryCopies * FullBytes} bytes in full)");
+            foreach (var (silo, exchange) in _swarm.LastExchange.OrderBy(e => e.Key, StringComparer.Ordinal))
+                Console.WriteLine($"// ClusterRounds {Setup}: silo {silo} fetched {exchange.Bytes} bytes in the last round ({exchange.Full} in full, {exchange.Deltas} as spins only)");
+        }
         _simulation?.Dispose();
         _engine?.Dispose();
         if (_cluster is not null)
@@ -91,6 +99,9 @@ public class ClusterRounds
         }
         if (_stateDir is not null && Directory.Exists(_stateDir)) Directory.Delete(_stateDir, recursive: true);
     }
+
+    /// <summary>An agent's couplings, fields and spins in bytes.</summary>
+    private const long FullBytes = 8L * (Size * Size + Size) + Size;
 
     /// <summary>One round of the swarm.</summary>
     /// <returns>The round's mean empathy, so the round cannot be eliminated.</returns>

@@ -104,6 +104,12 @@ internal static class SimulateCommand
         HelpName = "C",
     };
 
+    private static readonly Option<int?> BlockSize = new("--block-size")
+    {
+        Description = "With --cluster: agents per block grain (≥ 1; default 1024); a block's round is one engine call and only its boundary travels between blocks; the result does not depend on B",
+        HelpName = "B",
+    };
+
     private static readonly Option<string?> PlotPath = new("--plot")
     {
         Description = "Draw the per-round statistics, 800×1000, .png or .svg (empathy, coupling drift, energy, collective emotion)",
@@ -116,7 +122,7 @@ internal static class SimulateCommand
         var command = new Command("simulate",
             "Evolve a swarm for R synchronous rounds on a neighbourhood graph; per-round statistics as a table, --out CSV/JSON, --plot PNG/SVG");
         command.WithCommon().With(CliOptions.N, CliOptions.SelfSeed, CliOptions.Pattern, Agents, Neighbours, Graph, Rounds,
-                Strength, Noise, Memory, PreFilterTopK, OutPath, PlotPath, Cluster, CheckpointEvery)
+                Strength, Noise, Memory, PreFilterTopK, OutPath, PlotPath, Cluster, CheckpointEvery, BlockSize)
             .WithAnneal().With(CliOptions.Weights);
         command.SetAction(Run);
         return command;
@@ -135,7 +141,8 @@ internal static class SimulateCommand
             // The local run's budget, checked before anything is contacted: this process still
             // generates all K agents and keeps the coordinator's states (ClusterSwarmRun).
             RequireMemory(request, ClusterSwarmRun.CopiesSystems);
-            return ClusterSwarmRun.Connect(endpoint, request, pr.GetValue(CheckpointEvery) ?? 1);
+            return ClusterSwarmRun.Connect(endpoint, request, pr.GetValue(CheckpointEvery) ?? 1,
+                pr.GetValue(BlockSize) ?? IsingNative.Cluster.ClusterSwarmOptions.DefaultBlockSize);
 #else
             throw new CliInputException($"--cluster: this build of ising has no cluster client (NativeAOT and trimmed builds leave Orleans out); use the ising tool or a JIT build (was '{endpoint}')");
 #endif
@@ -235,6 +242,13 @@ internal static class SimulateCommand
                 throw new CliInputException($"--checkpoint-every: only with --cluster, where the agents persist their state (was {checkpointEvery})");
             if (checkpointEvery < 1)
                 throw new CliInputException($"--checkpoint-every: must be at least 1 (was {checkpointEvery})");
+        }
+        if (pr.GetValue(BlockSize) is { } blockSize)
+        {
+            if (pr.GetValue(Cluster) is null)
+                throw new CliInputException($"--block-size: only with --cluster, whose grains hold blocks of agents (was {blockSize})");
+            if (blockSize < 1)
+                throw new CliInputException($"--block-size: must be at least 1 (was {blockSize})");
         }
 
         var outPath = pr.GetValue(OutPath);

@@ -45,7 +45,8 @@ internal sealed class ClusterSwarmRun : ISwarmRun
     /// <param name="endpoint">The cluster as typed (HOST:PORT or redis://HOST:PORT, checked by <see cref="ParseEndpoint"/>).</param>
     /// <param name="request">The swarm.</param>
     /// <param name="checkpointEvery">Every how many rounds the agents persist their state (<see cref="ClusterSwarmOptions.CheckpointEvery"/>, ≥ 1).</param>
-    public static ClusterSwarmRun Connect(string endpoint, SwarmRequest request, int checkpointEvery = 1)
+    /// <param name="blockSize">Agents per block grain (<see cref="ClusterSwarmOptions.BlockSize"/>, ≥ 1).</param>
+    public static ClusterSwarmRun Connect(string endpoint, SwarmRequest request, int checkpointEvery = 1, int blockSize = ClusterSwarmOptions.DefaultBlockSize)
     {
         var target = ParseEndpoint(endpoint);
         IPEndPoint? gateway = null;
@@ -92,7 +93,7 @@ internal sealed class ClusterSwarmRun : ISwarmRun
             var agents = new IsingSystem[request.Agents];
             for (var a = 0; a < agents.Length; a++) agents[a] = request.GenerateAgent(a);
             var swarm = new ClusterSwarm(app.Services.GetRequiredService<IClusterClient>(), agents, request.Graph, request.Options,
-                new ClusterSwarmOptions { CheckpointEvery = checkpointEvery });
+                new ClusterSwarmOptions { CheckpointEvery = checkpointEvery, BlockSize = blockSize });
             return new ClusterSwarmRun(request, app, swarm, target.Display);
         }
         catch
