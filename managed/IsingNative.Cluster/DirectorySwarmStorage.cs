@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text;
@@ -21,7 +22,8 @@ public sealed class DirectorySwarmStorage : IGrainStorage
 {
     private readonly string? _directory;
     private readonly Serializer _serializer;
-    private readonly ConcurrentDictionary<string, byte[]> _memory = new();
+    private readonly ConcurrentDictionary<string, ArrayBufferWriter<byte>> _memory = new();
+    private readonly ConcurrentDictionary<string, ArrayBufferWriter<byte>> _buffers = new();
     private readonly ConcurrentDictionary<string, object> _locks = new();
 
     /// <summary>Creates the storage.</summary>
@@ -41,18 +43,22 @@ public sealed class DirectorySwarmStorage : IGrainStorage
     /// <inheritdoc/>
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        byte[]? bytes = Load(FileName(stateName, grainId));
-        if (bytes is null)
+        string name = FileName(stateName, grainId);
+        lock (Lock(name))   // the bytes in memory are a buffer a later write reuses
         {
-            grainState.RecordExists = false;
-            grainState.ETag = null;
-            grainState.State = Activator.CreateInstance<T>();
-            return Task.CompletedTask;
+            ReadOnlyMemory<byte> bytes = Load(name);
+            if (bytes.IsEmpty)
+            {
+                grainState.RecordExists = false;
+                grainState.ETag = null;
+                grainState.State = Activator.CreateInstance<T>();
+                return Task.CompletedTask;
+            }
+            long version = BinaryPrimitives.ReadInt64LittleEndian(bytes.Span);
+            grainState.State = _serializer.Deserialize<T>(bytes[8..]);
+            grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
         }
-        long version = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        grainState.State = _serializer.Deserialize<T>(bytes.AsMemory(8));
-        grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
         return Task.CompletedTask;
     }
 
@@ -60,24 +66,37 @@ public sealed class DirectorySwarmStorage : IGrainStorage
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string name = FileName(stateName, grainId);
-        byte[] payload = _serializer.SerializeToArray(grainState.State);
         string? etag = grainState.ETag;
         // The file write (and its fsync) runs off the grain's turn, on the thread pool.
         return _directory is null ? Write() : Task.Run(Write);
 
         Task Write()
         {
-            lock (_locks.GetOrAdd(name, _ => new object()))   // per grain: the version check and the rename are one step
+            lock (Lock(name))   // per grain: the version check, the write and the rename are one step
             {
-                long stored = Version(Load(name));
+                long stored = StoredVersion(name);
                 long expected = etag is null ? 0 : long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture);
                 if (stored != expected)
                     throw new InconsistentStateException($"grain {grainId}: stored version {stored}, this activation read {expected} (another activation wrote since).",
                         stored.ToString(System.Globalization.CultureInfo.InvariantCulture), etag ?? "");
-                var bytes = new byte[8 + payload.Length];
-                BinaryPrimitives.WriteInt64LittleEndian(bytes, stored + 1);
-                payload.CopyTo(bytes, 8);
-                Store(name, bytes);
+                // A block's checkpoint is megabytes, written every round: each grain state keeps a
+                // spare buffer (in memory: the one the write before replaced), so a steady run
+                // allocates nothing here, and a write that fails half way leaves the stored bytes.
+                var buffer = _buffers.TryRemove(name, out var spare) ? spare : new ArrayBufferWriter<byte>();
+                buffer.ResetWrittenCount();
+                BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), stored + 1);
+                buffer.Advance(8);
+                _serializer.Serialize(grainState.State, buffer);
+                if (_directory is not null)
+                {
+                    Store(name, buffer.WrittenSpan);
+                    _buffers[name] = buffer;
+                }
+                else
+                {
+                    if (_memory.TryGetValue(name, out var replaced)) _buffers[name] = replaced;
+                    _memory[name] = buffer;
+                }
                 grainState.ETag = (stored + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 grainState.RecordExists = true;
             }
@@ -89,8 +108,9 @@ public sealed class DirectorySwarmStorage : IGrainStorage
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string name = FileName(stateName, grainId);
-        lock (_locks.GetOrAdd(name, _ => new object()))
+        lock (Lock(name))
         {
+            _buffers.TryRemove(name, out _);
             if (_directory is null) _memory.TryRemove(name, out _);
             else File.Delete(Path.Combine(_directory, name));
         }
@@ -100,20 +120,33 @@ public sealed class DirectorySwarmStorage : IGrainStorage
         return Task.CompletedTask;
     }
 
-    private static long Version(byte[]? bytes) => bytes is null ? 0 : BinaryPrimitives.ReadInt64LittleEndian(bytes);
+    private object Lock(string name) => _locks.GetOrAdd(name, _ => new object());
 
-    private byte[]? Load(string name)
+    /// <summary>The grain's stored bytes (version, then the state), or empty; under the grain's lock.</summary>
+    private ReadOnlyMemory<byte> Load(string name)
     {
-        if (_directory is null) return _memory.TryGetValue(name, out var b) ? b : null;
-        string path = Path.Combine(_directory, name);
-        try { return File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { return null; }
+        if (_directory is null) return _memory.TryGetValue(name, out var b) ? b.WrittenMemory : default;
+        try { return File.ReadAllBytes(Path.Combine(_directory, name)); }
+        catch (FileNotFoundException) { return default; }
     }
 
-    private void Store(string name, byte[] bytes)
+    /// <summary>The stored version (0: none), reading only its 8 bytes; under the grain's lock.</summary>
+    private long StoredVersion(string name)
     {
-        if (_directory is null) { _memory[name] = bytes; return; }
-        string path = Path.Combine(_directory, name);
+        if (_directory is null) return _memory.TryGetValue(name, out var b) && b.WrittenCount >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(b.WrittenSpan) : 0;
+        Span<byte> version = stackalloc byte[8];
+        try
+        {
+            using var f = new FileStream(Path.Combine(_directory, name), FileMode.Open, FileAccess.Read, FileShare.Read);
+            f.ReadExactly(version);
+            return BinaryPrimitives.ReadInt64LittleEndian(version);
+        }
+        catch (FileNotFoundException) { return 0; }
+    }
+
+    private void Store(string name, ReadOnlySpan<byte> bytes)
+    {
+        string path = Path.Combine(_directory!, name);
         string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {

@@ -25,22 +25,14 @@ public sealed class SwarmBlockConfig
     [Id(7)] public SwarmBlockImport[] Imports { get; set; } = [];
     /// <summary>The run's options.</summary>
     [Id(8)] public SwarmOptions Options { get; set; } = SwarmOptions.Default;
+    /// <summary>Every agent's initial couplings (Count·n² doubles as bytes): they never change, so checkpoints leave them out.</summary>
+    [Id(9)] public byte[] InitialCouplings { get; set; } = [];
 
     /// <summary>Whether <paramref name="init"/> describes this block (a repeated Init).</summary>
     internal bool Describes(SwarmBlockInit init) =>
         Block == init.Block && First == init.First && Count == init.States.Length && AgentCount == init.AgentCount
         && NeighbourStarts.AsSpan().SequenceEqual(init.NeighbourStarts) && Neighbours.AsSpan().SequenceEqual(init.Neighbours)
         && Equals(Options, init.Options);
-}
-
-/// <summary>One checkpoint of a block: its agents' states at the start of a round.</summary>
-[GenerateSerializer]
-public sealed class SwarmBlockCheckpoint
-{
-    /// <summary>The round whose start the states are.</summary>
-    [Id(0)] public int Round { get; set; }
-    /// <summary>One state per agent of the block, in agent order.</summary>
-    [Id(1)] public SwarmAgentState[] States { get; set; } = [];
 }
 
 /// <summary>
@@ -76,13 +68,14 @@ public sealed class SwarmBlockGrain(
             return;   // the same Init again (a retried start): nothing to do
         }
         Validate(init);
-        slotA.State = new SwarmBlockCheckpoint { Round = 0, States = init.States };
+        var agents = Array.ConvertAll(init.States, SwarmAgent.FromState);
+        slotA.State = SwarmBlockCheckpoint.Of(0, agents, null);
         await slotA.WriteStateAsync();   // the checkpoint before the config: a config always has a checkpoint to load
         config.State = new SwarmBlockConfig
         {
             Block = init.Block, First = init.First, Count = init.States.Length, AgentCount = init.AgentCount,
             NeighbourStarts = init.NeighbourStarts, Neighbours = init.Neighbours, Exports = init.Exports, Imports = init.Imports,
-            Options = init.Options,
+            Options = init.Options, InitialCouplings = SwarmBlockCheckpoint.InitialCouplingsOf(agents),
         };
         await config.WriteStateAsync();
         Replace(Load(slotA.State));
@@ -137,8 +130,7 @@ public sealed class SwarmBlockGrain(
         int empathies;
         try
         {
-            // Off the Orleans scheduler: the engine call uses the engine's threads and must not hold a grain turn.
-            (records, empathies) = await Task.Run(() => l.Compute(c, silo.Engine, round));
+            (records, empathies) = await silo.RunAsync(() => l.Compute(c, silo.Engine, round));
         }
         catch
         {
@@ -168,7 +160,7 @@ public sealed class SwarmBlockGrain(
             slotA.RecordExists && slotA.State.Round == l.Round ? slotA
             : slotB.RecordExists && slotB.State.Round == l.Round ? slotB
             : !slotB.RecordExists || slotB.State.Round < slotA.State.Round ? slotB : slotA;
-        slot.State = new SwarmBlockCheckpoint { Round = l.Round, States = l.States() };
+        slot.State = l.Checkpoint(slot.RecordExists ? slot.State : null);
         try
         {
             await slot.WriteStateAsync();
@@ -316,11 +308,11 @@ public sealed class SwarmBlockGrain(
 
         public Live(SwarmBlockConfig c, SwarmBlockCheckpoint checkpoint, IsingEngine engine)
         {
-            if (checkpoint.States.Length != c.Count)
-                throw new InvalidOperationException($"block {c.Block}: the checkpoint of round {checkpoint.Round} holds {checkpoint.States.Length} agents, the block {c.Count}.");
+            if (checkpoint.Count != c.Count)
+                throw new InvalidOperationException($"block {c.Block}: the checkpoint of round {checkpoint.Round} holds {checkpoint.Count} agents, the block {c.Count}.");
             Round = checkpoint.Round;
             _first = c.First;
-            _agents = Array.ConvertAll(checkpoint.States, SwarmAgent.FromState);
+            _agents = checkpoint.Agents(c.InitialCouplings);
             _since = new int[c.Count];
             Array.Fill(_since, Round);
             int n = _agents[0].System.Size;
@@ -517,6 +509,9 @@ public sealed class SwarmBlockGrain(
 
         /// <summary>Every agent's state, as fresh arrays.</summary>
         public SwarmAgentState[] States() => Array.ConvertAll(_agents, a => a.ToState());
+
+        /// <summary>The checkpoint of the agents at the start of <see cref="Round"/>, reusing <paramref name="reuse"/>'s arrays where they fit.</summary>
+        public SwarmBlockCheckpoint Checkpoint(SwarmBlockCheckpoint? reuse) => SwarmBlockCheckpoint.Of(Round, _agents, reuse);
 
         public void Dispose() => _set.Dispose();
     }

@@ -27,6 +27,26 @@ public sealed class SwarmSiloEngine : IDisposable
     /// <summary>The silo's engine.</summary>
     public IsingEngine Engine { get; }
 
+    /// <summary>
+    /// Runs one block's round at a time on the engine: each round's empathies already use every
+    /// engine thread, and more blocks at once would only make their threads compete for the cores.
+    /// </summary>
+    internal async Task<T> RunAsync<T>(Func<T> compute)
+    {
+        await _turn.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            // Off the Orleans scheduler: the engine call must not hold a grain turn.
+            return await Task.Run(compute).ConfigureAwait(false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
     /// <summary>What the silo's blocks have computed and fetched so far.</summary>
     public SwarmSiloStats Stats => new(Interlocked.Read(ref _steps), Interlocked.Read(ref _agents), Interlocked.Read(ref _empathies),
         new SwarmExchange(Interlocked.Read(ref _boundaryBytes), Interlocked.Read(ref _full), Interlocked.Read(ref _deltas)));

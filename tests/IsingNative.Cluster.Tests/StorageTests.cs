@@ -27,12 +27,16 @@ public class StorageTests
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private static SwarmBlockCheckpoint State(int round)
+    private static readonly SwarmAgent[] Block = MakeBlock();
+
+    private static SwarmAgent[] MakeBlock()
     {
         var agent = SwarmAgent.Create(IsingSystem.SpinGlass(6, 3), 4);
         agent.Memory.Record(new EmotionVector(0.1, -0.2, 0.3, 1.0 / 3), 0.7);
-        return new SwarmBlockCheckpoint { Round = round, States = [agent.ToState(), SwarmAgent.Create(IsingSystem.SeedPattern(6, 5), 4).ToState()] };
+        return [agent, SwarmAgent.Create(IsingSystem.SeedPattern(6, 5), 4)];
     }
+
+    private static SwarmBlockCheckpoint State(int round) => SwarmBlockCheckpoint.Of(round, Block, null);
 
     [TestCase(true)]
     [TestCase(false)]
@@ -48,12 +52,13 @@ public class StorageTests
         await storage.ReadStateAsync("agent", id, read);
         Assert.That(read.RecordExists, Is.True);
         Assert.That(read.ETag, Is.EqualTo("1"));
-        var expected = written.State!;
         Assert.That(read.State!.Round, Is.EqualTo(3));
-        Assert.That(read.State!.States, Has.Length.EqualTo(2));
-        Assert.That(SwarmAgent.Digest(read.State!.States.Select(SwarmAgent.FromState)), Is.EqualTo(SwarmAgent.Digest(expected.States.Select(SwarmAgent.FromState))),
-            "every agent's couplings, fields, spins and memory, bit for bit");
-        Assert.That(read.State!.States[0].InitialCouplings, Is.EqualTo(expected.States[0].InitialCouplings));
+        Assert.That(read.State!.Count, Is.EqualTo(2));
+        var agents = read.State!.Agents(SwarmBlockCheckpoint.InitialCouplingsOf(Block));
+        Assert.That(SwarmAgent.Digest(agents), Is.EqualTo(SwarmAgent.Digest(Block)), "every agent's couplings, fields, spins and memory, bit for bit");
+        Assert.That(agents[0].Memory.Count, Is.EqualTo(1));
+        Assert.That(agents[1].Memory.Count, Is.Zero);
+        Assert.That(agents[0].InitialCouplings.ToArray(), Is.EqualTo(Block[0].InitialCouplings.ToArray()));
         if (onDisk)
             Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "agent_005fblock_002frun_002f2.state" }), "one file, no temp file left");
 
