@@ -306,11 +306,13 @@ public sealed class ClusterSwarm
     /// <summary>Every block's records, in agent order.</summary>
     private static SwarmAgentRound[] Records(SwarmBlockRound[] blocks)
     {
-        var records = new SwarmAgentRound[blocks.Sum(b => b.Agents.Length)];
+        int count = 0;
+        foreach (var b in blocks) count += b.Agents.Length;
+        var records = new SwarmAgentRound[count];
         int at = 0;
         foreach (var b in blocks)
         {
-            b.Agents.CopyTo(records, at);
+            b.Agents.CopyTo(records.AsSpan(at));
             at += b.Agents.Length;
         }
         return records;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Orleans.Concurrency;
 
 namespace IsingNative.Cluster;
@@ -121,13 +122,32 @@ public sealed record SwarmBoundaryAgent([property: Id(0)] int Agent, [property: 
     public long Bytes => 8L * ((Couplings?.Length ?? 0) + (Fields?.Length ?? 0)) + Spins.Length;
 }
 
-/// <summary>A block's round: its agents' records and the boundary it received.</summary>
-/// <param name="Agents">One record per agent of the block, in agent order.</param>
+/// <summary>
+/// A block's round: its agents' records and the boundary it received. The records travel as
+/// their raw little-endian bytes, which Orleans' serializer copies in bulk: thousands of records
+/// per block and round, written field by field, would cost the coordinator more than the round.
+/// </summary>
+/// <param name="Records">The records' bytes (<see cref="Of"/>).</param>
 /// <param name="Exchange">The boundary this block fetched for the round.</param>
 /// <param name="Silo">The silo that computed it.</param>
 [GenerateSerializer, Immutable]
-public sealed record SwarmBlockRound([property: Id(0)] SwarmAgentRound[] Agents, [property: Id(1)] SwarmExchange Exchange,
-    [property: Id(2)] string Silo);
+public sealed record SwarmBlockRound([property: Id(0)] byte[] Records, [property: Id(1)] SwarmExchange Exchange,
+    [property: Id(2)] string Silo)
+{
+    /// <summary>One record per agent of the block, in agent order.</summary>
+    public ReadOnlySpan<SwarmAgentRound> Agents => MemoryMarshal.Cast<byte, SwarmAgentRound>(Records.AsSpan());
+
+    /// <summary>The round of <paramref name="agents"/>.</summary>
+    /// <param name="agents">One record per agent of the block, in agent order.</param>
+    /// <param name="exchange">The boundary the block fetched.</param>
+    /// <param name="silo">The silo that computed it.</param>
+    public static SwarmBlockRound Of(ReadOnlySpan<SwarmAgentRound> agents, SwarmExchange exchange, string silo)
+    {
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("a block's round carries its records as little-endian bytes; this machine is big-endian.");
+        return new SwarmBlockRound(MemoryMarshal.AsBytes(agents).ToArray(), exchange, silo);
+    }
+}
 
 /// <summary>Boundary traffic: the bytes of the systems' arrays, and how many travelled in full and as deltas.</summary>
 /// <param name="Bytes">Bytes of couplings, fields and spins (<see cref="SwarmBoundaryAgent.Bytes"/>).</param>

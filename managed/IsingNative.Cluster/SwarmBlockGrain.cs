@@ -137,7 +137,7 @@ public sealed class SwarmBlockGrain(
             Replace(null);   // the agents may be half updated: the next call loads the checkpoint
             throw;
         }
-        var result = new SwarmBlockRound(records, fetched, RuntimeIdentity);
+        var result = SwarmBlockRound.Of(records, fetched, RuntimeIdentity);
         l.Stepped = (round, result);
         silo.Count(records.Length, empathies, fetched);
         return result;

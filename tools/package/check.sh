@@ -186,7 +186,7 @@ XML
 using IsingNative;
 using IsingNative.Cluster;
 var silo = new SwarmSiloOptions();
-Console.WriteLine($"key {SwarmAgentGrainKey.Of("run", 7)}");
+Console.WriteLine($"key {SwarmBlockGrainKey.Of("run", 7)}");
 var cpu = IsingEngine.DescribeBackends().First(b => b.Name == "native-cpu");
 Console.WriteLine($"native-cpu {cpu.Available} {silo.Backend}");
 CS

@@ -23,8 +23,8 @@ public class ClusterRounds
     [Params(10_000)]
     public int K { get; set; }
 
-    /// <summary>Where the round runs: "single-process", or "N silo(s)" with the block size and "memory" or "dir" storage.</summary>
-    [Params("single-process", "1 silo, B=1024, memory", "1 silo, B=1024, memory, c=1000", "3 silos, B=1024, memory, c=1000")]
+    /// <summary>Where the round runs: "single-process", or "N silo(s)" with the block size, "memory" or "dir" storage and optionally ", c=C" (a checkpoint every C rounds; default every round).</summary>
+    [Params("single-process", "1 silo, B=1024, memory", "3 silos, B=1024, memory", "3 silos, B=256, memory", "3 silos, B=4096, memory", "1 silo, B=1024, dir")]
     public string Setup { get; set; } = "single-process";
 
     /// <summary>Spins per agent.</summary>
