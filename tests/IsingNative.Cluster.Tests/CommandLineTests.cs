@@ -50,28 +50,16 @@ public class CommandLineTests
         Clusters.AssertSameAsLocal(local, blocks, 3, null, "--block-size 7");
     }
 
-    [Test]
-    public void BadClusterOptionsAreNamed()
+    [TestCase(new[] { "--cluster", "localhost" }, "--cluster: expected HOST:PORT", "'localhost'")]
+    [TestCase(new[] { "--cluster", "redis://" }, "--cluster: expected redis://HOST:PORT", "'redis://'")]
+    [TestCase(new[] { "--cluster", "localhost:30000", "--backend", "managed" }, "--backend: not used with --cluster", "was Managed")]
+    [TestCase(new[] { "--block-size", "4" }, "--block-size: only with --cluster", "(was 4)")]
+    [TestCase(new[] { "--cluster", "localhost:30000", "--block-size", "0" }, "--block-size: must be at least 1", "(was 0)")]
+    public void BadClusterOptionsAreNamed(string[] options, string message, string value)
     {
-        var bad = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost"]);
+        var bad = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", .. options]);
         Assert.That(bad.ExitCode, Is.EqualTo(2));
-        Assert.That(bad.Stderr, Does.Contain("--cluster: expected HOST:PORT").And.Contain("'localhost'"));
-
-        var redis = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "redis://"]);
-        Assert.That(redis.ExitCode, Is.EqualTo(2));
-        Assert.That(redis.Stderr, Does.Contain("--cluster: expected redis://HOST:PORT").And.Contain("'redis://'"));
-
-        var both = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost:30000", "--backend", "managed"]);
-        Assert.That(both.ExitCode, Is.EqualTo(2));
-        Assert.That(both.Stderr, Does.Contain("--backend: not used with --cluster"));
-
-        var local = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--block-size", "4"]);
-        Assert.That(local.ExitCode, Is.EqualTo(2));
-        Assert.That(local.Stderr, Does.Contain("--block-size: only with --cluster").And.Contain("(was 4)"));
-
-        var zero = IsingProcess.Run(["simulate", "--agents", "10", "--rounds", "1", "--cluster", "localhost:30000", "--block-size", "0"]);
-        Assert.That(zero.ExitCode, Is.EqualTo(2));
-        Assert.That(zero.Stderr, Does.Contain("--block-size: must be at least 1 (was 0)"));
+        Assert.That(bad.Stderr, Does.Contain(message).And.Contain(value));
     }
 
     /// <summary>
