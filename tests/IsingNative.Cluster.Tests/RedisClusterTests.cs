@@ -14,10 +14,11 @@ namespace IsingNative.Cluster.Tests;
 /// <summary>
 /// Issue 23 item 3: real membership and storage, tested for real. A <c>redis-server</c> of its own
 /// (a free port on 127.0.0.1, no persistence) and three <c>ising-silo</c> processes that keep
-/// their membership and the agents' states in it, each configured another way (command line,
+/// their membership and the blocks' states in it, each configured another way (command line,
 /// <c>--config</c> JSON file, <c>ISING_</c> environment variables). The run gives the single
-/// process's bits through the CLI (<c>ising simulate --cluster redis://</c>), and survives the
-/// SIGKILL of the first silo, which localhost clustering cannot (its primary holds the membership).
+/// process's bits through the CLI (<c>ising simulate --cluster redis://</c>), survives the
+/// SIGKILL of the first silo, which localhost clustering cannot (its primary holds the membership),
+/// and gives blocks to a fourth silo that joins mid-run.
 /// Without redis-server the tests are ignored, naming it; under CI=true they fail instead.
 /// </summary>
 public class RedisClusterTests
@@ -203,6 +204,55 @@ public class RedisClusterTests
         var keys = redis.GetServer(Redis).Keys(pattern: "ising/*").Select(k => k.ToString()).ToList();
         Assert.That(keys, Does.Contain("ising/members/ising"), "the membership is in Redis");
         Assert.That(keys.Where(k => k.StartsWith("ising/state/", StringComparison.Ordinal)), Is.Empty, "the CLI deleted its blocks' states after the run");
+    }
+
+    /// <summary>
+    /// Issue 23 item 3: a fourth ising-silo process that joins mid-run gets blocks. The blocks
+    /// the placement now gives it move there at a checkpoint, once the other silos know it; the
+    /// rounds before and after are the single process's, bit for bit.
+    /// </summary>
+    [Test]
+    public async Task ASiloThatJoinsMidRunGetsBlocks()
+    {
+        const int k = 64, n = 12, maxRounds = 20;
+        var agents = Clusters.Agents(k, n);
+        var graph = SwarmGraph.Ring(k, 4);
+        var (expected, _) = Clusters.Reference(agents, graph, Clusters.Options, maxRounds);
+
+        string clusterId = "ising-join-" + Guid.NewGuid().ToString("N")[..8];
+        await StartSilos(clusterId);
+        using var host = Client(clusterId);
+        await host.StartAsync();
+        try
+        {
+            var client = host.Services.GetRequiredService<IClusterClient>();
+            var swarm = new ClusterSwarm(client, agents, graph, Clusters.Options, new ClusterSwarmOptions { BlockSize = 8 });
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            var actual = new List<SwarmRoundStats> { await swarm.StepAsync(timeout.Token), await swarm.StepAsync(timeout.Token) };
+
+            int[] free = SiloStartTests.DistinctFreePorts(2);
+            await StartSilo(["--threads", "1", "--backend", "managed", "--port", $"{free[0]}", "--gateway", $"{free[1]}", "--redis", Redis,
+                "--advertise", "127.0.0.1", "--cluster-id", clusterId, "--service-id", clusterId], new Dictionary<string, string>());
+            string joined = $"127.0.0.1:{free[0]}:";
+            int joinedAt = -1;
+            while (joinedAt < 0 && actual.Count < maxRounds)
+            {
+                actual.Add(await swarm.StepAsync(timeout.Token));
+                if (swarm.LastExchange.Keys.Any(silo => silo.Contains(joined, StringComparison.Ordinal))) joinedAt = actual.Count - 1;
+                else await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
+            }
+            TestContext.Progress.WriteLine($"a fourth ising-silo joined after round 1; it computed blocks from round {joinedAt}");
+            Assert.That(joinedAt, Is.GreaterThanOrEqualTo(2), "the silo that joined computed blocks");
+            Clusters.AssertSameBits(expected[..actual.Count], actual.ToArray(), "three silos, then four");
+            Assert.That(swarm.RedoneRounds, Is.Zero, "moving blocks at a checkpoint is not a fault");
+            var (_, full) = Clusters.Reference(agents, graph, Clusters.Options, actual.Count);
+            Assert.That(await swarm.DigestAsync(timeout.Token), Is.EqualTo(full), "digest after the last round");
+            await swarm.ForgetAsync(timeout.Token);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     [Test]

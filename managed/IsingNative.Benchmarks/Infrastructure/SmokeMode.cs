@@ -18,6 +18,12 @@ internal static class SmokeMode
     /// <summary>The one benchmark the pipeline pass runs out of process.</summary>
     public const string PipelineFilter = "*EmpathyLatency.Empathy*";
 
+    /// <summary>
+    /// Whether this process runs the smoke mode: benchmarks whose cases take seconds each list
+    /// fewer, smaller cases then (every benchmark method still runs).
+    /// </summary>
+    public static bool Active { get; private set; }
+
     /// <summary>Whether <paramref name="args"/> asks for the smoke mode.</summary>
     public static bool IsRequested(IEnumerable<string> args) =>
         args.Any(a => string.Equals(a, Switch, StringComparison.OrdinalIgnoreCase));
@@ -25,6 +31,7 @@ internal static class SmokeMode
     /// <summary>Runs both passes; 0 when both ran every benchmark they selected.</summary>
     public static int Run(BenchmarkSwitcher switcher, IEnumerable<string> args)
     {
+        Active = true;
         var rest = args.Where(a => !string.Equals(a, Switch, StringComparison.OrdinalIgnoreCase)).ToList();
         var pipeline = switcher.Run(["--job", "Dry", "--filter", PipelineFilter]).ToArray();
         var all = switcher.Run(Arguments(rest)).ToArray();

@@ -20,12 +20,20 @@ namespace IsingNative.Benchmarks.Workloads;
 public class ClusterRounds
 {
     /// <summary>K.</summary>
-    [Params(10_000)]
+    [ParamsSource(nameof(Sizes))]
     public int K { get; set; }
 
+    /// <summary>K = 10 000; 1000 in the smoke mode, which only checks that the rounds run.</summary>
+    public static IEnumerable<int> Sizes => SmokeMode.Active ? [1000] : [10_000];
+
     /// <summary>Where the round runs: "single-process", or "N silo(s)" with the block size, "memory" or "dir" storage and optionally ", c=C" (a checkpoint every C rounds; default every round).</summary>
-    [Params("single-process", "1 silo, B=1024, memory", "3 silos, B=1024, memory", "3 silos, B=256, memory", "3 silos, B=4096, memory", "1 silo, B=1024, dir")]
+    [ParamsSource(nameof(Setups))]
     public string Setup { get; set; } = "single-process";
+
+    /// <summary>Every setup; in the smoke mode one process and three silos writing to a directory (both code paths, the storage's too).</summary>
+    public static IEnumerable<string> Setups => SmokeMode.Active
+        ? ["single-process", "3 silos, B=256, dir"]
+        : ["single-process", "1 silo, B=1024, memory", "3 silos, B=1024, memory", "3 silos, B=256, memory", "3 silos, B=4096, memory", "1 silo, B=1024, dir"];
 
     /// <summary>Spins per agent.</summary>
     public const int Size = Agents.DefaultSize;
