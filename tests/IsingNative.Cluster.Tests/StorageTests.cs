@@ -32,8 +32,10 @@ public class StorageTests
     private static SwarmAgent[] MakeBlock()
     {
         var agent = SwarmAgent.Create(IsingSystem.SpinGlass(6, 3), 4);
-        agent.Memory.Record(new EmotionVector(0.1, -0.2, 0.3, 1.0 / 3), 0.7);
-        return [agent, SwarmAgent.Create(IsingSystem.SeedPattern(6, 5), 4)];
+        for (int k = 0; k < 6; k++) agent.Memory.Record(new EmotionVector(0.1 * k, -0.2, 0.3, 1.0 / 3), 0.7 + 0.01 * k);   // the ring wraps
+        var other = SwarmAgent.Create(IsingSystem.SeedPattern(6, 5), 4);
+        other.Memory.Record(new EmotionVector(-0.5, 0.25, 0, 1), 0.4);
+        return [agent, other, SwarmAgent.Create(IsingSystem.SeedPattern(6, 8), 4)];
     }
 
     private static SwarmBlockCheckpoint State(int round) => SwarmBlockCheckpoint.Of(round, Block, null);
@@ -53,11 +55,11 @@ public class StorageTests
         Assert.That(read.RecordExists, Is.True);
         Assert.That(read.ETag, Is.EqualTo("1"));
         Assert.That(read.State!.Round, Is.EqualTo(3));
-        Assert.That(read.State!.Count, Is.EqualTo(2));
+        Assert.That(read.State!.Count, Is.EqualTo(3));
         var agents = read.State!.Agents(SwarmBlockCheckpoint.InitialCouplingsOf(Block));
         Assert.That(SwarmAgent.Digest(agents), Is.EqualTo(SwarmAgent.Digest(Block)), "every agent's couplings, fields, spins and memory, bit for bit");
-        Assert.That(agents[0].Memory.Count, Is.EqualTo(1));
-        Assert.That(agents[1].Memory.Count, Is.Zero);
+        Assert.That(agents.Select(a => a.Memory.Count), Is.EqualTo(new[] { 4, 1, 0 }), "a full memory, one entry, none");
+        Assert.That(agents[0].Memory.Recall(), Is.EqualTo(Block[0].Memory.Recall()), "the same entries, oldest first");
         Assert.That(agents[0].InitialCouplings.ToArray(), Is.EqualTo(Block[0].InitialCouplings.ToArray()));
         if (onDisk)
             Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "agent_005fblock_002frun_002f2.state" }), "one file, no temp file left");
