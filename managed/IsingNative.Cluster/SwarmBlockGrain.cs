@@ -63,7 +63,7 @@ public sealed class SwarmBlockGrain(
             var c = config.State;
             if (!c.Describes(init))
                 throw new ArgumentException(
-                    $"init: grain {this.GetPrimaryKeyString()} already holds agents {c.First}..{c.First + c.Count - 1} of K={c.AgentCount} with other neighbours or options; use a new run id.",
+                    $"init: grain {this.GetPrimaryKeyString()} already holds agents {c.First}..{c.First + c.Count - 1} of K={c.AgentCount} with other neighbours, block size or options; use a new run id.",
                     nameof(init));
             return;   // the same Init again (a retried start): nothing to do
         }
