@@ -143,8 +143,7 @@ public sealed record SwarmBlockRound([property: Id(0)] byte[] Records, [property
     /// <param name="silo">The silo that computed it.</param>
     public static SwarmBlockRound Of(ReadOnlySpan<SwarmAgentRound> agents, SwarmExchange exchange, string silo)
     {
-        if (!BitConverter.IsLittleEndian)
-            throw new PlatformNotSupportedException("a block's round carries its records as little-endian bytes; this machine is big-endian.");
+        SwarmBlockCheckpoint.RequireLittleEndian("a block's round carries its records");
         return new SwarmBlockRound(MemoryMarshal.AsBytes(agents).ToArray(), exchange, silo);
     }
 }

@@ -39,7 +39,7 @@ public sealed class SwarmBlockCheckpoint
     public static SwarmBlockCheckpoint Of(int round, IReadOnlyList<SwarmAgent> agents, SwarmBlockCheckpoint? reuse)
     {
         ArgumentNullException.ThrowIfNull(agents);
-        RequireLittleEndian();
+        RequireLittleEndian("a block checkpoint stores doubles");
         int count = agents.Count, n = count > 0 ? agents[0].System.Size : 0, entries = 0;
         foreach (var a in agents) entries += a.Memory.Count;
         var c = reuse ?? new SwarmBlockCheckpoint();
@@ -78,7 +78,7 @@ public sealed class SwarmBlockCheckpoint
     public static byte[] InitialCouplingsOf(IReadOnlyList<SwarmAgent> agents)
     {
         ArgumentNullException.ThrowIfNull(agents);
-        RequireLittleEndian();
+        RequireLittleEndian("a block checkpoint stores doubles");
         int n = agents.Count > 0 ? agents[0].System.Size : 0;
         var bytes = new byte[8L * agents.Count * n * n];
         Span<double> all = MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
@@ -91,7 +91,7 @@ public sealed class SwarmBlockCheckpoint
     public SwarmAgent[] Agents(byte[] initialCouplings)
     {
         ArgumentNullException.ThrowIfNull(initialCouplings);
-        RequireLittleEndian();
+        RequireLittleEndian("a block checkpoint stores doubles");
         int n = Size, nn = n * n;
         if (Couplings.Length != 8L * Count * nn || Fields.Length != 8L * Count * n || Spins.Length != Count * n || MemoryCounts.Length != Count
             || initialCouplings.Length != Couplings.Length || MemoryScores.Length * 4L != MemoryEmotions.Length || MemoryCounts.Sum() * 8L != MemoryScores.Length)
@@ -114,9 +114,11 @@ public sealed class SwarmBlockCheckpoint
 
     private static byte[] Fit(byte[] array, long bytes) => array.LongLength == bytes ? array : new byte[bytes];
 
-    private static void RequireLittleEndian()
+    /// <summary>Refuses a big-endian machine: checkpoints and round records travel as this machine's bytes, read as little-endian.</summary>
+    /// <param name="what">What is stored that way.</param>
+    internal static void RequireLittleEndian(string what)
     {
         if (!BitConverter.IsLittleEndian)
-            throw new PlatformNotSupportedException("a block checkpoint stores doubles as little-endian bytes; this machine is big-endian.");
+            throw new PlatformNotSupportedException($"{what} as little-endian bytes; this machine is big-endian.");
     }
 }

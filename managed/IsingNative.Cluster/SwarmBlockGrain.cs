@@ -67,8 +67,7 @@ public sealed class SwarmBlockGrain(
                     nameof(init));
             return;   // the same Init again (a retried start): nothing to do
         }
-        Validate(init);
-        var agents = Array.ConvertAll(init.States, SwarmAgent.FromState);
+        SwarmAgent[] agents = Validate(init);
         slotA.State = SwarmBlockCheckpoint.Of(0, agents, null);
         await slotA.WriteStateAsync();   // the checkpoint before the config: a config always has a checkpoint to load
         config.State = new SwarmBlockConfig
@@ -222,7 +221,8 @@ public sealed class SwarmBlockGrain(
         return Task.CompletedTask;
     }
 
-    private static void Validate(SwarmBlockInit init)
+    /// <summary>The block's agents from <paramref name="init"/>'s states, after checking everything it holds (a refusal names what is wrong).</summary>
+    private static SwarmAgent[] Validate(SwarmBlockInit init)
     {
         int count = init.States?.Length ?? 0;
         if (count < 1) throw new ArgumentException("init: a block needs at least one agent.", nameof(init));
@@ -233,14 +233,14 @@ public sealed class SwarmBlockGrain(
             throw new ArgumentException($"init: NeighbourStarts must hold {count + 1} offsets into the {init.Neighbours?.Length ?? 0} neighbours.", nameof(init));
         foreach (int b in init.Neighbours)
             if (b < 0 || b >= init.AgentCount) throw new ArgumentOutOfRangeException(nameof(init), b, $"init: neighbour {b} is not within K={init.AgentCount}.");
-        int n = -1;
+        var agents = new SwarmAgent[count];
         for (int i = 0; i < count; i++)
         {
-            var agent = SwarmAgent.FromState(init.States![i]);   // validates the arrays (throws naming what is wrong)
-            if (n >= 0 && agent.System.Size != n)
-                throw new ArgumentException($"init: agent {init.First + i} has n={agent.System.Size} but agent {init.First} has n={n}; a swarm needs one n.", nameof(init));
-            n = agent.System.Size;
+            agents[i] = SwarmAgent.FromState(init.States![i]);   // validates the arrays (throws naming what is wrong)
+            if (agents[i].System.Size != agents[0].System.Size)
+                throw new ArgumentException($"init: agent {init.First + i} has n={agents[i].System.Size} but agent {init.First} has n={agents[0].System.Size}; a swarm needs one n.", nameof(init));
         }
+        return agents;
     }
 
     private SwarmBlockConfig Config() => config.RecordExists

@@ -71,7 +71,8 @@ public class ClusterRounds
             return;
         }
         int silos = Setup.StartsWith('3') ? 3 : 1;
-        int blockSize = int.Parse(Setup.Split(", ")[1]["B=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        string[] parts = Setup.Split(", ");
+        int blockSize = int.Parse(parts[1]["B=".Length..], System.Globalization.CultureInfo.InvariantCulture);
         var builder = new TestClusterBuilder((short)silos);
         if (Setup.Contains(", dir", StringComparison.Ordinal))
         {
@@ -81,7 +82,6 @@ public class ClusterRounds
         builder.AddSiloBuilderConfigurator<Silo>();
         _cluster = builder.Build();
         _cluster.Deploy();
-        string[] parts = Setup.Split(", ");
         int checkpointEvery = parts.Length > 3 ? int.Parse(parts[3]["c=".Length..], System.Globalization.CultureInfo.InvariantCulture) : 1;
         _swarm = new ClusterSwarm(_cluster.Client, systems, graph, Options, new ClusterSwarmOptions { BlockSize = blockSize, CheckpointEvery = checkpointEvery });
         _swarm.StepAsync().GetAwaiter().GetResult();
